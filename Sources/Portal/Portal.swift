@@ -1,0 +1,140 @@
+import CookieCharter
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import ServiceLifecycle
+import Store
+import Web
+
+/// The application: routes of the front office, the back office and the charter, wired to the
+/// web layer and the store.
+public enum Portal {
+    /// What tests may replace: the clock, the randomness and the bcrypt cost.
+    public struct Overrides: Sendable {
+        public var clock: @Sendable () -> Date = { Date() }
+        public var random: RandomSource = .system
+        public var bcryptCost: UInt8 = 12
+
+        public init() {}
+    }
+
+    /// Builds the whole application for `configuration`: opens the data directory, loads the
+    /// secret, the declarations, the templates and the catalogs.
+    public static func buildApplication(
+        _ configuration: PortalConfiguration,
+        overrides: Overrides = Overrides(),
+        logger: Logger,
+        onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
+    ) async throws -> some ApplicationProtocol {
+        let directory = try DataDirectory(path: configuration.dataDirectory)
+        let store = try directory.openStore()
+        let secret = try directory.instanceSecret()
+        var services = try ServiceDeclarations.load(from: directory.servicesPath)
+        if configuration.demo && !services.contains(where: { $0.id == "map_tiles" }) {
+            services.append(.mapTiles(urlTemplate: configuration.tileURL))
+        }
+        let registry = CookieRegistry(services: services)
+        let catalog = try Catalog.load(from: WebResources.directory.appendingPathComponent("locales"))
+        let renderer = PageRenderer(
+            library: try await PageRenderer.loadLibrary(),
+            catalog: catalog,
+            registry: registry,
+            siteName: configuration.siteName,
+            random: overrides.random
+        )
+        let web = WebEnvironment(
+            siteName: configuration.siteName,
+            registry: registry,
+            consentCodec: ConsentCodec(secret: secret),
+            csrfPolicy: CSRFPolicy(trustedOrigins: configuration.csrfTrustedOrigins),
+            trustedProxies: Set(configuration.trustedProxies),
+            sessions: store,
+            catalog: catalog,
+            renderer: renderer,
+            clock: overrides.clock,
+            random: overrides.random,
+            logger: logger
+        )
+        let portal = PortalServices(
+            web: web,
+            store: store,
+            secret: secret,
+            throttle: LoginThrottle(),
+            passwords: PasswordHasher(cost: overrides.bcryptCost),
+            staticFiles: StaticFiles(directory: WebResources.directory.appendingPathComponent("static"))
+        )
+        let router = Router(context: PortalRequestContext.self)
+        router.addMiddleware {
+            RequestOriginMiddleware(trustedProxies: web.trustedProxies, logger: logger)
+            SecurityHeadersMiddleware(registry: registry)
+            CookieFirewallMiddleware(registry: registry, logger: logger)
+            LanguageMiddleware()
+            ConsentMiddleware(environment: web)
+            SessionMiddleware(environment: web)
+            CSRFMiddleware(environment: web)
+            ErrorMiddleware(environment: web)
+        }
+        portal.addHomeRoutes(to: router)
+        portal.addAuthRoutes(to: router)
+        portal.addLanguageRoutes(to: router)
+        portal.addCharterRoutes(to: router)
+        var app = Application(
+            router: router,
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Garona"),
+            onServerRunning: onServerRunning,
+            logger: logger
+        )
+        app.addServices(SessionPurge(store: store, clock: overrides.clock, logger: logger))
+        return app
+    }
+
+    /// With `--demo`, creates the `admin` account on first run and returns its generated
+    /// password, to be printed once. Returns nil when an account already exists.
+    public static func seedDemo(dataDirectory: String, random: RandomSource = .system) async throws -> String? {
+        let store = try DataDirectory(path: dataDirectory).openStore()
+        guard try await store.userCount() == 0 else { return nil }
+        let password = random.string(length: 20, alphabet: TokenAlphabet.csrf)
+        let hash = try await PasswordHasher().hash(password)
+        _ = try await store.createUser(username: "admin", role: .admin, passwordHash: hash, now: Date())
+        return password
+    }
+
+    /// `garona user create`: adds an account, refusing short passwords and taken usernames.
+    public static func createUser(dataDirectory: String, username: String, role: Role, password: String) async throws {
+        guard password.count >= PasswordHasher.minimumLength else {
+            throw PortalSetupError("the password must have at least \(PasswordHasher.minimumLength) characters")
+        }
+        guard !username.isEmpty, username.count <= 150,
+            username.allSatisfy({ $0.isLetter || $0.isNumber || "@.+-_".contains($0) })
+        else {
+            throw PortalSetupError("the username must be 1 to 150 letters, digits or @.+-_")
+        }
+        let store = try DataDirectory(path: dataDirectory).openStore()
+        let hash = try await PasswordHasher().hash(password)
+        do {
+            _ = try await store.createUser(username: username, role: role, passwordHash: hash, now: Date())
+        } catch StoreError.duplicate {
+            throw PortalSetupError("the username \"\(username)\" is already taken")
+        }
+    }
+}
+
+/// Deletes expired sessions at start-up and then every hour.
+struct SessionPurge: Service {
+    let store: SQLiteStore
+    let clock: @Sendable () -> Date
+    let logger: Logger
+
+    func run() async throws {
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            do {
+                let purged = try await store.purgeExpiredSessions(now: clock())
+                if purged > 0 { logger.info("purged expired sessions", metadata: ["count": "\(purged)"]) }
+            } catch {
+                logger.error("session purge failed", metadata: ["error.type": "\(type(of: error))"])
+            }
+            _ = try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(3600)) }
+        }
+    }
+}

@@ -1,0 +1,38 @@
+/// How an instance is run: what `garona serve` reads from its options and the environment.
+public struct PortalConfiguration: Sendable {
+    public var host: String
+    public var port: Int
+    /// Holds the database, the instance secret and uploaded originals.
+    public var dataDirectory: String
+    /// Seed demo content and an admin account, and declare the demo map-tiles service.
+    public var demo: Bool
+    /// Proxies whose `X-Forwarded-*` headers are believed.
+    public var trustedProxies: [String]
+    /// Extra origins allowed to POST, such as `https://portal.example.org` or `https://*.example.org`.
+    public var csrfTrustedOrigins: [String]
+    /// The map tile URL template of the demo's third-party tile service.
+    public var tileURL: String
+    public var siteName: String
+
+    public static let defaultTileURL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+
+    public init(
+        host: String = "127.0.0.1",
+        port: Int = 8080,
+        dataDirectory: String = "./garona-data",
+        demo: Bool = false,
+        trustedProxies: [String] = [],
+        csrfTrustedOrigins: [String] = [],
+        tileURL: String = PortalConfiguration.defaultTileURL,
+        siteName: String = "Garona"
+    ) {
+        self.host = host
+        self.port = port
+        self.dataDirectory = dataDirectory
+        self.demo = demo
+        self.trustedProxies = trustedProxies
+        self.csrfTrustedOrigins = csrfTrustedOrigins
+        self.tileURL = tileURL
+        self.siteName = siteName
+    }
+}

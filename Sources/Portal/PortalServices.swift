@@ -1,0 +1,59 @@
+import CookieCharter
+import Crypto
+import Foundation
+import Hummingbird
+import Store
+import Web
+
+/// What the routes share: the web environment, the store, and the account machinery.
+struct PortalServices: Sendable {
+    let web: WebEnvironment
+    let store: SQLiteStore
+    let secret: [UInt8]
+    let throttle: LoginThrottle
+    let passwords: PasswordHasher
+    let staticFiles: StaticFiles
+
+    var catalog: Catalog { web.catalog }
+    var renderer: PageRenderer { web.renderer }
+    var registry: CookieRegistry { web.registry }
+
+    /// A fingerprint of the user's password hash, kept in the session: changing the password
+    /// logs out every other session, as Django's `_auth_user_hash` does.
+    func authHash(for user: User) -> String {
+        let key = SymmetricKey(data: secret)
+        let code = HMAC<SHA256>.authenticationCode(for: Data(("garona.auth:" + user.passwordHash).utf8), using: key)
+        return code.map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// The logged-in user, or nil. A session whose user vanished or changed password is flushed.
+    func currentUser(_ context: PortalRequestContext) async throws -> User? {
+        guard let id = context.visit.userID else { return nil }
+        let stored = context.visit.with { $0.sessionData[SessionKeys.userHash] }
+        guard let user = try await store.user(id: id), let stored,
+            constantTimeEquals(stored, authHash(for: user))
+        else {
+            context.visit.flushSession()
+            return nil
+        }
+        return user
+    }
+
+    /// A redirect to `target` (302, as Django's `HttpResponseRedirect`).
+    static func redirect(to target: String) -> Response {
+        Response(status: .found, headers: [.location: target])
+    }
+
+    /// `next` when it stays on this site, else `fallback`.
+    static func safeNext(_ next: String?, context: PortalRequestContext, fallback: String) -> String {
+        let state = context.visit.snapshot
+        return SafeURL.isSafe(next, allowedHost: state.host, requireHTTPS: state.isSecure) ? (next ?? fallback) : fallback
+    }
+
+    private func constantTimeEquals(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8)
+        let y = Array(b.utf8)
+        guard x.count == y.count else { return false }
+        return zip(x, y).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+}

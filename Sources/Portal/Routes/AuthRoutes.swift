@@ -1,0 +1,87 @@
+import Foundation
+import Hummingbird
+import Store
+import Web
+
+/// `/login`, `/logout` and `/backoffice/`.
+extension PortalServices {
+    func addAuthRoutes(to router: Router<PortalRequestContext>) {
+        router.get("/login") { request, context in
+            let next = request.uri.queryParameters["next"].map(String.init) ?? "/backoffice/"
+            return loginPage(request: request, context: context, next: next)
+        }
+        router.post("/login") { request, context in try await logIn(request: request, context: context) }
+        router.post("/logout") { _, context in
+            context.visit.flushSession()
+            var response = Self.redirect(to: "/")
+            response.headers[.cacheControl] = "max-age=0, no-cache, no-store, must-revalidate, private"
+            return response
+        }
+        router.get("/logout") { _, _ -> Response in
+            throw PageError(.methodNotAllowed, messageKey: "error_method_not_allowed", headers: [.allow: "POST, OPTIONS"])
+        }
+        router.get("/backoffice/") { request, context in
+            guard let user = try await currentUser(context) else {
+                return Self.redirect(to: "/login?next=" + "/backoffice/".urlQueryEncoded)
+            }
+            let language = context.visit.language
+            var response = renderer.page(
+                "backoffice",
+                title: catalog.text("backoffice_title", in: language),
+                values: ["greeting": catalog.text("backoffice_greeting", in: language, ["username": user.username])],
+                request: request,
+                context: context
+            )
+            response.headers[.cacheControl] = "private, no-store"
+            return response
+        }
+    }
+
+    private func loginPage(
+        request: Request, context: PortalRequestContext, next: String, error: String? = nil, username: String = "",
+        status: HTTPResponse.Status = .ok
+    ) -> Response {
+        var values: [String: Any] = ["next": next, "username": username]
+        if let error { values["error"] = error }
+        var response = renderer.page(
+            "login",
+            title: catalog.text("login_title", in: context.visit.language),
+            values: values,
+            status: status,
+            request: request,
+            context: context
+        )
+        response.headers[.cacheControl] = "private, no-store"
+        return response
+    }
+
+    private func logIn(request: Request, context: PortalRequestContext) async throws -> Response {
+        let form = context.visit.form
+        let username = String((form["username"] ?? "").prefix(150))
+        let password = form["password"] ?? ""
+        let next = form["next"] ?? "/backoffice/"
+        let language = context.visit.language
+        let client = context.visit.with { $0.clientAddress }
+        let now = web.clock()
+        if let until = throttle.lockedUntil(account: username, client: client, now: now) {
+            let minutes = max(1, Int((until.timeIntervalSince(now) / 60).rounded(.up)))
+            let message = catalog.text("login_throttled", in: language, ["minutes": String(minutes)])
+            var response = loginPage(
+                request: request, context: context, next: next, error: message, username: username, status: .tooManyRequests
+            )
+            response.headers[.retryAfter] = String(minutes * 60)
+            return response
+        }
+        let user = username.isEmpty ? nil : try await store.user(named: username)
+        guard try await passwords.verify(password, hash: user?.passwordHash), let user else {
+            throttle.recordFailure(account: username, client: client, now: now)
+            return loginPage(
+                request: request, context: context, next: next, error: catalog.text("login_invalid", in: language),
+                username: username
+            )
+        }
+        throttle.recordSuccess(account: username)
+        context.visit.logIn(userID: user.id, username: user.username, authHash: authHash(for: user), random: web.random)
+        return Self.redirect(to: Self.safeNext(next, context: context, fallback: "/backoffice/"))
+    }
+}

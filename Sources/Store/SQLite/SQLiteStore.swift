@@ -1,0 +1,57 @@
+import Foundation
+import GRDB
+
+/// The embedded engine: one SQLite file in the data directory, in WAL mode, so that a
+/// `garona import` can write while `garona serve` reads.
+public final class SQLiteStore: Sendable {
+    let pool: DatabasePool
+
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    public init(path: String) throws {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            try SQLiteMigrations.migrator.migrate(pool)
+        } catch {
+            throw StoreError.unavailable("cannot open the database \(path): \(error)")
+        }
+    }
+}
+
+enum SQLiteMigrations {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-accounts-sessions-consent") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE users (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        username TEXT NOT NULL UNIQUE,
+                        role TEXT NOT NULL CHECK (role IN ('admin', 'editor')),
+                        password_hash TEXT NOT NULL,
+                        created_at REAL NOT NULL
+                    );
+                    CREATE TABLE sessions (
+                        key TEXT PRIMARY KEY,
+                        data TEXT NOT NULL,
+                        expires_at REAL NOT NULL
+                    );
+                    CREATE INDEX sessions_expires_at ON sessions(expires_at);
+                    CREATE TABLE consent_log (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        created_at REAL NOT NULL,
+                        policy_version TEXT NOT NULL,
+                        categories TEXT NOT NULL,
+                        services TEXT NOT NULL,
+                        action TEXT NOT NULL
+                    );
+                    """
+            )
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,28 @@
+import Foundation
+import HTTPTypes
+
+extension HTTPField.Name {
+    static let xForwardedProto = HTTPField.Name("X-Forwarded-Proto")!
+    static let xForwardedHost = HTTPField.Name("X-Forwarded-Host")!
+    static let xForwardedFor = HTTPField.Name("X-Forwarded-For")!
+    static let xCSRFToken = HTTPField.Name("X-CSRFToken")!
+    static let secGPC = HTTPField.Name("Sec-GPC")!
+    static let referrerPolicy = HTTPField.Name("Referrer-Policy")!
+    static let xContentTypeOptions = HTTPField.Name("X-Content-Type-Options")!
+    static let xFrameOptions = HTTPField.Name("X-Frame-Options")!
+    static let crossOriginOpenerPolicy = HTTPField.Name("Cross-Origin-Opener-Policy")!
+}
+
+extension HTTPFields {
+    /// Adds `token` to the `Vary` header unless it is already there.
+    public mutating func addVary(_ token: String) {
+        let existing = self[values: .vary].flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+        guard !existing.contains(where: { $0.caseInsensitiveCompare(token) == .orderedSame }) else { return }
+        self[.vary] = (existing + [token]).joined(separator: ", ")
+    }
+
+    /// Appends a `Set-Cookie` header.
+    public mutating func append(_ cookie: SetCookie, now: Date) {
+        append(HTTPField(name: .setCookie, value: cookie.headerValue(now: now)))
+    }
+}
