@@ -77,12 +77,18 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["Store"], swiftSettings: strict),
         .testTarget(
             name: "WebTests",
-            dependencies: ["Web", "Store", .product(name: "HummingbirdTesting", package: "hummingbird")],
+            dependencies: [
+                "Web", "Store", "CookieCharter", .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(
             name: "PortalTests",
-            dependencies: ["Portal", "Web", "Store", .product(name: "HummingbirdTesting", package: "hummingbird")],
+            dependencies: [
+                "Portal", "Web", "Store", "CookieCharter", .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
     ]

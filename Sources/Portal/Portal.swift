@@ -64,17 +64,8 @@ public enum Portal {
             passwords: PasswordHasher(cost: overrides.bcryptCost),
             staticFiles: StaticFiles(directory: WebResources.directory.appendingPathComponent("static"))
         )
-        let router = Router(context: PortalRequestContext.self)
-        router.addMiddleware {
-            RequestOriginMiddleware(trustedProxies: web.trustedProxies, logger: logger)
-            SecurityHeadersMiddleware(registry: registry)
-            CookieFirewallMiddleware(registry: registry, logger: logger)
-            LanguageMiddleware()
-            ConsentMiddleware(environment: web)
-            SessionMiddleware(environment: web)
-            CSRFMiddleware(environment: web)
-            ErrorMiddleware(environment: web)
-        }
+        let router = Router(context: PortalRequestContext.self, options: .autoGenerateHeadEndpoints)
+        router.addPortalMiddlewares(web)
         portal.addHomeRoutes(to: router)
         portal.addAuthRoutes(to: router)
         portal.addLanguageRoutes(to: router)

@@ -46,7 +46,12 @@ public struct CSRFMiddleware: RouterMiddleware {
         if ![.get, .head, .options, .trace].contains(request.method) {
             var formToken: String?
             if request.method == .post, Self.isURLEncodedForm(request) {
-                let body = try await request.collectBody(upTo: context.maxUploadSize)
+                let body: ByteBuffer
+                do {
+                    body = try await request.collectBody(upTo: context.maxUploadSize)
+                } catch let error as HTTPError {
+                    return withCookie(errorPage(error, request: request, context: context), context: context)
+                }
                 let form = FormData(urlEncoded: Substring(String(buffer: body)))
                 context.visit.with { $0.form = form }
                 formToken = form[Self.formField]
@@ -78,6 +83,20 @@ public struct CSRFMiddleware: RouterMiddleware {
             }
         }
         return withCookie(try await next(request, context), context: context)
+    }
+
+    /// A body that cannot be read (too large, cut short) ends here, before any handler runs.
+    private func errorPage(_ error: HTTPError, request: Request, context: Context) -> Response {
+        let page = ErrorMiddleware.pageError(for: error)
+        let language = context.visit.language
+        return environment.renderer.page(
+            "error",
+            title: environment.catalog.text("error_title_\(page.status.code)", in: language),
+            values: ["message": environment.catalog.text(page.messageKey, in: language)],
+            status: page.status,
+            request: request,
+            context: context
+        )
     }
 
     private func withCookie(_ response: Response, context: Context) -> Response {

@@ -35,9 +35,10 @@ public enum CSRFToken {
     /// Django's `_check_token_format`: nil when `token` is a well-formed secret or masked token,
     /// else the reason fragment, "has incorrect length" or "has invalid characters".
     public static func formatProblem(_ token: String) -> String? {
-        let bytes = Array(token.utf8)
-        guard bytes.count == secretLength || bytes.count == maskedLength else { return "has incorrect length" }
-        guard bytes.allSatisfy({ index(of: $0) != nil }) else { return "has invalid characters" }
+        // Django counts characters, not bytes.
+        let length = token.unicodeScalars.count
+        guard length == secretLength || length == maskedLength else { return "has incorrect length" }
+        guard token.utf8.allSatisfy({ index(of: $0) != nil }) else { return "has invalid characters" }
         return nil
     }
 

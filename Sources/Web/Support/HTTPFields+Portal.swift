@@ -21,6 +21,11 @@ extension HTTPFields {
         self[.vary] = (existing + [token]).joined(separator: ", ")
     }
 
+    /// The `Set-Cookie` values that set the cookie `name`.
+    public func cookies(named name: String) -> [String] {
+        self[values: .setCookie].filter { SetCookie.name(ofHeader: $0) == name }
+    }
+
     /// Appends a `Set-Cookie` header.
     public mutating func append(_ cookie: SetCookie, now: Date) {
         append(HTTPField(name: .setCookie, value: cookie.headerValue(now: now)))

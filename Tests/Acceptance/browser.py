@@ -1,0 +1,94 @@
+"""Headless Chromium for the browser suite, confined to loopback, recording every request URL."""
+
+import json
+import shutil
+import time
+from urllib.parse import urlsplit
+
+from selenium import webdriver
+from selenium.common.exceptions import WebDriverException
+from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--disable-default-apps",
+         "--disable-extensions", "--no-first-run",
+         "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1, EXCLUDE 127.0.0.2, "
+         "EXCLUDE localhost"]
+
+
+def wait_for(predicate, timeout=10.0, interval=0.1):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(interval)
+    return bool(predicate())
+
+
+def _detached(element):
+    try:
+        element.is_enabled()
+        return False
+    except WebDriverException:  # stale, or "does not belong to the document" mid-navigation
+        return True
+
+
+class Browser:
+    def __init__(self, base, javascript=True):
+        options = Options()
+        options.binary_location = shutil.which("chromium") or shutil.which("chromium-browser")
+        for flag in FLAGS:
+            options.add_argument(flag)
+        prefs = {"intl.accept_languages": "fr-FR,fr"}  # a French visitor, like the charter's
+        if not javascript:
+            prefs["profile.managed_default_content_settings.javascript"] = 2
+        options.add_experimental_option("prefs", prefs)
+        options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
+        self.driver = webdriver.Chrome(options=options, service=Service(shutil.which("chromedriver")))
+        self.base = base
+        self.urls = []
+
+    def drain(self):
+        for entry in self.driver.get_log("performance"):
+            message = json.loads(entry["message"])["message"]
+            if message.get("method") == "Network.requestWillBeSent":
+                self.urls.append(message["params"]["request"]["url"])
+        return self.urls
+
+    def open(self, path):
+        self.driver.get(self.base + path)
+        self.drain()
+
+    def click(self, css):
+        """Click the element and wait for the next page to load."""
+        page = self.driver.find_element(By.TAG_NAME, "html")
+        self.driver.find_element(By.CSS_SELECTOR, css).click()
+        WebDriverWait(self.driver, 15).until(lambda d: _detached(page))
+        WebDriverWait(self.driver, 15).until(lambda d: d.find_elements(By.TAG_NAME, "body"))
+        self.drain()
+
+    def find(self, css):
+        return self.driver.find_elements(By.CSS_SELECTOR, css)
+
+    @property
+    def path(self):
+        return urlsplit(self.driver.current_url).path
+
+    @property
+    def lang(self):
+        return self.find("html")[0].get_attribute("lang")
+
+    def cookies(self):
+        return {c["name"]: c for c in self.driver.get_cookies()}
+
+    def hosts(self):
+        """The host:port of every http(s)/ws request seen so far."""
+        self.drain()
+        return {urlsplit(u).netloc for u in self.urls
+                if urlsplit(u).scheme in ("http", "https", "ws", "wss")}
+
+    def quit(self):
+        self.driver.quit()

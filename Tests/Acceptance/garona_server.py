@@ -1,0 +1,123 @@
+"""Start and stop the `garona` binary for black-box tests."""
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+import requests
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+ADMIN_LINE = re.compile(r'Admin account: username "admin", password "([^"]+)"')
+
+
+def garona_bin():
+    path = Path(os.environ.get("GARONA_BIN", REPO_ROOT / ".build" / "debug" / "garona"))
+    if not path.is_file():
+        raise RuntimeError(f"garona binary not found at {path}; build it or set GARONA_BIN")
+    return str(path)
+
+
+def free_port(host="127.0.0.1"):
+    with socket.socket() as s:
+        s.bind((host, 0))
+        return s.getsockname()[1]
+
+
+def run_cli(*args, stdin=None, timeout=60):
+    """Run `garona ARGS...`; returns a CompletedProcess with text output."""
+    return subprocess.run([garona_bin(), *args], input=stdin, capture_output=True,
+                          text=True, timeout=timeout)
+
+
+def create_user(data_dir, username, password, role="admin"):
+    done = run_cli("user", "create", "--data-dir", str(data_dir), "--username", username,
+                   "--role", role, "--password-stdin", stdin=password + "\n")
+    if done.returncode != 0:
+        raise RuntimeError(f"user create failed ({done.returncode}): {done.stderr.strip()}")
+
+
+class GaronaServer:
+    """One `garona serve` process on 127.0.0.1 with its own data directory.
+
+    With `use_env=True` the port, host and data dir are passed only through
+    GARONA_PORT / GARONA_HOST / GARONA_DATA_DIR.
+    """
+
+    def __init__(self, data_dir, *extra_args, use_env=False):
+        self.data_dir = Path(data_dir)
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.extra_args = list(extra_args)
+        self.use_env = use_env
+        self.stdout_lines = []
+        self.stderr_lines = []
+        self.proc = None
+
+    def start(self, timeout=30):
+        env = dict(os.environ)
+        args = [garona_bin(), "serve"]
+        if self.use_env:
+            env.update(GARONA_PORT=str(self.port), GARONA_HOST="127.0.0.1",
+                       GARONA_DATA_DIR=str(self.data_dir))
+        else:
+            args += ["--host", "127.0.0.1", "--port", str(self.port),
+                     "--data-dir", str(self.data_dir)]
+        self.proc = subprocess.Popen(args + self.extra_args, env=env, text=True,
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        for stream, sink in ((self.proc.stdout, self.stdout_lines),
+                             (self.proc.stderr, self.stderr_lines)):
+            threading.Thread(target=self._drain, args=(stream, sink), daemon=True).start()
+        self._wait_ready(timeout)
+        return self
+
+    @staticmethod
+    def _drain(stream, sink):
+        for line in stream:
+            sink.append(line.rstrip("\n"))
+
+    def _wait_ready(self, timeout):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"garona exited with {self.proc.returncode}: "
+                                   + "\n".join(self.stderr_lines[-20:]))
+            try:
+                if requests.get(self.base + "/healthz", timeout=1).status_code == 200:
+                    return
+            except requests.RequestException:
+                pass
+            time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(f"garona not ready on {self.base} after {timeout}s")
+
+    def admin_password(self, wait=5.0):
+        """The password from the one-time 'Admin account' stdout line, or None."""
+        deadline = time.monotonic() + wait
+        while True:
+            for line in self.stdout_lines:
+                match = ADMIN_LINE.search(line)
+                if match:
+                    return match.group(1)
+            if time.monotonic() > deadline:
+                return None
+            time.sleep(0.1)
+
+    def url(self, path):
+        return self.base + path
+
+    def stop(self, timeout=10):
+        """SIGTERM, then SIGKILL after `timeout`; returns the exit code."""
+        if self.proc is None or self.proc.poll() is not None:
+            return None if self.proc is None else self.proc.returncode
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            return self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+            raise RuntimeError("garona did not stop within 10 s of SIGTERM")
