@@ -23,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.4.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
+        .package(url: "https://github.com/CoreOffice/XMLCoder.git", from: "0.18.2"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
@@ -30,6 +32,15 @@ let package = Package(
         .target(
             name: "CookieCharter",
             dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict
+        ),
+        .target(name: "ODSQL", swiftSettings: strict),
+        .target(
+            name: "Ingest",
+            dependencies: [
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                .product(name: "XMLCoder", package: "XMLCoder"),
+            ],
             swiftSettings: strict
         ),
         .target(
@@ -74,6 +85,8 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "CookieCharterTests", dependencies: ["CookieCharter"], swiftSettings: strict),
+        .testTarget(name: "ODSQLTests", dependencies: ["ODSQL"], swiftSettings: strict),
+        .testTarget(name: "IngestTests", dependencies: ["Ingest"], swiftSettings: strict),
         .testTarget(name: "StoreTests", dependencies: ["Store"], swiftSettings: strict),
         .testTarget(
             name: "WebTests",

@@ -49,11 +49,4 @@ struct PortalServices: Sendable {
         let state = context.visit.snapshot
         return SafeURL.isSafe(next, allowedHost: state.host, requireHTTPS: state.isSecure) ? (next ?? fallback) : fallback
     }
-
-    private func constantTimeEquals(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8)
-        let y = Array(b.utf8)
-        guard x.count == y.count else { return false }
-        return zip(x, y).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
-    }
 }

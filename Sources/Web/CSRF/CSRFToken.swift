@@ -45,14 +45,7 @@ public enum CSRFToken {
     /// Whether a well-formed request token (masked or not) carries `secret`, in constant time.
     public static func matches(_ token: String, secret: String) -> Bool {
         let candidate = token.utf8.count == maskedLength ? unmask(token) : token
-        return constantTimeEquals(Array(candidate.utf8), Array(secret.utf8))
-    }
-
-    static func constantTimeEquals(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-        guard a.count == b.count else { return false }
-        var difference: UInt8 = 0
-        for (x, y) in zip(a, b) { difference |= x ^ y }
-        return difference == 0
+        return constantTimeEquals(candidate, secret)
     }
 
     private static func index(of byte: UInt8) -> Int? {
@@ -63,4 +56,14 @@ public enum CSRFToken {
         default: nil
         }
     }
+}
+
+/// Compares two secrets in time that depends only on their length, not on where they differ.
+public func constantTimeEquals(_ a: String, _ b: String) -> Bool {
+    let x = Array(a.utf8)
+    let y = Array(b.utf8)
+    guard x.count == y.count else { return false }
+    var difference: UInt8 = 0
+    for (p, q) in zip(x, y) { difference |= p ^ q }
+    return difference == 0
 }

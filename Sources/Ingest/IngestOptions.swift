@@ -1,0 +1,106 @@
+/// The kinds of file Ingest reads.
+public enum FileFormat: String, Sendable, Codable, CaseIterable {
+    case csv
+    case json
+    case jsonLines = "jsonl"
+    case geoJSON = "geojson"
+    /// An Excel workbook (Office Open XML); one sheet is read.
+    case xlsx
+
+    /// Parses a user-given name (`csv`, `tsv`, `json`, `jsonl`, `ndjson`, `geojson`).
+    public init?(name: String) {
+        switch name.lowercased() {
+        case "csv", "tsv", "txt": self = .csv
+        case "json": self = .json
+        case "jsonl", "ndjson", "jsonlines": self = .jsonLines
+        case "geojson": self = .geoJSON
+        case "xlsx": self = .xlsx
+        default: return nil
+        }
+    }
+}
+
+/// Limits that protect the importer from hostile or broken files.
+public struct IngestLimits: Sendable, Equatable, Codable {
+    /// The largest cell, in bytes (10 MB by default).
+    public var maxCellBytes: Int
+    /// The most columns a file may have (500, the Opendatasoft limit).
+    public var maxColumns: Int
+    /// The largest JSON record, in bytes.
+    public var maxRecordBytes: Int
+    /// How many bytes are read from the file at once.
+    public var chunkSize: Int
+
+    public init(
+        maxCellBytes: Int = 10 * 1024 * 1024, maxColumns: Int = 500, maxRecordBytes: Int = 64 * 1024 * 1024,
+        chunkSize: Int = 256 * 1024
+    ) {
+        self.maxCellBytes = maxCellBytes
+        self.maxColumns = maxColumns
+        self.maxRecordBytes = maxRecordBytes
+        self.chunkSize = max(16, chunkSize)
+    }
+}
+
+/// What the publisher may force instead of letting Ingest detect it.
+public struct IngestOptions: Sendable {
+    /// The file format; detected from the name and content when nil.
+    public var format: FileFormat?
+    /// The text encoding; detected when nil. A declared UTF-8 file with invalid bytes is an error.
+    public var encoding: TextEncoding?
+    /// The CSV delimiter byte; detected among `;` `,` tab `|` when nil.
+    public var delimiter: UInt8?
+    /// Field types forced by the publisher, keyed by normalised field name or original label.
+    public var fieldTypes: [String: FieldType]
+    /// The worksheet of an XLSX workbook; the first sheet when nil.
+    public var sheet: String?
+    /// How many rows the detection keeps as a preview.
+    public var previewRows: Int
+    public var limits: IngestLimits
+
+    public init(
+        format: FileFormat? = nil, encoding: TextEncoding? = nil, delimiter: UInt8? = nil,
+        fieldTypes: [String: FieldType] = [:], sheet: String? = nil, previewRows: Int = 20,
+        limits: IngestLimits = IngestLimits()
+    ) {
+        self.sheet = sheet
+        self.format = format
+        self.encoding = encoding
+        self.delimiter = delimiter
+        self.fieldTypes = fieldTypes
+        self.previewRows = previewRows
+        self.limits = limits
+    }
+
+    /// Parses a delimiter as a user types it: `;`, `,`, `|`, `tab`, `\t`, or a tab character.
+    public static func parseDelimiter(_ text: String) throws(IngestError) -> UInt8 {
+        switch text {
+        case "tab", "TAB", "\\t", "\t": return UInt8(ascii: "\t")
+        default:
+            let bytes = Array(text.utf8)
+            guard bytes.count == 1, let byte = bytes.first, byte < 0x80, byte != UInt8(ascii: "\""),
+                byte != 0x0A, byte != 0x0D, byte >= 0x20 || byte == 0x09
+            else { throw .invalidDelimiter(text) }
+            return byte
+        }
+    }
+
+    /// Parses one `NAME=TYPE` override.
+    public static func parseFieldOverride(_ text: String) throws(IngestError) -> (name: String, type: FieldType) {
+        guard let equal = text.lastIndex(of: "=") else { throw .invalidFieldOverride(text) }
+        let name = text[..<equal].trimmingASCIIWhitespace()
+        let typeName = text[text.index(after: equal)...].trimmingASCIIWhitespace()
+        guard !name.isEmpty, !typeName.isEmpty else { throw .invalidFieldOverride(text) }
+        guard let type = FieldType(rawValue: typeName.lowercased()) else { throw .unknownFieldType(typeName) }
+        return (name, type)
+    }
+}
+
+extension StringProtocol {
+    func trimmingASCIIWhitespace() -> String {
+        var scalars = Substring(self).unicodeScalars[...]
+        while let first = scalars.first, first == " " || first == "\t" { scalars.removeFirst() }
+        while let last = scalars.last, last == " " || last == "\t" { scalars.removeLast() }
+        return String(String.UnicodeScalarView(scalars))
+    }
+}

@@ -1,0 +1,113 @@
+extension ODSQL {
+    /// Compiles ODSQL requests on one dataset to SQL for one dialect. Every entry point checks the query against
+    /// the schema first and throws ``ODSQLError`` (a 400 for the API); none of them crashes on hostile input.
+    public struct Compiler: Sendable {
+        public let schema: Schema
+        public let layout: TableLayout
+        public let dialect: any SQLDialect
+        public let options: CompileOptions
+
+        /// Creates a compiler.
+        public init(schema: Schema, layout: TableLayout, dialect: any SQLDialect, options: CompileOptions = .init()) {
+            self.schema = schema
+            self.layout = layout
+            self.dialect = dialect
+            self.options = options
+        }
+
+        private var planner: Planner { Planner(schema: schema, options: options) }
+
+        private func generator(for plan: QueryPlan) -> SQLGenerator {
+            var generator = SQLGenerator(dialect: dialect, layout: layout)
+            generator.grouped = plan.isAggregated
+            generator.groupKeys = plan.outputs.prefix(plan.groupCount).map(\.expression)
+            generator.filter = plan.filter
+            return generator
+        }
+
+        private func finish(_ fragment: SQLFragment, columns: [ResultColumn] = []) -> CompiledQuery {
+            CompiledQuery(sql: dialect.numberPlaceholders(fragment.sql), bindings: fragment.bindings, columns: columns)
+        }
+
+        private func whereClause(_ filter: TypedExpression?, _ generator: SQLGenerator) -> SQLFragment {
+            guard let filter else { return "" }
+            return " WHERE \(generator.sql(filter))"
+        }
+
+        /// `/records` and exports: select, where, group_by, order_by, limit (`nil` for no limit) and offset.
+        /// With `includeRecordID`, ungrouped queries start with the `_id` column (key `_id`).
+        public func records(
+            _ query: QueryText, limit: Int?, offset: Int = 0, includeRecordID: Bool = false
+        ) throws(ODSQLError) -> CompiledQuery {
+            let plan = try planner.plan(query)
+            let generator = generator(for: plan)
+            var selectList: [SQLFragment] = []
+            var columns: [ResultColumn] = []
+            if includeRecordID && !plan.isAggregated {
+                columns.append(ResultColumn(key: "_id", type: .text, firstSQLColumn: 0))
+                selectList.append(SQLFragment(sql: dialect.quoteIdentifier(layout.recordIDColumn)))
+            }
+            var ordinals: [Int] = []
+            for output in plan.outputs {
+                ordinals.append(selectList.count + 1)
+                columns.append(ResultColumn(key: output.key, type: output.expression.type, firstSQLColumn: selectList.count))
+                selectList += generator.outputColumns(output.expression)
+            }
+            if selectList.isEmpty { selectList = ["NULL"] }
+            var sql: SQLFragment = "SELECT " + selectList.joined(separator: ", ")
+            sql = sql + " FROM \(raw: dialect.quoteIdentifier(layout.recordsTable))" + whereClause(plan.filter, generator)
+            if plan.groupCount > 0 {
+                sql.sql += " GROUP BY " + ordinals.prefix(plan.groupCount).map(String.init).joined(separator: ", ")
+            }
+            var orderTerms: [SQLFragment] = []
+            for (target, descending) in plan.order {
+                let direction = descending ? " DESC NULLS LAST" : " ASC NULLS LAST"
+                switch target {
+                case .output(let index):
+                    let expression = plan.outputs[index].expression
+                    if let key = generator.sortKey(expression), plan.isAggregated {
+                        orderTerms.append(key + SQLFragment(sql: direction))
+                    } else {
+                        orderTerms.append(SQLFragment(sql: String(ordinals[index]) + direction))
+                    }
+                case .expression(let expression):
+                    if case .random = expression.node {
+                        orderTerms.append(generator.sql(expression))
+                    } else {
+                        orderTerms.append(generator.sql(expression) + SQLFragment(sql: direction))
+                    }
+                }
+            }
+            if !orderTerms.isEmpty { sql = sql + " ORDER BY " + orderTerms.joined(separator: ", ") }
+            sql = sql + dialect.limitClause(limit: limit, offset: max(0, offset))
+            return finish(sql, columns: columns)
+        }
+
+        /// `total_count`: the records matching the filter, or the groups when the query has a group_by.
+        public func count(_ query: QueryText) throws(ODSQLError) -> CompiledQuery {
+            let plan = try planner.plan(query)
+            let generator = generator(for: plan)
+            let table = dialect.quoteIdentifier(layout.recordsTable)
+            let filter = whereClause(plan.filter, generator)
+            guard plan.groupCount > 0 else {
+                return finish("SELECT COUNT(*) FROM \(raw: table)" + filter)
+            }
+            let keys = plan.outputs.prefix(plan.groupCount).map { generator.sql($0.expression) }
+            let ordinals = (1...plan.groupCount).map(String.init).joined(separator: ", ")
+            return finish(
+                "SELECT COUNT(*) FROM (SELECT " + keys.joined(separator: ", ") + " FROM \(raw: table)" + filter
+                    + " GROUP BY \(raw: ordinals)) AS \"g\"")
+        }
+
+        /// An aggregate-only query (`select=count(*), avg(x)` without group_by): one row.
+        public func aggregate(_ query: QueryText) throws(ODSQLError) -> CompiledQuery {
+            let plan = try planner.plan(query)
+            if plan.groupCount > 0 || !plan.outputs.allSatisfy(\.expression.isAggregate) || plan.outputs.isEmpty {
+                throw ODSQLError(
+                    clause: plan.groupCount > 0 ? .groupBy : .select, position: .start,
+                    kind: .aggregateMisuse, detail: "An aggregate query selects aggregations only, without group_by")
+            }
+            return try records(query, limit: nil)
+        }
+    }
+}

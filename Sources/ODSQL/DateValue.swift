@@ -1,0 +1,205 @@
+/// An instant read from a `date'…'` literal, a refine value or `now()`, in UTC with second precision.
+struct DateValue: Sendable, Hashable {
+    /// How much of the date was written: `2017` is `.year`, `2017-04` is `.month`…
+    enum Precision: Int, Sendable, Hashable, Comparable {
+        case year, month, day, time
+        static func < (a: Precision, b: Precision) -> Bool { a.rawValue < b.rawValue }
+    }
+
+    var seconds: Int64
+    var precision: Precision
+
+    var civil: CivilTime { CivilTime(epochSeconds: seconds) }
+
+    /// `YYYY-MM-DD`, the storage form of date fields.
+    var dateText: String { civil.dateText }
+    /// `YYYY-MM-DDTHH:MM:SSZ`, the storage form of datetime fields.
+    var dateTimeText: String { civil.dateTimeText }
+    /// `YYYY-MM-DDTHH:MM:SS.000Z`, the form of range group keys.
+    var keyText: String { civil.dateText + "T" + civil.timeText + ".000Z" }
+    var isMidnight: Bool { seconds.remainderReportingOverflow(dividingBy: 86_400).partialValue == 0 }
+
+    /// The first instant after this period: `2023` → 2024-01-01, `2023/05` → 2023-06-01, a day → the next day.
+    var endOfPeriod: DateValue {
+        var next = civil
+        switch precision {
+        case .year: next.year += 1
+        case .month: next.addMonths(1)
+        case .day, .time: return DateValue(seconds: seconds + 86_400, precision: precision)
+        }
+        return DateValue(seconds: next.epochSeconds, precision: precision)
+    }
+
+    /// Reads ISO 8601 (`2017`, `2017-04-03T08:02`, `2017-04-03T08:02:00+02:00`) or `YYYY/MM/DD`; nil when invalid.
+    static func parse(_ text: String) -> DateValue? {
+        var reader = DateReader(Array(text.trimmingSpaces.utf8))
+        return reader.read()
+    }
+}
+
+/// Proleptic Gregorian calendar arithmetic in UTC, without Foundation's Calendar (deterministic everywhere).
+struct CivilTime: Sendable, Hashable {
+    var year: Int
+    var month: Int
+    var day: Int
+    var hour = 0
+    var minute = 0
+    var second = 0
+
+    init(year: Int, month: Int, day: Int, hour: Int = 0, minute: Int = 0, second: Int = 0) {
+        self.year = year
+        self.month = month
+        self.day = day
+        self.hour = hour
+        self.minute = minute
+        self.second = second
+    }
+
+    init(epochSeconds: Int64) {
+        let days = Int(epochSeconds >= 0 ? epochSeconds / 86_400 : (epochSeconds - 86_399) / 86_400)
+        let rest = Int(epochSeconds - Int64(days) * 86_400)
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        day = doy - (153 * mp + 2) / 5 + 1
+        month = mp < 10 ? mp + 3 : mp - 9
+        year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+        hour = rest / 3_600
+        minute = rest % 3_600 / 60
+        second = rest % 60
+    }
+
+    static func daysInMonth(year: Int, month: Int) -> Int {
+        switch month {
+        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
+    var daysSinceEpoch: Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let doy = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    var epochSeconds: Int64 {
+        Int64(daysSinceEpoch) * 86_400 + Int64(hour * 3_600 + minute * 60 + second)
+    }
+
+    /// 0 for Monday … 6 for Sunday.
+    var weekday: Int { ((daysSinceEpoch % 7) + 7 + 3) % 7 }
+
+    mutating func addMonths(_ count: Int) {
+        let total = year * 12 + (month - 1) + count
+        year = total >= 0 ? total / 12 : (total - 11) / 12
+        month = total - year * 12 + 1
+        day = min(day, CivilTime.daysInMonth(year: year, month: month))
+    }
+
+    var dateText: String { pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) }
+    var timeText: String { pad(hour, 2) + ":" + pad(minute, 2) + ":" + pad(second, 2) }
+    var dateTimeText: String { dateText + "T" + timeText + "Z" }
+
+    private func pad(_ value: Int, _ width: Int) -> String {
+        let digits = String(abs(value))
+        return (value < 0 ? "-" : "") + String(repeating: "0", count: max(0, width - digits.count)) + digits
+    }
+}
+
+/// A tiny cursor over the ASCII bytes of a date literal.
+private struct DateReader {
+    let bytes: [UInt8]
+    var index = 0
+
+    init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+    mutating func digits(_ count: Int) -> Int? {
+        guard index + count <= bytes.count else { return nil }
+        var value = 0
+        for byte in bytes[index..<index + count] {
+            guard byte >= 48, byte <= 57 else { return nil }
+            value = value * 10 + Int(byte - 48)
+        }
+        index += count
+        return value
+    }
+
+    mutating func accept(_ characters: String) -> UInt8? {
+        guard index < bytes.count, characters.utf8.contains(bytes[index]) else { return nil }
+        index += 1
+        return bytes[index - 1]
+    }
+
+    mutating func read() -> DateValue? {
+        guard let year = digits(4), year >= 1 else { return nil }
+        var time = CivilTime(year: year, month: 1, day: 1)
+        var precision = DateValue.Precision.year
+        if let separator = accept("-/") {
+            guard let month = digits(2), (1...12).contains(month) else { return nil }
+            time.month = month
+            precision = .month
+            if accept(separator == 45 ? "-" : "/") != nil {
+                guard let day = digits(2), day >= 1, day <= CivilTime.daysInMonth(year: year, month: month) else {
+                    return nil
+                }
+                time.day = day
+                precision = .day
+                if accept("T ") != nil {
+                    guard readTime(into: &time) else { return nil }
+                    precision = .time
+                }
+            }
+        }
+        var seconds = time.epochSeconds
+        if precision == .time, let offset = readOffset() {
+            seconds -= Int64(offset)
+        } else if precision == .time, index < bytes.count {
+            return nil
+        }
+        return index == bytes.count ? DateValue(seconds: seconds, precision: precision) : nil
+    }
+
+    private mutating func readTime(into time: inout CivilTime) -> Bool {
+        guard let hour = digits(2), hour <= 23 else { return false }
+        time.hour = hour
+        guard accept(":") != nil else { return true }
+        guard let minute = digits(2), minute <= 59 else { return false }
+        time.minute = minute
+        guard accept(":") != nil else { return true }
+        guard let second = digits(2), second <= 59 else { return false }
+        time.second = second
+        if accept(".,") != nil {
+            let start = index
+            while index < bytes.count, bytes[index] >= 48, bytes[index] <= 57 { index += 1 }
+            if index == start { return false }
+        }
+        return true
+    }
+
+    /// `Z`, `+02:00`, `+0200` or `+02`, in seconds east of UTC; nil when absent or invalid.
+    private mutating func readOffset() -> Int? {
+        if accept("Zz") != nil { return 0 }
+        guard let sign = accept("+-") else { return nil }
+        guard let hours = digits(2), hours <= 14 else { return nil }
+        _ = accept(":")
+        let minutes = index < bytes.count ? digits(2) ?? 0 : 0
+        let total = hours * 3_600 + minutes * 60
+        return sign == 43 ? total : -total
+    }
+}
+
+extension String {
+    var trimmingSpaces: String {
+        var scalars = Substring(self).unicodeScalars
+        while let first = scalars.first, first.properties.isWhitespace { scalars.removeFirst() }
+        while let last = scalars.last, last.properties.isWhitespace { scalars.removeLast() }
+        return String(scalars)
+    }
+}

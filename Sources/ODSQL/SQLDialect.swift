@@ -1,0 +1,156 @@
+/// The SQL flavour ODSQL compiles to. Everything that differs between engines goes through these hooks; the rest
+/// of the generated SQL (CAST, CASE, `IS DISTINCT FROM`, `NULLS LAST`, `substr`) is common to SQLite ≥ 3.39 and
+/// PostgreSQL ≥ 15.
+///
+/// Implementations receive only fragments built by the generator, whose values are already bound; they must not
+/// splice anything else into SQL text.
+public protocol SQLDialect: Sendable {
+    /// The placeholder for the binding at `index` (1-based): `?` or `$1`.
+    func placeholder(_ index: Int) -> String
+
+    /// The text bound as the full-text query, built from safe terms; `columns` restricts the fields searched
+    /// (empty means every text field).
+    func fullTextQuery(_ terms: [FullTextTerm], columns: [String]) -> String
+
+    /// A predicate true for records matching `query`, a fragment binding ``fullTextQuery(_:columns:)``'s text.
+    func fullTextPredicate(layout: TableLayout, query: SQLFragment, columns: [String]) -> SQLFragment
+
+    /// `value LIKE pattern` ignoring case; the pattern escapes `%` and `_` with `\`.
+    func caseInsensitiveLike(_ value: SQLFragment, pattern: SQLFragment) -> SQLFragment
+
+    /// The great-circle distance in metres between two points given in degrees.
+    func distanceInMetres(lat: SQLFragment, lon: SQLFragment, toLat: SQLFragment, toLon: SQLFragment)
+        -> SQLFragment
+
+    /// An aggregate computing the interpolated percentile of a numeric expression.
+    func percentile(_ input: PercentileInput) -> SQLFragment
+
+    /// An integer component of a date or datetime stored as ISO text.
+    func dateNumber(_ part: DateNumber, of value: SQLFragment) -> SQLFragment
+
+    /// The start and the end of the bucket holding `value`, as `YYYY-MM-DDTHH:MM:SS.sssZ` text.
+    func dateBucket(_ value: SQLFragment, interval: DateBucketInterval) -> (start: SQLFragment, end: SQLFragment)
+
+    /// GeoJSON Point text built from latitude and longitude columns.
+    func pointGeoJSON(lat: SQLFragment, lon: SQLFragment) -> SQLFragment
+
+    /// A test that `value` is valid JSON, or nil when the engine has none (then no fallback is applied).
+    func isValidJSON(_ value: SQLFragment) -> SQLFragment?
+
+    /// A predicate true when the JSON array text in `column` contains `value`.
+    func arrayContains(column: SQLFragment, value: SQLValue) -> SQLFragment
+
+    /// A join clause (after `FROM table`) expanding the JSON array in `column` to rows whose value is `"mv"."value"`.
+    func arrayExpansion(column: SQLFragment) -> SQLFragment
+
+    /// A non-negative integer as text, left-padded with zeros to `width` digits.
+    func zeroPad(_ value: SQLFragment, width: Int) -> SQLFragment
+
+    /// `floor(value)` as a number.
+    func floor(_ value: SQLFragment) -> SQLFragment
+
+    /// A deterministic pseudo-random sort key; `grouped` when the query has GROUP BY.
+    func randomOrder(seed: Int64, layout: TableLayout, grouped: Bool) -> SQLFragment
+
+    /// `LIMIT … OFFSET …`, with `limit == nil` meaning no limit.
+    func limitClause(limit: Int?, offset: Int) -> SQLFragment
+}
+
+extension SQLDialect {
+    /// Quotes an identifier taken from the schema or the layout: `"name"`, inner quotes doubled.
+    public func quoteIdentifier(_ name: String) -> String {
+        "\"" + name.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\""
+    }
+
+    /// Replaces each `?` outside quotes with ``placeholder(_:)``.
+    func numberPlaceholders(_ sql: String) -> String {
+        var output = ""
+        var quote: Character?
+        var index = 0
+        for character in sql {
+            if let open = quote {
+                if character == open { quote = nil }
+                output.append(character)
+            } else if character == "\"" || character == "'" {
+                quote = character
+                output.append(character)
+            } else if character == "?" {
+                index += 1
+                output += placeholder(index)
+            } else {
+                output.append(character)
+            }
+        }
+        return output
+    }
+}
+
+/// A term of a full-text query: a word, searched exactly or as a prefix.
+public struct FullTextTerm: Sendable, Hashable {
+    public var text: String
+    public var isPrefix: Bool
+
+    /// Creates a term.
+    public init(text: String, isPrefix: Bool) {
+        self.text = text
+        self.isPrefix = isPrefix
+    }
+}
+
+/// What a percentile aggregate needs: the value, the fraction, and a correlated source for engines without
+/// an ordered-set aggregate.
+public struct PercentileInput: Sendable, Hashable {
+    /// The value as seen by the grouped query.
+    public var value: SQLFragment
+    /// The percentile between 0 and 1.
+    public var fraction: Double
+    /// `FROM "t" AS "p" WHERE …`: the rows of the current group, where the value reads as ``value``.
+    public var correlatedSource: SQLFragment
+
+    /// Creates the input.
+    public init(value: SQLFragment, fraction: Double, correlatedSource: SQLFragment) {
+        self.value = value
+        self.fraction = fraction
+        self.correlatedSource = correlatedSource
+    }
+}
+
+/// Integer components of a date that need calendar arithmetic.
+public enum DateNumber: String, Sendable, Hashable {
+    /// 1 for Monday to 7 for Sunday.
+    case isoWeekday
+    /// ISO 8601 week of the week-year.
+    case isoWeek
+    /// ISO 8601 week-year.
+    case isoWeekYear
+    /// 1 to 366.
+    case dayOfYear
+}
+
+/// The width of an equal-width date range: a count of a unit; calendar units (week…year) only with a count of 1.
+public struct DateBucketInterval: Sendable, Hashable {
+    /// Units of `range(date_field, 1 day)`.
+    public enum Unit: String, Sendable, Hashable {
+        case millisecond, second, minute, hour, day, week, month, quarter, year
+    }
+    public var count: Int64
+    public var unit: Unit
+
+    /// Creates an interval.
+    public init(count: Int64, unit: Unit) {
+        self.count = count
+        self.unit = unit
+    }
+
+    /// The width in milliseconds for fixed-width units, nil for calendar units.
+    public var milliseconds: Int64? {
+        switch unit {
+        case .millisecond: count
+        case .second: count * 1_000
+        case .minute: count * 60_000
+        case .hour: count * 3_600_000
+        case .day: count * 86_400_000
+        case .week, .month, .quarter, .year: nil
+        }
+    }
+}

@@ -1,0 +1,136 @@
+/// Emits SQL for typed expressions. Identifiers come only from the schema and the layout; values are bound.
+struct SQLGenerator {
+    let dialect: any SQLDialect
+    let layout: TableLayout
+    /// True when the query groups rows (changes `random()`).
+    var grouped = false
+    /// Qualifies columns with the records table (outer references of correlated subqueries).
+    var qualifier: String?
+    /// Group keys, for the correlated source of percentiles.
+    var groupKeys: [TypedExpression] = []
+    var filter: TypedExpression?
+
+    func quote(_ name: String) -> String { dialect.quoteIdentifier(name) }
+
+    func column(_ field: ODSQL.Field, _ suffix: String = "") -> SQLFragment {
+        let name = quote(field.name + suffix)
+        return SQLFragment(sql: qualifier.map { quote($0) + "." + name } ?? name)
+    }
+
+    /// The SQL columns of an output value (two for points, four for bounding boxes).
+    func outputColumns(_ expression: TypedExpression) -> [SQLFragment] {
+        switch expression.node {
+        case .column(let field) where field.type == .geoPoint2D:
+            return [column(field, TableLayout.latitudeSuffix), column(field, TableLayout.longitudeSuffix)]
+        case .extent(let field):
+            let suffixes = TableLayout.boundingBoxSuffixes
+            if field.type == .geoPoint2D {
+                let lat = column(field, TableLayout.latitudeSuffix)
+                let lon = column(field, TableLayout.longitudeSuffix)
+                return ["MIN(\(lon))", "MIN(\(lat))", "MAX(\(lon))", "MAX(\(lat))"]
+            }
+            return [
+                "MIN(\(column(field, suffixes.minLon)))", "MIN(\(column(field, suffixes.minLat)))",
+                "MAX(\(column(field, suffixes.maxLon)))", "MAX(\(column(field, suffixes.maxLat)))",
+            ]
+        default:
+            return [sql(expression)]
+        }
+    }
+
+    /// A single-valued expression (a point reads as its latitude, enough for IS NULL and COUNT).
+    func sql(_ expression: TypedExpression) -> SQLFragment {
+        switch expression.node {
+        case .column(let field):
+            return field.type == .geoPoint2D ? column(field, TableLayout.latitudeSuffix) : column(field)
+        case .value(let value): return .bind(value)
+        case .dateAsDateTime(let inner): return "(\(sql(inner)) || 'T00:00:00Z')"
+        case .negate(let inner): return "(- \(sql(inner)))"
+        case .arithmetic(let op, let left, let right):
+            if op == .divide { return "(CAST(\(sql(left)) AS DOUBLE PRECISION) / NULLIF(\(sql(right)), 0))" }
+            return "(\(sql(left)) \(raw: op.rawValue) \(sql(right)))"
+        case .comparison(let op, let left, let right):
+            return "(\(sql(left)) \(raw: op == .notEqual ? "<>" : op.rawValue) \(sql(right)))"
+        case .and(let items): return "(" + items.map { sql($0) }.joined(separator: " AND ") + ")"
+        case .or(let items): return "(" + items.map { sql($0) }.joined(separator: " OR ") + ")"
+        case .not(let inner): return "((\(sql(inner))) IS NOT TRUE)"
+        case .isNull(let inner, let negated): return "(\(sql(inner)) IS \(raw: negated ? "NOT " : "")NULL)"
+        case .isBoolean(let inner, let flag, let negated):
+            let value = SQLFragment(sql: flag ? "1" : "0")
+            return negated ? "(\(sql(inner)) IS DISTINCT FROM \(value))" : "(\(sql(inner)) = \(value))"
+        case .inList(let inner, let values):
+            return "(\(sql(inner)) IN (" + values.map { SQLFragment.bind($0) }.joined(separator: ", ") + "))"
+        case .inRange(let inner, let lower, let upper, let lowerInclusive, let upperInclusive):
+            let value = sql(inner)
+            return
+                "(\(value) \(raw: lowerInclusive ? ">=" : ">") \(bind: lower) AND \(value) \(raw: upperInclusive ? "<=" : "<") \(bind: upper))"
+        case .member(let field, let value): return dialect.arrayContains(column: column(field), value: value)
+        case .like(let inner, let terms):
+            let value = sql(inner)
+            let likes = terms.map { term in
+                dialect.caseInsensitiveLike(value, pattern: .bind(.text("%" + SQLGenerator.escapeLike(term) + "%")))
+            }
+            return likes.count == 1 ? likes[0] : "(" + likes.joined(separator: " AND ") + ")"
+        case .fullText(let query):
+            let columns = query.fields.map(\.name)
+            let text = dialect.fullTextQuery(query.terms, columns: columns)
+            return dialect.fullTextPredicate(layout: layout, query: .bind(.text(text)), columns: columns)
+        case .startsWith(let fields, let prefix):
+            let length = Int64(prefix.unicodeScalars.count)
+            let tests = fields.map { field -> SQLFragment in
+                "substr(\(column(field)), 1, \(bind: .int(length))) = \(bind: .text(prefix))"
+            }
+            return tests.count == 1 ? tests[0] : "(" + tests.joined(separator: " OR ") + ")"
+        case .withinDistance(let field, let lat, let lon, let metres):
+            return withinDistance(field, lat: lat, lon: lon, metres: metres)
+        case .inBoundingBox(let field, let minLat, let minLon, let maxLat, let maxLon):
+            return inBoundingBox(field, minLat: minLat, minLon: minLon, maxLat: maxLat, maxLon: maxLon)
+        case .geoRelation(let relation, let field, let geometry):
+            return geoRelation(relation, field, geometry)
+        case .scalar(let function, let arguments):
+            let list = arguments.map { sql($0) }.joined(separator: ", ")
+            return function == .ifnull ? "COALESCE(\(list))" : "\(raw: function.rawValue)(\(list))"
+        case .datePart(let part, let inner): return datePart(part, of: sql(inner))
+        case .dateFormat(let inner, let pieces): return dateFormat(sql(inner), pieces)
+        case .distance(let field, let lat, let lon):
+            return dialect.distanceInMetres(
+                lat: column(field, TableLayout.latitudeSuffix),
+                lon: column(field, TableLayout.longitudeSuffix), toLat: .bind(.double(lat)), toLon: .bind(.double(lon)))
+        case .jsonFormat(let inner, let fallback):
+            let value = sql(inner)
+            guard let fallback, let valid = dialect.isValidJSON(value) else { return value }
+            return "CASE WHEN \(valid) THEN \(value) ELSE \(bind: fallback) END"
+        case .aggregate(let function, let argument, let distinct):
+            guard let argument else { return "COUNT(*)" }
+            return "\(raw: function.rawValue.uppercased())(\(raw: distinct ? "DISTINCT " : "")\(sql(argument)))"
+        case .percentile(let inner, let percent): return percentile(inner, percent)
+        case .extent: return outputColumns(expression)[0]
+        case .staticRanges(let inner, let buckets): return staticRanges(sql(inner), buckets)
+        case .widthRanges(let inner, let width, let integerLabels):
+            return widthRanges(sql(inner), width: width, integerLabels: integerLabels)
+        case .dateRanges(let inner, let interval):
+            let bucket = dialect.dateBucket(sql(inner), interval: interval)
+            return "('[' || \(bucket.start) || ', ' || \(bucket.end) || '[')"
+        case .random(let seed): return dialect.randomOrder(seed: seed, layout: layout, grouped: grouped)
+        case .constant(let flag): return flag ? "(1 = 1)" : "(1 = 0)"
+        }
+    }
+
+    /// The expression to sort on for an output: range keys sort by their smallest value, not their label.
+    func sortKey(_ expression: TypedExpression) -> SQLFragment? {
+        switch expression.node {
+        case .staticRanges(let inner, _), .widthRanges(let inner, _, _), .dateRanges(let inner, _):
+            return "MIN(\(sql(inner)))"
+        default: return nil
+        }
+    }
+
+    static func escapeLike(_ text: String) -> String {
+        var escaped = ""
+        for character in text {
+            if character == "%" || character == "_" || character == "\\" { escaped.append("\\") }
+            escaped.append(character)
+        }
+        return escaped
+    }
+}
