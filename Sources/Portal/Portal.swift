@@ -29,6 +29,8 @@ public enum Portal {
     ) async throws -> some ApplicationProtocol {
         let directory = try DataDirectory(path: configuration.dataDirectory)
         let store = try directory.openStore()
+        let orphans = try store.removeOrphanImports()
+        if orphans > 0 { logger.info("removed staging tables of interrupted imports", metadata: ["count": "\(orphans)"]) }
         let secret = try directory.instanceSecret()
         var services = try ServiceDeclarations.load(from: directory.servicesPath)
         if configuration.demo && !services.contains(where: { $0.id == "map_tiles" }) {
@@ -43,7 +45,7 @@ public enum Portal {
             siteName: configuration.siteName,
             random: overrides.random
         )
-        let web = WebEnvironment(
+        var web = WebEnvironment(
             siteName: configuration.siteName,
             registry: registry,
             consentCodec: ConsentCodec(secret: secret),
@@ -56,13 +58,17 @@ public enum Portal {
             random: overrides.random,
             logger: logger
         )
+        web.multipartPaths = ["/backoffice/uploads"]
         let portal = PortalServices(
             web: web,
             store: store,
             secret: secret,
             throttle: LoginThrottle(),
             passwords: PasswordHasher(cost: overrides.bcryptCost),
-            staticFiles: StaticFiles(directory: WebResources.directory.appendingPathComponent("static"))
+            staticFiles: StaticFiles(directory: WebResources.directory.appendingPathComponent("static")),
+            jobs: ImportJobs(store: store, clock: overrides.clock),
+            uploadsDirectory: try directory.uploadsDirectory(),
+            maxUploadBytes: configuration.maxUploadMB * 1_048_576
         )
         let router = Router(context: PortalRequestContext.self, options: .autoGenerateHeadEndpoints)
         router.addPortalMiddlewares(web)
@@ -70,6 +76,7 @@ public enum Portal {
         portal.addAuthRoutes(to: router)
         portal.addLanguageRoutes(to: router)
         portal.addCharterRoutes(to: router)
+        portal.addBackOfficeRoutes(to: router)
         var app = Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Garona"),
@@ -80,10 +87,12 @@ public enum Portal {
         return app
     }
 
-    /// With `--demo`, creates the `admin` account on first run and returns its generated
-    /// password, to be printed once. Returns nil when an account already exists.
+    /// With `--demo`, publishes the demo datasets that are missing, creates the `admin` account
+    /// on first run and returns its generated password, to be printed once. Returns nil when an
+    /// account already exists.
     public static func seedDemo(dataDirectory: String, random: RandomSource = .system) async throws -> String? {
         let store = try DataDirectory(path: dataDirectory).openStore()
+        try await DemoContent.publish(into: store, dataDirectory: dataDirectory, now: Date())
         guard try await store.userCount() == 0 else { return nil }
         let password = random.string(length: 20, alphabet: TokenAlphabet.csrf)
         let hash = try await PasswordHasher().hash(password)

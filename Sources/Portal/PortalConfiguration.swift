@@ -13,6 +13,8 @@ public struct PortalConfiguration: Sendable {
     /// The map tile URL template of the demo's third-party tile service.
     public var tileURL: String
     public var siteName: String
+    /// The largest upload the back office accepts, in megabytes.
+    public var maxUploadMB: Int
 
     public static let defaultTileURL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 
@@ -24,7 +26,8 @@ public struct PortalConfiguration: Sendable {
         trustedProxies: [String] = [],
         csrfTrustedOrigins: [String] = [],
         tileURL: String = PortalConfiguration.defaultTileURL,
-        siteName: String = "Garona"
+        siteName: String = "Garona",
+        maxUploadMB: Int = 512
     ) {
         self.host = host
         self.port = port
@@ -34,5 +37,6 @@ public struct PortalConfiguration: Sendable {
         self.csrfTrustedOrigins = csrfTrustedOrigins
         self.tileURL = tileURL
         self.siteName = siteName
+        self.maxUploadMB = maxUploadMB
     }
 }

@@ -13,6 +13,10 @@ struct PortalServices: Sendable {
     let throttle: LoginThrottle
     let passwords: PasswordHasher
     let staticFiles: StaticFiles
+    let jobs: ImportJobs
+    /// Where uploads are streamed before they are imported.
+    let uploadsDirectory: URL
+    let maxUploadBytes: Int
 
     var catalog: Catalog { web.catalog }
     var renderer: PageRenderer { web.renderer }
@@ -40,8 +44,8 @@ struct PortalServices: Sendable {
     }
 
     /// A redirect to `target` (302, as Django's `HttpResponseRedirect`).
-    static func redirect(to target: String) -> Response {
-        Response(status: .found, headers: [.location: target])
+    static func redirect(to target: String, status: HTTPResponse.Status = .found) -> Response {
+        Response(status: status, headers: [.location: target])
     }
 
     /// `next` when it stays on this site, else `fallback`.

@@ -67,4 +67,8 @@ public enum StoreError: Error, Sendable, Equatable {
     case duplicate(String)
     /// The database file could not be opened or migrated.
     case unavailable(String)
+    /// Nothing has this identifier.
+    case notFound(String)
+    /// A value breaks a rule of the model, such as a dataset id that is not a slug.
+    case invalid(String)
 }

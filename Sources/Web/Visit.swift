@@ -29,6 +29,9 @@ public struct VisitState: Sendable {
     // CSRF (`csrftoken`).
     public var csrfSecret: String?
     public var csrfCookieNeedsUpdate = false
+    /// A multipart POST whose token travels in the body: its route must call
+    /// ``CSRFMiddleware/verifyDeferredToken(_:context:)`` before using any part.
+    public var csrfTokenDeferred = false
 
     /// The parsed form body of a POST, once the CSRF middleware has read it.
     public var form = FormData()

@@ -19,6 +19,8 @@ public struct WebEnvironment: Sendable {
     public var clock: @Sendable () -> Date
     public var random: RandomSource
     public var logger: Logger
+    /// Paths whose POST may be `multipart/form-data` with the CSRF token inside the body.
+    public var multipartPaths: Set<String> = []
 
     public init(
         siteName: String, registry: CookieRegistry, consentCodec: ConsentCodec, csrfPolicy: CSRFPolicy,

@@ -6,6 +6,6 @@ struct Garona: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "garona",
         abstract: "Garona, a self-hosted open data platform.",
-        subcommands: [Serve.self, UserCommand.self]
+        subcommands: [Serve.self, UserCommand.self, ImportCommand.self, DatasetCommand.self, SampleCommand.self]
     )
 }

@@ -9,7 +9,7 @@ struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the portal (front office, back office and data API).",
         discussion: "Every option can also be set with an environment variable: GARONA_HOST, GARONA_PORT, "
-            + "GARONA_DATA_DIR, GARONA_DEMO=1, GARONA_TRUSTED_PROXIES and GARONA_CSRF_TRUSTED_ORIGINS "
+            + "GARONA_DATA_DIR, GARONA_DEMO=1, GARONA_MAX_UPLOAD_MB, GARONA_TRUSTED_PROXIES and GARONA_CSRF_TRUSTED_ORIGINS "
             + "(comma-separated), GARONA_TILE_URL."
     )
 
@@ -31,11 +31,15 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("csrf-trusted-origin"), help: "An origin allowed to POST, e.g. https://*.example.org (repeatable).")
     var csrfTrustedOrigins: [String] = EnvironmentDefaults.list("GARONA_CSRF_TRUSTED_ORIGINS")
 
+    @Option(name: .customLong("max-upload-mb"), help: "Largest upload accepted by the back office, in MB.")
+    var maxUploadMB = EnvironmentDefaults.int("GARONA_MAX_UPLOAD_MB", 512)
+
     @Option(name: .customLong("tile-url"), help: "Map tile URL template of the third-party tile service.")
     var tileURL = EnvironmentDefaults.string("GARONA_TILE_URL", PortalConfiguration.defaultTileURL)
 
     func run() async throws {
         guard (1...65535).contains(port) else { fail("--port must be between 1 and 65535") }
+        guard maxUploadMB > 0 else { fail("--max-upload-mb must be positive") }
         var logger = Logger(label: "garona")
         logger.logLevel = Logger.Level(rawValue: EnvironmentDefaults.string("LOG_LEVEL", "info")) ?? .info
         let configuration = PortalConfiguration(
@@ -45,7 +49,8 @@ struct Serve: AsyncParsableCommand {
             demo: demo,
             trustedProxies: trustedProxies,
             csrfTrustedOrigins: csrfTrustedOrigins,
-            tileURL: tileURL
+            tileURL: tileURL,
+            maxUploadMB: maxUploadMB
         )
         do {
             if demo, let password = try await Portal.seedDemo(dataDirectory: dataDirectory) {

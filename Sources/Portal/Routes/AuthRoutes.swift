@@ -3,7 +3,7 @@ import Hummingbird
 import Store
 import Web
 
-/// `/login`, `/logout` and `/backoffice/`.
+/// `/login` and `/logout`.
 extension PortalServices {
     func addAuthRoutes(to router: Router<PortalRequestContext>) {
         router.get("/login") { request, context in
@@ -19,21 +19,6 @@ extension PortalServices {
         }
         router.get("/logout") { _, _ -> Response in
             throw PageError(.methodNotAllowed, messageKey: "error_method_not_allowed", headers: [.allow: "POST, OPTIONS"])
-        }
-        router.get("/backoffice/") { request, context in
-            guard let user = try await currentUser(context) else {
-                return Self.redirect(to: "/login?next=" + "/backoffice/".urlQueryEncoded)
-            }
-            let language = context.visit.language
-            var response = renderer.page(
-                "backoffice",
-                title: catalog.text("backoffice_title", in: language),
-                values: ["greeting": catalog.text("backoffice_greeting", in: language, ["username": user.username])],
-                request: request,
-                context: context
-            )
-            response.headers[.cacheControl] = "private, no-store"
-            return response
         }
     }
 

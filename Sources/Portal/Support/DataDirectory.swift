@@ -28,6 +28,19 @@ public struct DataDirectory: Sendable {
     public var secretPath: String { path + "/secret.key" }
     public var servicesPath: String { path + "/services.json" }
 
+    /// `uploads/`, emptied of leftovers of a previous run (uploads are deleted once imported).
+    public func uploadsDirectory() throws -> URL {
+        let url = URL(fileURLWithPath: path).appendingPathComponent("uploads")
+        try? FileManager.default.removeItem(at: url)
+        do {
+            try FileManager.default.createDirectory(
+                at: url, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw PortalSetupError("cannot create \(url.path)")
+        }
+        return url
+    }
+
     /// Opens the embedded database.
     public func openStore() throws -> SQLiteStore {
         try SQLiteStore(path: databasePath)

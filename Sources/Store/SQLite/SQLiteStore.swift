@@ -52,6 +52,30 @@ enum SQLiteMigrations {
                     """
             )
         }
+        migrator.registerMigration("v2-datasets") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE datasets (
+                        id TEXT PRIMARY KEY,
+                        metadata TEXT NOT NULL,
+                        fields TEXT NOT NULL,
+                        visibility TEXT NOT NULL,
+                        records_count INTEGER NOT NULL,
+                        version INTEGER NOT NULL,
+                        records_table TEXT,
+                        created_at REAL NOT NULL,
+                        modified_at REAL NOT NULL,
+                        processed_at REAL
+                    );
+                    CREATE TABLE imports (
+                        records_table TEXT PRIMARY KEY,
+                        dataset_id TEXT NOT NULL,
+                        pid INTEGER NOT NULL,
+                        started_at REAL NOT NULL
+                    );
+                    """
+            )
+        }
         return migrator
     }
 }

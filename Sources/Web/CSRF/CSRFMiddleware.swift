@@ -56,6 +56,9 @@ public struct CSRFMiddleware: RouterMiddleware {
                 context.visit.with { $0.form = form }
                 formToken = form[Self.formField]
             }
+            let multipart =
+                request.method == .post && Self.isMultipart(request)
+                && environment.multipartPaths.contains(request.uri.path)
             let state = context.visit.snapshot
             let check = CSRFRequest(
                 origin: request.headers[.origin],
@@ -66,23 +69,40 @@ public struct CSRFMiddleware: RouterMiddleware {
                 formToken: formToken,
                 headerToken: request.headers[.xCSRFToken]
             )
-            if let reason = environment.csrfPolicy.rejection(of: check) {
-                environment.logger.warning("Forbidden (\(reason)): \(request.uri.path)")
-                let response = environment.renderer.page(
-                    "csrf_failure",
-                    title: "403 Forbidden",
-                    values: [
-                        "reason": reason, "no_cookie": reason == "CSRF cookie not set.",
-                        "no_referer": reason.hasSuffix("no Referer."),
-                    ],
-                    status: .forbidden,
-                    request: request,
-                    context: context
-                )
-                return withCookie(response, context: context)
+            if let reason = environment.csrfPolicy.rejection(of: check, tokenInBody: multipart) {
+                return withCookie(rejection(reason, request: request, context: context), context: context)
             }
+            if multipart && check.headerToken == nil { context.visit.with { $0.csrfTokenDeferred = true } }
         }
         return withCookie(try await next(request, context), context: context)
+    }
+
+    /// Checks the token a multipart route read from its body, before it uses any other part.
+    /// Returns the 403 page to send when the token is missing or wrong, nil when it is right.
+    public func verifyDeferredToken(_ token: String?, request: Request, context: Context) -> Response? {
+        let (deferred, secret) = context.visit.with { ($0.csrfTokenDeferred, $0.csrfSecret) }
+        guard deferred else { return nil }
+        let reason = secret.map { CSRFPolicy.check(token: token, secret: $0) } ?? "CSRF cookie not set."
+        guard let reason else {
+            context.visit.with { $0.csrfTokenDeferred = false }
+            return nil
+        }
+        return rejection(reason, request: request, context: context)
+    }
+
+    /// Django's 403 page, with the reason; logged with the reason and the path only.
+    func rejection(_ reason: String, request: Request, context: Context) -> Response {
+        environment.logger.warning("Forbidden (\(reason)): \(request.uri.path)")
+        return environment.renderer.page(
+            "csrf_failure",
+            title: "403 Forbidden",
+            values: [
+                "reason": reason, "no_cookie": reason == "CSRF cookie not set.", "no_referer": reason.hasSuffix("no Referer."),
+            ],
+            status: .forbidden,
+            request: request,
+            context: context
+        )
     }
 
     /// A body that cannot be read (too large, cut short) ends here, before any handler runs.
@@ -109,6 +129,10 @@ public struct CSRFMiddleware: RouterMiddleware {
         )
         response.headers.addVary("Cookie")
         return response
+    }
+
+    private static func isMultipart(_ request: Request) -> Bool {
+        request.headers[.contentType]?.lowercased().hasPrefix("multipart/form-data") == true
     }
 
     private static func isURLEncodedForm(_ request: Request) -> Bool {

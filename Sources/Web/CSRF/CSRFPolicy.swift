@@ -56,7 +56,11 @@ public struct CSRFPolicy: Sendable {
     }
 
     /// Nil when the request passes, else Django's reason for rejecting it.
-    public func rejection(of request: CSRFRequest) -> String? {
+    ///
+    /// With `tokenInBody`, a multipart request without `X-CSRFToken` passes the token step as long
+    /// as its cookie is valid; the route then checks the body's token with ``check(token:secret:)``
+    /// before it reads anything else.
+    public func rejection(of request: CSRFRequest, tokenInBody: Bool = false) -> String? {
         if let origin = request.origin {
             if !isTrusted(origin: origin, request: request) {
                 return "Origin checking failed - \(origin) does not match any trusted origins."
@@ -64,7 +68,19 @@ public struct CSRFPolicy: Sendable {
         } else if request.isSecure, let reason = refererProblem(request) {
             return reason
         }
+        if tokenInBody && request.headerToken == nil && request.formToken == nil {
+            guard let cookie = request.cookie else { return "CSRF cookie not set." }
+            if let problem = CSRFToken.formatProblem(cookie) { return "CSRF cookie \(problem)." }
+            return nil
+        }
         return tokenProblem(request)
+    }
+
+    /// Django's token step for a token read from a form body: nil when it carries `secret`.
+    public static func check(token: String?, secret: String) -> String? {
+        guard let token, !token.isEmpty else { return "CSRF token missing." }
+        if let problem = CSRFToken.formatProblem(token) { return "CSRF token from POST \(problem)." }
+        return CSRFToken.matches(token, secret: secret) ? nil : "CSRF token from POST incorrect."
     }
 
     private func isTrusted(origin: String, request: CSRFRequest) -> Bool {

@@ -1,0 +1,156 @@
+import Foundation
+import Hummingbird
+import Ingest
+import Store
+import Web
+
+/// The back office: datasets, uploads, import jobs, metadata, visibility and deletion.
+///
+/// Every page needs a logged-in editor or admin; anyone else is sent to `/login`.
+extension PortalServices {
+    func addBackOfficeRoutes(to router: Router<PortalRequestContext>) {
+        router.get("/backoffice/") { request, context in
+            try await withUser(request, context) { _ in
+                let datasets = try await store.datasets()
+                let language = context.visit.language
+                return renderer.page(
+                    "backoffice",
+                    title: catalog.text("backoffice_title", in: language),
+                    values: [
+                        "datasets": datasets.map { BackOfficeViews.row($0, language: language) },
+                        "has_datasets": !datasets.isEmpty,
+                    ],
+                    request: request,
+                    context: context
+                )
+            }
+        }
+        router.get("/backoffice/upload") { request, context in
+            try await withUser(request, context) { _ in
+                let target = request.uri.queryParameters["dataset"].map(String.init)
+                if let target, try await store.dataset(id: target) == nil { throw PageError.notFound }
+                return uploadPage(request: request, context: context, dataset: target)
+            }
+        }
+        router.post("/backoffice/uploads") { request, context in
+            try await withUser(request, context) { _ in try await receiveUpload(request: request, context: context) }
+        }
+        router.get("/backoffice/jobs/{job}") { request, context in
+            try await withUser(request, context) { _ in
+                guard let job = jobs.job(id: context.parameters.get("job") ?? "") else { throw PageError.notFound }
+                return jobPage(job, request: request, context: context)
+            }
+        }
+        router.post("/backoffice/jobs/{job}/publish") { request, context in
+            try await withUser(request, context) { _ in
+                guard let id = context.parameters.get("job"), let job = jobs.job(id: id), case .ready(let detection) = job.state
+                else {
+                    throw PageError.notFound
+                }
+                let form = context.visit.form
+                let overrides = detection.fields.compactMap { field -> String? in
+                    guard let chosen = form["type_\(field.name)"], chosen != field.type.rawValue else { return nil }
+                    return "\(field.name)=\(chosen)"
+                }
+                do throws(IngestError) {
+                    _ = jobs.publish(id: id, detection: try detection.overriding(overrides))
+                } catch {
+                    throw PageError(.badRequest, messageKey: "bo_invalid_type", arguments: ["reason": error.message])
+                }
+                return Self.redirect(to: "/backoffice/jobs/\(id)", status: .seeOther)
+            }
+        }
+        addDatasetEditingRoutes(to: router)
+    }
+
+    /// Runs `body` for a logged-in user, else redirects to the login page.
+    func withUser(
+        _ request: Request, _ context: PortalRequestContext, _ body: (User) async throws -> Response
+    ) async throws -> Response {
+        guard let user = try await currentUser(context) else {
+            let next = request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")
+            return Self.redirect(to: "/login?next=" + next.urlQueryEncoded)
+        }
+        var response = try await body(user)
+        response.headers[.cacheControl] = "private, no-store"
+        return response
+    }
+
+    func uploadPage(
+        request: Request, context: PortalRequestContext, dataset: String?, error: String? = nil,
+        status: HTTPResponse.Status = .ok
+    ) -> Response {
+        let language = context.visit.language
+        var values: [String: Any] = ["max_mb": maxUploadBytes / 1_048_576]
+        if let dataset { values["replace"] = ["id": dataset] }
+        if let error { values["error"] = error }
+        return renderer.page(
+            "bo_upload", title: catalog.text("bo_upload_title", in: language), values: values, status: status, request: request,
+            context: context
+        )
+    }
+
+    private func receiveUpload(request: Request, context: PortalRequestContext) async throws -> Response {
+        let language = context.visit.language
+        let jobID = web.random.string(length: 24, alphabet: TokenAlphabet.session)
+        let directory = uploadsDirectory.appendingPathComponent(jobID)
+        try FileManager.default.createDirectory(
+            at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let receiver = UploadReceiver(directory: directory, maxBytes: maxUploadBytes)
+        let csrf = CSRFMiddleware(environment: web)
+        let upload: UploadReceiver.Upload
+        do {
+            upload = try await receiver.receive(request) { token in
+                csrf.verifyDeferredToken(token, request: request, context: context)
+            }
+        } catch {
+            try? FileManager.default.removeItem(at: directory)
+            switch error {
+            case .tokenRejected(let response): return response
+            case .tooLarge:
+                let message = catalog.text("bo_too_large", in: language, ["max": String(maxUploadBytes / 1_048_576)])
+                return uploadPage(request: request, context: context, dataset: nil, error: message, status: .contentTooLarge)
+            case .malformed, .noFile:
+                return uploadPage(
+                    request: request, context: context, dataset: nil, error: catalog.text("bo_no_file", in: language),
+                    status: .badRequest
+                )
+            }
+        }
+        let datasetID = (upload.fields["dataset"] ?? "").trimmingCharacters(in: .whitespaces)
+        let replacing = upload.fields["mode"] == "replace"
+        let failure: String? =
+            if !DatasetMetadata.isValidID(datasetID) {
+                catalog.text("bo_invalid_id", in: language)
+            } else if !replacing, try await store.dataset(id: datasetID) != nil {
+                catalog.text("bo_id_taken", in: language, ["id": datasetID])
+            } else if replacing, try await store.dataset(id: datasetID) == nil {
+                catalog.text("error_not_found", in: language)
+            } else {
+                nil
+            }
+        guard let file = upload.file, failure == nil else {
+            try? FileManager.default.removeItem(at: directory)
+            return uploadPage(
+                request: request, context: context, dataset: replacing ? datasetID : nil, error: failure, status: .badRequest
+            )
+        }
+        let title = upload.fields["title"].flatMap { $0.isEmpty ? nil : $0 }
+        jobs.start(
+            id: jobID,
+            request: ImportRequest(file: file, datasetID: datasetID, title: title),
+            fileName: upload.fileName ?? "",
+            isNew: !replacing
+        )
+        return Self.redirect(to: "/backoffice/jobs/\(jobID)", status: .seeOther)
+    }
+
+    private func jobPage(_ job: ImportJobs.Job, request: Request, context: PortalRequestContext) -> Response {
+        let language = context.visit.language
+        var values = BackOfficeViews.job(job, language: language, catalog: catalog)
+        values["job_id"] = job.id
+        return renderer.page(
+            "bo_job", title: catalog.text("bo_job_title", in: language), values: values, request: request, context: context
+        )
+    }
+}

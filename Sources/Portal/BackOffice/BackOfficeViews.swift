@@ -1,0 +1,96 @@
+import CookieCharter
+import Foundation
+import Ingest
+import Store
+import Web
+
+/// Turns datasets and jobs into the values the back-office templates show.
+enum BackOfficeViews {
+    static func title(_ metadata: DatasetMetadata, language: Language) -> String {
+        let text = LocalizedText(fr: metadata.titleFR, en: metadata.titleEN).text(in: language)
+        return text.isEmpty ? metadata.id : text
+    }
+
+    static func row(_ dataset: Dataset, language: Language) -> [String: Any] {
+        [
+            "id": dataset.id,
+            "title": title(dataset.metadata, language: language),
+            "records": NumberFormat.integer(dataset.recordsCount, language: language),
+            "private": dataset.metadata.visibility == .private,
+            "version": dataset.version,
+        ]
+    }
+
+    static func job(_ job: ImportJobs.Job, language: Language, catalog: Catalog) -> [String: Any] {
+        var values: [String: Any] = ["dataset": job.request.datasetID, "file": job.fileName]
+        switch job.state {
+        case .analysing(let progress):
+            values["running"] = progressValues(progress, phase: catalog.text("bo_phase_analysing", in: language))
+            values["refresh"] = 1
+        case .importing(let progress):
+            values["running"] = progressValues(progress, phase: catalog.text("bo_phase_importing", in: language))
+            values["refresh"] = 1
+        case .ready(let detection):
+            values["ready"] = preview(detection, language: language)
+        case .done(let report):
+            values["done"] = [
+                "records": NumberFormat.integer(report.records, language: language),
+                "version": report.version,
+                "fields": report.fields.map { ["name": $0.name, "type": $0.type.rawValue] },
+            ]
+        case .failed(let message):
+            values["failed"] = ["message": message, "replace": !job.isNew]
+        }
+        return values
+    }
+
+    private static func progressValues(_ progress: IngestProgress?, phase: String) -> [String: Any] {
+        let percent = progress.map { $0.totalBytes > 0 ? Int(Double($0.bytesRead) * 100 / Double($0.totalBytes)) : 0 } ?? 0
+        return ["phase": phase, "percent": percent, "records": progress?.records ?? 0]
+    }
+
+    private static func preview(_ detection: Detection, language: Language) -> [String: Any] {
+        [
+            "format": detection.format.rawValue,
+            "encoding": detection.encoding.rawValue,
+            "delimiter": detection.delimiterText.map { $0 == "\t" ? "tab" : $0 } ?? "",
+            "records": NumberFormat.integer(detection.recordCount, language: language),
+            "fields": detection.fields.map { field in
+                [
+                    "name": field.name, "label": field.label, "reason": field.reason ?? "",
+                    "types": FieldType.allCases.map { ["value": $0.rawValue, "selected": $0 == field.type] },
+                ] as [String: Any]
+            },
+            "rows": detection.preview.map { row in row.map { ["text": display($0)] } },
+            "has_warnings": !detection.warnings.isEmpty,
+            "warnings": detection.warnings.map(\.message),
+        ]
+    }
+
+    /// A cell as the preview shows it.
+    static func display(_ value: Value) -> String {
+        switch value {
+        case .null: ""
+        case .text(let text), .date(let text), .datetime(let text), .json(let text): String(text.prefix(200))
+        case .int(let number): String(number)
+        case .double(let number): String(number)
+        case .bool(let flag): flag ? "true" : "false"
+        case .geoPoint(let point): "\(point.lat), \(point.lon)"
+        case .geoShape(let shape): String(shape.geoJSON.prefix(80)) + (shape.geoJSON.count > 80 ? "…" : "")
+        }
+    }
+}
+
+/// Numbers written for the visitor's language: `1 234` in French, `1,234` in English.
+enum NumberFormat {
+    static func integer(_ number: Int, language: Language) -> String {
+        let digits = Array(String(abs(number)))
+        let separator = language == .fr ? "\u{202F}" : ","
+        var result = number < 0 ? "-" : ""
+        for (index, digit) in digits.enumerated() {
+            if index > 0 && (digits.count - index) % 3 == 0 { result += separator }
+            result.append(digit)
+        }
+        return result
+    }
+}

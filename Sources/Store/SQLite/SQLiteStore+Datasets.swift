@@ -1,0 +1,101 @@
+import Foundation
+import GRDB
+import Ingest
+
+extension SQLiteStore: DatasetStore {
+    public func datasets() async throws -> [Dataset] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM datasets ORDER BY id").map(Self.dataset)
+        }
+    }
+
+    public func dataset(id: String) async throws -> Dataset? {
+        try await pool.read { db in try Self.dataset(id: id, in: db) }
+    }
+
+    public func createDataset(_ metadata: DatasetMetadata, now: Date) async throws {
+        try await pool.write { db in try Self.insertDataset(metadata, now: now, in: db) }
+    }
+
+    public func updateDataset(_ metadata: DatasetMetadata, fields: [DatasetField]?, now: Date) async throws {
+        try await pool.write { db in
+            guard var dataset = try Self.dataset(id: metadata.id, in: db) else { throw StoreError.notFound(metadata.id) }
+            if let fields {
+                // Only descriptions and flags may change; names and types come from the data.
+                dataset.fields = dataset.fields.map { field in
+                    guard let edited = fields.first(where: { $0.name == field.name }) else { return field }
+                    var field = field
+                    field.description = edited.description
+                    field.facet = edited.facet
+                    field.sortable = edited.sortable
+                    return field
+                }
+            }
+            try db.execute(
+                sql: "UPDATE datasets SET metadata = ?, fields = ?, visibility = ?, modified_at = ? WHERE id = ?",
+                arguments: [
+                    try Self.json(metadata), try Self.json(dataset.fields), metadata.visibility.rawValue,
+                    now.timeIntervalSince1970, metadata.id,
+                ]
+            )
+        }
+    }
+
+    public func deleteDataset(id: String) async throws {
+        try await pool.write { db in
+            guard let dataset = try Self.dataset(id: id, in: db) else { throw StoreError.notFound(id) }
+            if let table = dataset.recordsTable { try Self.dropRecordsTable(table, in: db) }
+            try db.execute(sql: "DELETE FROM datasets WHERE id = ?", arguments: [id])
+        }
+    }
+
+    static func insertDataset(_ metadata: DatasetMetadata, now: Date, in db: GRDB.Database) throws {
+        guard DatasetMetadata.isValidID(metadata.id) else { throw StoreError.invalid("dataset id \"\(metadata.id)\"") }
+        do {
+            try db.execute(
+                sql: """
+                    INSERT INTO datasets (id, metadata, fields, visibility, records_count, version, created_at, modified_at)
+                    VALUES (?, ?, '[]', ?, 0, 0, ?, ?)
+                    """,
+                arguments: [
+                    metadata.id, try json(metadata), metadata.visibility.rawValue, now.timeIntervalSince1970,
+                    now.timeIntervalSince1970,
+                ]
+            )
+        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY {
+            throw StoreError.duplicate(metadata.id)
+        }
+    }
+
+    static func dataset(id: String, in db: GRDB.Database) throws -> Dataset? {
+        try Row.fetchOne(db, sql: "SELECT * FROM datasets WHERE id = ?", arguments: [id]).map(dataset)
+    }
+
+    static func dataset(_ row: Row) throws -> Dataset {
+        let decoder = JSONDecoder()
+        let metadataText: String = row["metadata"]
+        let fieldsText: String = row["fields"]
+        let processed: Double? = row["processed_at"]
+        return Dataset(
+            metadata: try decoder.decode(DatasetMetadata.self, from: Data(metadataText.utf8)),
+            fields: try decoder.decode([DatasetField].self, from: Data(fieldsText.utf8)),
+            recordsCount: row["records_count"],
+            created: Date(timeIntervalSince1970: row["created_at"]),
+            modified: Date(timeIntervalSince1970: row["modified_at"]),
+            dataProcessed: processed.map { Date(timeIntervalSince1970: $0) },
+            version: row["version"],
+            recordsTable: row["records_table"]
+        )
+    }
+
+    static func json(_ value: some Encodable) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    static func dropRecordsTable(_ table: String, in db: GRDB.Database) throws {
+        try db.execute(sql: "DROP TABLE IF EXISTS \(RecordLayout.quote(RecordLayout.fullTextTable(of: table)))")
+        try db.execute(sql: "DROP TABLE IF EXISTS \(RecordLayout.quote(table))")
+    }
+}

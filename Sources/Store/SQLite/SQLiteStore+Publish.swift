@@ -1,0 +1,202 @@
+import Crypto
+import Foundation
+import GRDB
+import Ingest
+
+extension SQLiteStore {
+    /// Imports every record of `reader` as a new version of a dataset, atomically.
+    ///
+    /// The records go to a staging table, written in chunks so that the portal keeps serving
+    /// and writing sessions meanwhile. The staging table is then validated, indexed and given
+    /// its full-text index, and only then swapped in, with one short transaction that also
+    /// drops the previous version. Until that commit the previous version stays served; a
+    /// failure drops the staging table, and a killed import leaves one that
+    /// ``removeOrphanImports()`` deletes at the next start.
+    ///
+    /// - Parameters:
+    ///   - newDataset: the metadata to create the dataset with, when it does not exist yet.
+    ///   - progress: called after each written batch.
+    public func publish(
+        datasetID: String,
+        reader: RecordBatchReader,
+        newDataset: DatasetMetadata? = nil,
+        now: Date,
+        progress: ((IngestProgress) -> Void)? = nil
+    ) throws -> PublishReport {
+        let fields = reader.detection.fields.map(Self.initialField)
+        let (table, version, created) = try reserveVersion(datasetID: datasetID, newDataset: newDataset, now: now)
+        do {
+            try pool.write { db in try Self.createRecordsTable(table, fields: fields, in: db) }
+            var writer = RecordWriter(table: table, fields: fields, datasetID: datasetID)
+            var pending: [[Value]] = []
+            while let batch = try reader.next() {
+                pending.append(contentsOf: batch.rows)
+                if pending.count >= 20_000 {
+                    try pool.write { db in try writer.insert(pending, in: db) }
+                    pending.removeAll(keepingCapacity: true)
+                }
+                progress?(reader.progress)
+            }
+            if !pending.isEmpty { try pool.write { db in try writer.insert(pending, in: db) } }
+            let finalFields = try pool.write { db in try Self.finishTable(table, fields: fields, in: db) }
+            let count = try pool.write { db in
+                try Self.swapIn(table: table, version: version, datasetID: datasetID, fields: finalFields, now: now, in: db)
+            }
+            return PublishReport(
+                datasetID: datasetID, version: version, records: count, fields: finalFields,
+                warnings: reader.detection.warnings
+            )
+        } catch {
+            try? pool.write { db in
+                try Self.dropRecordsTable(table, in: db)
+                try db.execute(sql: "DELETE FROM imports WHERE records_table = ?", arguments: [table])
+                // A dataset created for this import, and never published, goes with it.
+                if created {
+                    try db.execute(sql: "DELETE FROM datasets WHERE id = ? AND records_table IS NULL", arguments: [datasetID])
+                }
+            }
+            throw error
+        }
+    }
+
+    /// Drops staging tables left by imports that died (killed, crashed), and says how many.
+    ///
+    /// A staging table belongs to a live import while the process that registered it runs; only
+    /// tables of dead processes, or of no known import, are removed.
+    @discardableResult public func removeOrphanImports() throws -> Int {
+        try pool.write { db in
+            let live = try Row.fetchAll(db, sql: "SELECT records_table, pid FROM imports").filter { row in
+                let pid: Int32 = row["pid"]
+                return kill(pid, 0) == 0 || errno == EPERM
+            }.map { $0["records_table"] as String }
+            let current = try String.fetchAll(db, sql: "SELECT records_table FROM datasets WHERE records_table IS NOT NULL")
+            let keep = Set(live + current)
+            let tables = try String.fetchAll(
+                db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'records\\_%' ESCAPE '\\'"
+            ).filter { !$0.hasSuffix("__fts") && !$0.contains("__fts_") }
+            let orphans = tables.filter { !keep.contains($0) }
+            for table in orphans { try Self.dropRecordsTable(table, in: db) }
+            try db.execute(
+                sql: "DELETE FROM imports WHERE records_table NOT IN (SELECT value FROM json_each(?))",
+                arguments: [try Self.json(live)]
+            )
+            return orphans.count
+        }
+    }
+
+    private func reserveVersion(datasetID: String, newDataset: DatasetMetadata?, now: Date) throws -> (String, Int, Bool) {
+        try pool.write { db in
+            var created = false
+            if try Self.dataset(id: datasetID, in: db) == nil {
+                guard let newDataset else { throw StoreError.notFound(datasetID) }
+                try Self.insertDataset(newDataset, now: now, in: db)
+                created = true
+            }
+            let current = try Int.fetchOne(db, sql: "SELECT version FROM datasets WHERE id = ?", arguments: [datasetID]) ?? 0
+            var version = current + 1
+            while try Bool.fetchOne(
+                db, sql: "SELECT 1 FROM imports WHERE records_table = ?",
+                arguments: [RecordLayout.tableName(datasetID: datasetID, version: version)]) == true
+            {
+                version += 1
+            }
+            let table = RecordLayout.tableName(datasetID: datasetID, version: version)
+            try db.execute(
+                sql: "INSERT INTO imports (records_table, dataset_id, pid, started_at) VALUES (?, ?, ?, ?)",
+                arguments: [table, datasetID, Int(getpid()), now.timeIntervalSince1970]
+            )
+            return (table, version, created)
+        }
+    }
+
+    static func initialField(_ field: Field) -> DatasetField {
+        let sortable: Bool =
+            switch field.type {
+            case .int, .double, .date, .datetime: true
+            default: false
+            }
+        return DatasetField(
+            name: field.name, label: field.label, type: field.type, facet: field.type == .boolean, sortable: sortable)
+    }
+
+    static func createRecordsTable(_ table: String, fields: [DatasetField], in db: GRDB.Database) throws {
+        let columns =
+            [RecordLayout.quote(RecordLayout.recordIDColumn) + " TEXT NOT NULL"]
+            + fields.flatMap(RecordLayout.columns).map { RecordLayout.quote($0.name) + " " + $0.type }
+        try db.execute(sql: "CREATE TABLE \(RecordLayout.quote(table)) (\(columns.joined(separator: ", ")))")
+    }
+
+    /// Makes record ids unique, decides facets, and builds indexes and the full-text index.
+    static func finishTable(_ table: String, fields: [DatasetField], in db: GRDB.Database) throws -> [DatasetField] {
+        let quoted = RecordLayout.quote(table)
+        let id = RecordLayout.quote(RecordLayout.recordIDColumn)
+        try db.execute(sql: "CREATE INDEX \(RecordLayout.quote(table + "__index___id")) ON \(quoted)(\(id))")
+        // Identical rows hash to the same id: number the repeats in file order, which is stable.
+        try db.execute(
+            sql: """
+                UPDATE \(quoted) SET \(id) = \(id) || '-' || (
+                    SELECT count(*) FROM \(quoted) AS earlier WHERE earlier.\(id) = \(quoted).\(id) AND earlier.rowid < \(quoted).rowid)
+                WHERE \(id) IN (SELECT \(id) FROM \(quoted) GROUP BY \(id) HAVING count(*) > 1)
+                  AND rowid NOT IN (SELECT min(rowid) FROM \(quoted) GROUP BY \(id) HAVING count(*) > 1)
+                """
+        )
+        var fields = fields
+        for index in fields.indices where fields[index].type == .text {
+            let column = RecordLayout.quote(fields[index].name)
+            let distinct =
+                try Int.fetchOne(
+                    db,
+                    sql: "SELECT count(*) FROM (SELECT DISTINCT \(column) FROM \(quoted) WHERE \(column) IS NOT NULL LIMIT 201)"
+                ) ?? 0
+            if (1...200).contains(distinct) {
+                fields[index].facet = true
+                fields[index].sortable = true
+            }
+        }
+        for field in fields where field.facet || field.sortable {
+            guard let column = RecordLayout.columns(of: field).first?.name else { continue }
+            try db.execute(
+                sql:
+                    "CREATE INDEX \(RecordLayout.quote(table + "__index_" + field.name)) ON \(quoted)(\(RecordLayout.quote(column)))"
+            )
+        }
+        let textColumns = fields.filter { $0.type == .text }.map { RecordLayout.quote($0.name) }
+        if !textColumns.isEmpty {
+            let fts = RecordLayout.quote(RecordLayout.fullTextTable(of: table))
+            try db.execute(
+                sql: """
+                    CREATE VIRTUAL TABLE \(fts) USING fts5(\(textColumns.joined(separator: ", ")), content=\(quoted),
+                        content_rowid='rowid', tokenize='unicode61 remove_diacritics 2');
+                    INSERT INTO \(fts)(\(fts)) VALUES('rebuild');
+                    """
+            )
+        }
+        return fields
+    }
+
+    /// The atomic step: point the dataset at the new table and drop the old one.
+    static func swapIn(table: String, version: Int, datasetID: String, fields: [DatasetField], now: Date, in db: GRDB.Database)
+        throws -> Int
+    {
+        guard let dataset = try dataset(id: datasetID, in: db) else { throw StoreError.notFound(datasetID) }
+        let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(RecordLayout.quote(table))") ?? 0
+        guard count > 0 else { throw StoreError.invalid("the import produced no record") }
+        // Keep what the publisher wrote about fields that still exist.
+        let merged = fields.map { field in
+            guard let old = dataset.fields.first(where: { $0.name == field.name && $0.type == field.type }) else { return field }
+            var field = field
+            field.description = old.description
+            return field
+        }
+        try db.execute(
+            sql: """
+                UPDATE datasets SET records_table = ?, version = ?, records_count = ?, fields = ?, processed_at = ?,
+                    modified_at = ? WHERE id = ?
+                """,
+            arguments: [table, version, count, try json(merged), now.timeIntervalSince1970, now.timeIntervalSince1970, datasetID]
+        )
+        if let old = dataset.recordsTable, old != table { try dropRecordsTable(old, in: db) }
+        try db.execute(sql: "DELETE FROM imports WHERE records_table = ?", arguments: [table])
+        return count
+    }
+}

@@ -1,0 +1,75 @@
+import ArgumentParser
+import Foundation
+import Ingest
+import Portal
+import Store
+
+/// `garona dataset list|show|delete`.
+struct DatasetCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dataset",
+        abstract: "List, show or delete datasets.",
+        subcommands: [List.self, Show.self, Delete.self]
+    )
+
+    struct Location: ParsableArguments {
+        @Option(name: .customLong("data-dir"), help: "Data directory.")
+        var dataDirectory = EnvironmentDefaults.string("GARONA_DATA_DIR", "./garona-data")
+
+        func store() -> SQLiteStore {
+            do {
+                return try DataDirectory(path: dataDirectory).openStore()
+            } catch {
+                fail("\(error)")
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List datasets.")
+        @OptionGroup var location: Location
+
+        func run() async throws {
+            let datasets = try await location.store().datasets()
+            if datasets.isEmpty { print("No dataset.") }
+            for dataset in datasets {
+                let title = dataset.metadata.titleFR.isEmpty ? dataset.metadata.titleEN : dataset.metadata.titleFR
+                print(
+                    "\(dataset.id)\t\(dataset.metadata.visibility.rawValue)\t\(grouped(dataset.recordsCount)) records\t\(title)")
+            }
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show a dataset's metadata and fields.")
+        @OptionGroup var location: Location
+        @Argument(help: "Dataset id.") var id: String
+
+        func run() async throws {
+            guard let dataset = try await location.store().dataset(id: id) else { fail("no dataset \"\(id)\"") }
+            let metadata = dataset.metadata
+            print("id: \(dataset.id)")
+            print("title: \(metadata.titleFR)\(metadata.titleEN.isEmpty ? "" : " / " + metadata.titleEN)")
+            print("visibility: \(metadata.visibility.rawValue)")
+            print("licence: \(metadata.licence.title)")
+            print("records: \(dataset.recordsCount) (version \(dataset.version))")
+            print("fields:")
+            for field in dataset.fields { print("  \(field.name)\t\(field.type.rawValue)\t\(field.label)") }
+        }
+    }
+
+    struct Delete: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Delete a dataset and its records.")
+        @OptionGroup var location: Location
+        @Argument(help: "Dataset id.") var id: String
+
+        func run() async throws {
+            do {
+                try await location.store().deleteDataset(id: id)
+            } catch StoreError.notFound {
+                fail("no dataset \"\(id)\"")
+            }
+            print("deleted \(id)")
+        }
+    }
+}
