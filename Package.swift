@@ -92,7 +92,9 @@ let package = Package(
         .testTarget(name: "CookieCharterTests", dependencies: ["CookieCharter"], swiftSettings: strict),
         .testTarget(name: "ODSQLTests", dependencies: ["ODSQL"], swiftSettings: strict),
         .testTarget(name: "IngestTests", dependencies: ["Ingest"], swiftSettings: strict),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "Ingest"], swiftSettings: strict),
+        .testTarget(
+            name: "StoreTests", dependencies: ["Store", "Ingest", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: strict
+        ),
         .testTarget(
             name: "WebTests",
             dependencies: [
