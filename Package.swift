@@ -47,7 +47,8 @@ let package = Package(
         .target(
             name: "Store",
             dependencies: [
-                "Ingest", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
+                "Ingest", "ODSQL", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict
         ),
@@ -93,7 +94,8 @@ let package = Package(
         .testTarget(name: "ODSQLTests", dependencies: ["ODSQL"], swiftSettings: strict),
         .testTarget(name: "IngestTests", dependencies: ["Ingest"], swiftSettings: strict),
         .testTarget(
-            name: "StoreTests", dependencies: ["Store", "Ingest", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: strict
+            name: "StoreTests", dependencies: ["Store", "Ingest", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict
         ),
         .testTarget(
             name: "WebTests",

@@ -77,6 +77,7 @@ public enum Portal {
         portal.addLanguageRoutes(to: router)
         portal.addCharterRoutes(to: router)
         portal.addBackOfficeRoutes(to: router)
+        portal.addExploreRoutes(to: router)
         var app = Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Garona"),

@@ -27,7 +27,7 @@ extension PortalServices {
         }
         router.get("/backoffice/upload") { request, context in
             try await withUser(request, context) { _ in
-                let target = request.uri.queryParameters["dataset"].map(String.init)
+                let target = request.queryForm["dataset"]
                 if let target, try await store.dataset(id: target) == nil { throw PageError.notFound }
                 return uploadPage(request: request, context: context, dataset: target)
             }

@@ -10,7 +10,7 @@ extension PortalServices {
         router.get("/backoffice/datasets/{id}") { request, context in
             try await withUser(request, context) { _ in
                 let dataset = try await requireDataset(context)
-                return editPage(dataset, request: request, context: context, saved: request.uri.queryParameters["saved"] != nil)
+                return editPage(dataset, request: request, context: context, saved: request.queryForm["saved"] != nil)
             }
         }
         router.post("/backoffice/datasets/{id}") { request, context in

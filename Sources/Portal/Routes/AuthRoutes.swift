@@ -7,7 +7,7 @@ import Web
 extension PortalServices {
     func addAuthRoutes(to router: Router<PortalRequestContext>) {
         router.get("/login") { request, context in
-            let next = request.uri.queryParameters["next"].map(String.init) ?? "/backoffice/"
+            let next = request.queryForm["next"] ?? "/backoffice/"
             return loginPage(request: request, context: context, next: next)
         }
         router.post("/login") { request, context in try await logIn(request: request, context: context) }

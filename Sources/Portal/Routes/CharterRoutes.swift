@@ -29,9 +29,9 @@ extension PortalServices {
             )
         }
         router.get("/cookies/preferences") { request, context in
-            let next = request.uri.queryParameters["next"].map(String.init) ?? ""
+            let next = request.queryForm["next"] ?? ""
             return preferencesPage(
-                request: request, context: context, next: next, saved: request.uri.queryParameters["saved"] != nil)
+                request: request, context: context, next: next, saved: request.queryForm["saved"] != nil)
         }
         router.post("/cookies/preferences") { request, context in try await recordChoice(request: request, context: context) }
     }

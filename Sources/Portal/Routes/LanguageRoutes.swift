@@ -16,7 +16,7 @@ extension PortalServices {
 
     private func setLanguage(request: Request, context: PortalRequestContext, isPost: Bool) -> Response {
         let form = context.visit.form
-        var next = (isPost ? form["next"] : nil) ?? request.uri.queryParameters["next"].map(String.init)
+        var next = (isPost ? form["next"] : nil) ?? request.queryForm["next"]
         let state = context.visit.snapshot
         let safe = { (url: String?) in SafeURL.isSafe(url, allowedHost: state.host, requireHTTPS: state.isSecure) }
         if (next.map { !$0.isEmpty } ?? false || Self.acceptsHTML(request)) && !safe(next) {

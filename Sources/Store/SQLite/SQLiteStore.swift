@@ -12,6 +12,7 @@ public final class SQLiteStore: Sendable {
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            GeoFunctions.register(in: db)
         }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)

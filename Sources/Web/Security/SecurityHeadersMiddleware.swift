@@ -29,6 +29,10 @@ public struct SecurityHeadersMiddleware: RouterMiddleware {
         response.headers[.referrerPolicy] = "same-origin"
         response.headers[.xFrameOptions] = "DENY"
         response.headers[.crossOriginOpenerPolicy] = "same-origin"
+        if request.uri.path.hasPrefix("/api/") {
+            // Public data: any site may read it, without credentials (no cookie is ever set there).
+            response.headers[.accessControlAllowOrigin] = "*"
+        }
         return response
     }
 }

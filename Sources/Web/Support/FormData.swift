@@ -1,3 +1,5 @@
+import Hummingbird
+
 /// The fields of an `application/x-www-form-urlencoded` body or a query string.
 public struct FormData: Sendable, Hashable {
     private var fields: [(name: String, value: String)] = []
@@ -28,6 +30,9 @@ public struct FormData: Sendable, Hashable {
     public func contains(_ name: String) -> Bool {
         fields.contains { $0.name == name }
     }
+
+    /// Every field, in order.
+    public var pairs: [(name: String, value: String)] { fields }
 
     /// Every field name, in order, with repeats.
     public var names: [String] { fields.map(\.name) }
@@ -98,4 +103,9 @@ extension String {
     fileprivate func leftPadded(to width: Int) -> String {
         count >= width ? self : String(repeating: "0", count: width - count) + self
     }
+}
+
+extension Request {
+    /// The query string decoded as a form: `+` is a space, as browsers and HTTP clients send it.
+    public var queryForm: FormData { FormData(urlEncoded: Substring(uri.query ?? "")) }
 }

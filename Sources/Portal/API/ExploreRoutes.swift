@@ -1,0 +1,151 @@
+import Foundation
+import Hummingbird
+import Ingest
+import ODSQL
+import Store
+import Web
+
+/// The data API: Opendatasoft's Explore API v2.1 under `/api/explore/v2.1`, both trailing-slash
+/// forms. GET only, JSON bodies, errors as `{"error_code", "message"}`, no cookies, CORS open.
+extension PortalServices {
+    static let apiBase = "/api/explore/v2.1"
+
+    func addExploreRoutes(to router: Router<PortalRequestContext>) {
+        let base = Self.apiBase
+        router.get("\(base)/catalog/datasets") { request, _ in
+            let parameters = try APIParameters(request)
+            let (limit, offset) = try parameters.page(defaultLimit: 10, maxLimit: 100)
+            let visible = try await store.datasets().filter { $0.metadata.visibility == .public }
+            var writer = JSONWriter()
+            writer.raw("{\"total_count\":\(visible.count),\"results\":[")
+            for (index, dataset) in visible.dropFirst(offset).prefix(limit).enumerated() {
+                if index > 0 { writer.raw(",") }
+                writer.encoded(DatasetDocument(dataset, language: parameters.language))
+            }
+            writer.raw("]}")
+            return Self.json(writer)
+        }
+        router.get("\(base)/catalog/datasets/{id}") { request, context in
+            let dataset = try await visibleDataset(context)
+            var writer = JSONWriter()
+            writer.encoded(DatasetDocument(dataset, language: try APIParameters(request).language))
+            return Self.json(writer)
+        }
+        router.get("\(base)/catalog/datasets/{id}/records") { request, context in
+            try await records(request: request, context: context)
+        }
+        router.get("\(base)/catalog/datasets/{id}/records/{record}") { request, context in
+            try await record(request: request, context: context)
+        }
+        router.get("\(base)/catalog/datasets/{id}/exports") { _, context in
+            let dataset = try await visibleDataset(context)
+            var writer = JSONWriter()
+            writer.raw("{\"links\":[")
+            for (index, format) in ExportFormat.allCases.enumerated() {
+                if index > 0 { writer.raw(",") }
+                writer.raw("{\"rel\":")
+                writer.string(format.rawValue)
+                writer.raw(",\"href\":")
+                writer.string("\(base)/catalog/datasets/\(dataset.id)/exports/\(format.rawValue)")
+                writer.raw("}")
+            }
+            writer.raw("]}")
+            return Self.json(writer)
+        }
+        router.get("\(base)/catalog/datasets/{id}/exports/{format}") { request, context in
+            guard let format = ExportFormat(rawValue: context.parameters.get("format") ?? "") else {
+                throw APIError(status: .badRequest, code: "InvalidRESTParameterError", message: "Unknown export format.")
+            }
+            return try await export(format, request: request, context: context)
+        }
+        router.get("/explore/dataset/{id}/download") { request, context in
+            try await legacyDownload(request: request, context: context)
+        }
+    }
+
+    /// A public dataset with published records, else the API's 404.
+    func visibleDataset(_ context: PortalRequestContext) async throws -> Dataset {
+        let id = context.parameters.get("id") ?? ""
+        guard let dataset = try await store.dataset(id: id), dataset.metadata.visibility == .public else {
+            throw APIError(status: .notFound, code: "NotFound", message: "Unknown dataset: \(id)")
+        }
+        return dataset
+    }
+
+    func compiler(for dataset: Dataset, parameters: APIParameters) throws -> (ODSQL.Compiler, String) {
+        guard let table = dataset.recordsTable else {
+            throw APIError(status: .notFound, code: "NotFound", message: "The dataset \(dataset.id) has no records yet.")
+        }
+        let schema = ODSQL.Schema(
+            fields: dataset.fields.compactMap { field in
+                ODSQL.FieldType(rawValue: field.type.rawValue).map { ODSQL.Field(name: field.name, type: $0) }
+            }
+        )
+        let options = ODSQL.CompileOptions(now: web.clock(), language: parameters.language)
+        return (
+            ODSQL.Compiler(schema: schema, layout: TableLayout(recordsTable: table), dialect: SQLiteDialect(), options: options),
+            table
+        )
+    }
+
+    private func records(request: Request, context: PortalRequestContext) async throws -> Response {
+        let dataset = try await visibleDataset(context)
+        let parameters = try APIParameters(request)
+        let grouped = !parameters.query.groupBy.isEmpty
+        let (limit, offset) = try parameters.page(
+            defaultLimit: 10, maxLimit: grouped ? 20_000 : 100, window: grouped ? 20_000 : 10_000)
+        let (compiler, _) = try compiler(for: dataset, parameters: parameters)
+        let compiled: CompiledQuery
+        let countQuery: CompiledQuery?
+        do {
+            compiled = try compiler.records(parameters.query, limit: limit, offset: offset)
+            countQuery = grouped ? nil : try compiler.count(parameters.query)
+        } catch {
+            throw APIError(status: .badRequest, code: "ODSQLError", message: error.message)
+        }
+        let rows = try await store.rows(compiled)
+        let renderer = RecordRenderer(columns: compiled.columns, timeZone: parameters.timeZone)
+        var writer = JSONWriter()
+        writer.raw("{")
+        if let countQuery {
+            let total = try await store.rows(countQuery).first?.first?.double ?? 0
+            writer.raw("\"total_count\":\(Int(total)),")
+        }
+        writer.raw("\"results\":[")
+        for (index, row) in rows.enumerated() {
+            if index > 0 { writer.raw(",") }
+            renderer.writeObject(row, to: &writer)
+        }
+        writer.raw("]}")
+        return Self.json(writer)
+    }
+
+    private func record(request: Request, context: PortalRequestContext) async throws -> Response {
+        let dataset = try await visibleDataset(context)
+        let parameters = try APIParameters(request)
+        let (compiler, _) = try compiler(for: dataset, parameters: parameters)
+        let recordID = context.parameters.get("record") ?? ""
+        var compiled: CompiledQuery
+        do {
+            compiled = try compiler.records(ODSQL.QueryText(select: parameters.query.select), limit: nil, includeRecordID: true)
+        } catch {
+            throw APIError(status: .badRequest, code: "ODSQLError", message: error.message)
+        }
+        compiled.sql = "SELECT * FROM (\(compiled.sql)) AS record WHERE record.\"_id\" = ? LIMIT 1"
+        compiled.bindings.append(.text(recordID))
+        guard let row = try await store.rows(compiled).first else {
+            throw APIError(status: .notFound, code: "NotFound", message: "Unknown record: \(recordID)")
+        }
+        var writer = JSONWriter()
+        RecordRenderer(columns: Array(compiled.columns.dropFirst()), timeZone: parameters.timeZone).writeObject(row, to: &writer)
+        return Self.json(writer)
+    }
+
+    static func json(_ writer: JSONWriter, status: HTTPResponse.Status = .ok) -> Response {
+        Response(
+            status: status,
+            headers: [.contentType: "application/json; charset=utf-8"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: writer.bytes))
+        )
+    }
+}

@@ -1,0 +1,131 @@
+import Foundation
+import ODSQL
+
+/// Writes query results in the Explore API's value encoding: numbers as numbers, datetimes in
+/// the requested time zone with their offset, `geo_point_2d` as `{"lon","lat"}`, `geo_shape`
+/// as a GeoJSON Feature, JSON blobs as JSON.
+struct RecordRenderer {
+    let columns: [ResultColumn]
+    let timeZone: TimeZone
+
+    func writeObject(_ row: [SQLValue], to writer: inout JSONWriter) {
+        writer.raw("{")
+        for (index, column) in columns.enumerated() {
+            if index > 0 { writer.raw(",") }
+            writer.string(column.key)
+            writer.raw(":")
+            writeValue(row, column, to: &writer)
+        }
+        writer.raw("}")
+    }
+
+    func writeValue(_ row: [SQLValue], _ column: ResultColumn, to writer: inout JSONWriter) {
+        let first = column.firstSQLColumn
+        guard first < row.count else { return writer.raw("null") }
+        let value = row[first]
+        switch column.type {
+        case .geoPoint:
+            guard first + 1 < row.count, let lat = value.double, let lon = row[first + 1].double else {
+                return writer.raw("null")
+            }
+            writer.raw("{\"lon\":")
+            writer.number(lon)
+            writer.raw(",\"lat\":")
+            writer.number(lat)
+            writer.raw("}")
+        case .boundingBox:
+            let edges = (0..<4).compactMap { first + $0 < row.count ? row[first + $0].double : nil }
+            guard edges.count == 4 else { return writer.raw("null") }
+            writer.raw(
+                "{\"type\":\"Polygon\",\"coordinates\":[[[\(edges[0]),\(edges[1])],[\(edges[2]),\(edges[1])],"
+                    + "[\(edges[2]),\(edges[3])],[\(edges[0]),\(edges[3])],[\(edges[0]),\(edges[1])]]]}"
+            )
+        case .geoShape:
+            guard case .text(let geometry) = value else { return writer.raw("null") }
+            writer.raw("{\"type\":\"Feature\",\"geometry\":")
+            writer.raw(geometry)
+            writer.raw(",\"properties\":{}}")
+        case .json:
+            guard case .text(let json) = value else { return writer.raw("null") }
+            writer.raw(json)
+        case .datetime:
+            guard case .text(let text) = value else { return writeScalar(value, to: &writer) }
+            writer.string(DateTimeRendering.render(text, in: timeZone))
+        case .boolean:
+            switch value {
+            case .int(let number): writer.raw(number != 0 ? "true" : "false")
+            case .bool(let flag): writer.raw(flag ? "true" : "false")
+            default: writeScalar(value, to: &writer)
+            }
+        case .double:
+            if case .int(let number) = value { writer.number(Double(number)) } else { writeScalar(value, to: &writer) }
+        default:
+            writeScalar(value, to: &writer)
+        }
+    }
+
+    private func writeScalar(_ value: SQLValue, to writer: inout JSONWriter) {
+        switch value {
+        case .null: writer.raw("null")
+        case .int(let number): writer.number(number)
+        case .double(let number): writer.number(number)
+        case .text(let text): writer.string(text)
+        case .bool(let flag): writer.raw(flag ? "true" : "false")
+        }
+    }
+}
+
+extension SQLValue {
+    var double: Double? {
+        switch self {
+        case .int(let number): Double(number)
+        case .double(let number): number
+        case .text(let text): Double(text)
+        default: nil
+        }
+    }
+}
+
+/// Stored datetimes are UTC (`2024-03-05T13:30:00Z`); the API shows them in the requested zone.
+enum DateTimeRendering {
+    static func render(_ stored: String, in zone: TimeZone) -> String {
+        guard let date = parse(stored) else { return stored }
+        let offset = zone.secondsFromGMT(for: date)
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+        let sign = offset < 0 ? "-" : "+"
+        let hours = abs(offset) / 3600
+        let minutes = abs(offset) % 3600 / 60
+        return String(
+            format: "%04d-%02d-%02dT%02d:%02d:%02d%@%02d:%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0, c.hour ?? 0, c.minute ?? 0,
+            c.second ?? 0, sign, hours, minutes
+        )
+    }
+
+    /// Parses the stored form `yyyy-MM-ddTHH:mm:ss[.fff]Z`.
+    static func parse(_ text: String) -> Date? {
+        let bytes = Array(text.utf8)
+        guard bytes.count >= 20, bytes.last == UInt8(ascii: "Z"), bytes[10] == UInt8(ascii: "T") else { return nil }
+        func number(_ range: Range<Int>) -> Int? {
+            var value = 0
+            for index in range {
+                let digit = Int(bytes[index]) - 48
+                guard (0...9).contains(digit) else { return nil }
+                value = value * 10 + digit
+            }
+            return value
+        }
+        guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10), let hour = number(11..<13),
+            let minute = number(14..<16), let second = number(17..<19)
+        else { return nil }
+        var parts = tm()
+        parts.tm_year = Int32(year - 1900)
+        parts.tm_mon = Int32(month - 1)
+        parts.tm_mday = Int32(day)
+        parts.tm_hour = Int32(hour)
+        parts.tm_min = Int32(minute)
+        parts.tm_sec = Int32(second)
+        return Date(timeIntervalSince1970: TimeInterval(timegm(&parts)))
+    }
+}
