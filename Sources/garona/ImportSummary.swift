@@ -13,6 +13,9 @@ struct ImportSummary {
             "Published \(report.datasetID) version \(report.version): \(grouped(report.records)) records "
                 + String(format: "in %.1f s", seconds)
         ]
+        if !report.phases.isEmpty {
+            lines.append("Phases: " + report.phases.map { String(format: "%@ %.1f s", $0.0, $0.1) }.joined(separator: ", "))
+        }
         var source = "Source: \(detection.format.rawValue), \(detection.encoding.rawValue)"
         if let delimiter = detection.delimiterText { source += ", delimiter \(delimiter)" }
         lines.append(source)

@@ -15,7 +15,8 @@ import Testing
 
     func tables(_ path: String) throws -> [String] {
         try DatabaseQueue(path: path).read { db in
-            try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'records%' ORDER BY name")
+            try String.fetchAll(
+                db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'records%' ORDER BY name")
         }.filter { !$0.contains("__fts") }
     }
 
@@ -30,7 +31,8 @@ import Testing
             #expect(try tables(path) == ["records_cities_v1"])
 
             let second = try store.publish(
-                datasetID: "cities", reader: try reader("name;code;population\nAlbi;81004;49100\nFoix;09122;9700\nRodez;12202;24000\n"),
+                datasetID: "cities",
+                reader: try reader("name;code;population\nAlbi;81004;49100\nFoix;09122;9700\nRodez;12202;24000\n"),
                 now: now
             )
             #expect(second.version == 2 && second.records == 3)
@@ -94,7 +96,8 @@ import Testing
                 try db.execute(sql: "CREATE TABLE \"records_d_v7\" (\"_id\" TEXT)")
                 try db.execute(sql: "CREATE TABLE \"records_d_v8\" (\"_id\" TEXT)")
                 // v8 belongs to a live import (this process); v7 to a dead one.
-                try db.execute(sql: "INSERT INTO imports VALUES ('records_d_v7', 'd', 999999, 0), ('records_d_v8', 'd', ?, 0)",
+                try db.execute(
+                    sql: "INSERT INTO imports VALUES ('records_d_v7', 'd', 999999, 0), ('records_d_v8', 'd', ?, 0)",
                     arguments: [Int(getpid())])
             }
             #expect(try store.removeOrphanImports() == 1)
@@ -106,7 +109,8 @@ import Testing
         try await withTemporaryStore { store, _ in
             var csv = "kind;label\n"
             for index in 0..<300 { csv += "\(["a", "b", "c"][index % 3]);item \(index)\n" }
-            let report = try store.publish(datasetID: "f", reader: try reader(csv), newDataset: DatasetMetadata(id: "f"), now: now)
+            let report = try store.publish(
+                datasetID: "f", reader: try reader(csv), newDataset: DatasetMetadata(id: "f"), now: now)
             #expect(report.fields.first { $0.name == "kind" }?.facet == true)
             #expect(report.fields.first { $0.name == "label" }?.facet == false)
         }
@@ -117,7 +121,8 @@ import Testing
             await #expect(throws: StoreError.invalid("dataset id \"Bad Slug\"")) {
                 try await store.createDataset(DatasetMetadata(id: "Bad Slug"), now: now)
             }
-            _ = try store.publish(datasetID: "gone", reader: try reader("a\nx\n"), newDataset: DatasetMetadata(id: "gone"), now: now)
+            _ = try store.publish(
+                datasetID: "gone", reader: try reader("a\nx\n"), newDataset: DatasetMetadata(id: "gone"), now: now)
             try await store.deleteDataset(id: "gone")
             #expect(try await store.dataset(id: "gone") == nil)
             #expect(try tables(path).isEmpty)

@@ -131,6 +131,8 @@ public struct PublishReport: Sendable {
     public var records: Int
     public var fields: [DatasetField]
     public var warnings: [IngestWarning]
+    /// How long each phase took, in seconds, in order.
+    public var phases: [(String, Double)] = []
 }
 
 /// The catalog of datasets, whatever the engine.

@@ -26,6 +26,7 @@ extension SQLiteStore {
         let fields = reader.detection.fields.map(Self.initialField)
         let (table, version, created) = try reserveVersion(datasetID: datasetID, newDataset: newDataset, now: now)
         do {
+            var clock = PhaseClock()
             try pool.write { db in try Self.createRecordsTable(table, fields: fields, in: db) }
             var writer = RecordWriter(table: table, fields: fields, datasetID: datasetID)
             var pending: [[Value]] = []
@@ -38,13 +39,15 @@ extension SQLiteStore {
                 progress?(reader.progress)
             }
             if !pending.isEmpty { try pool.write { db in try writer.insert(pending, in: db) } }
-            let finalFields = try pool.write { db in try Self.finishTable(table, fields: fields, in: db) }
+            clock.lap("read and write records")
+            let finalFields = try pool.write { db in try Self.finishTable(table, fields: fields, in: db, clock: &clock) }
             let count = try pool.write { db in
                 try Self.swapIn(table: table, version: version, datasetID: datasetID, fields: finalFields, now: now, in: db)
             }
+            clock.lap("swap in")
             return PublishReport(
                 datasetID: datasetID, version: version, records: count, fields: finalFields,
-                warnings: reader.detection.warnings
+                warnings: reader.detection.warnings, phases: clock.laps
             )
         } catch {
             try? pool.write { db in
@@ -127,7 +130,9 @@ extension SQLiteStore {
     }
 
     /// Makes record ids unique, decides facets, and builds indexes and the full-text index.
-    static func finishTable(_ table: String, fields: [DatasetField], in db: GRDB.Database) throws -> [DatasetField] {
+    static func finishTable(_ table: String, fields: [DatasetField], in db: GRDB.Database, clock: inout PhaseClock) throws
+        -> [DatasetField]
+    {
         let quoted = RecordLayout.quote(table)
         let id = RecordLayout.quote(RecordLayout.recordIDColumn)
         try db.execute(sql: "CREATE INDEX \(RecordLayout.quote(table + "__index___id")) ON \(quoted)(\(id))")
@@ -140,6 +145,7 @@ extension SQLiteStore {
                   AND rowid NOT IN (SELECT min(rowid) FROM \(quoted) GROUP BY \(id) HAVING count(*) > 1)
                 """
         )
+        clock.lap("record ids")
         var fields = fields
         for index in fields.indices where fields[index].type == .text {
             let column = RecordLayout.quote(fields[index].name)
@@ -160,6 +166,7 @@ extension SQLiteStore {
                     "CREATE INDEX \(RecordLayout.quote(table + "__index_" + field.name)) ON \(quoted)(\(RecordLayout.quote(column)))"
             )
         }
+        clock.lap("facets and indexes")
         let textColumns = fields.filter { $0.type == .text }.map { RecordLayout.quote($0.name) }
         if !textColumns.isEmpty {
             let fts = RecordLayout.quote(RecordLayout.fullTextTable(of: table))
@@ -171,6 +178,7 @@ extension SQLiteStore {
                     """
             )
         }
+        clock.lap("full-text index")
         return fields
     }
 
@@ -198,5 +206,17 @@ extension SQLiteStore {
         if let old = dataset.recordsTable, old != table { try dropRecordsTable(old, in: db) }
         try db.execute(sql: "DELETE FROM imports WHERE records_table = ?", arguments: [table])
         return count
+    }
+}
+
+/// Measures the phases of a publication, for the import summary.
+struct PhaseClock {
+    private var last = Date()
+    private(set) var laps: [(String, Double)] = []
+
+    mutating func lap(_ name: String) {
+        let now = Date()
+        laps.append((name, now.timeIntervalSince(last)))
+        last = now
     }
 }
