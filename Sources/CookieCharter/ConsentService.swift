@@ -39,6 +39,23 @@ public struct ConsentService: Sendable, Hashable, Codable {
         self.markup = markup
     }
 
+    enum CodingKeys: String, CodingKey {
+        case id, name, provider, category, purpose, cookies, origins, markup
+    }
+
+    /// Decodes a declaration; `cookies`, `origins` and `markup` may be omitted.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decode(String.self, forKey: .id)
+        name = try container.decode(LocalizedText.self, forKey: .name)
+        provider = try container.decode(String.self, forKey: .provider)
+        category = try container.decode(CookieCategory.self, forKey: .category)
+        purpose = try container.decode(LocalizedText.self, forKey: .purpose)
+        cookies = try container.decodeIfPresent([CookieDeclaration].self, forKey: .cookies) ?? []
+        origins = try container.decodeIfPresent([String].self, forKey: .origins) ?? []
+        markup = try container.decodeIfPresent(String.self, forKey: .markup) ?? ""
+    }
+
     /// Whether `id` is usable in a form field name and in the consent value.
     public static func isValidIdentifier(_ id: String) -> Bool {
         !id.isEmpty && id.count <= 40

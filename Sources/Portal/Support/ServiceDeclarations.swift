@@ -12,8 +12,14 @@ enum ServiceDeclarations {
         let services: [ConsentService]
         do {
             services = try JSONDecoder().decode([ConsentService].self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+        } catch let DecodingError.keyNotFound(key, context) {
+            throw PortalSetupError("\(path): \(Self.location(context)) has no \"\(key.stringValue)\"")
+        } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context),
+            let DecodingError.dataCorrupted(context)
+        {
+            throw PortalSetupError("\(path): \(Self.location(context)): \(context.debugDescription)")
         } catch {
-            throw PortalSetupError("\(path) is not a valid list of services: \(error.localizedDescription)")
+            throw PortalSetupError("\(path) cannot be read: \(error.localizedDescription)")
         }
         for service in services {
             guard ConsentService.isValidIdentifier(service.id) else {
@@ -24,5 +30,11 @@ enum ServiceDeclarations {
             }
         }
         return services
+    }
+
+    /// `service 2, "category"`, from a decoding error's coding path.
+    private static func location(_ context: DecodingError.Context) -> String {
+        let parts = context.codingPath.map { key in key.intValue.map { "service \($0 + 1)" } ?? "\"\(key.stringValue)\"" }
+        return parts.isEmpty ? "the file" : parts.joined(separator: ", ")
     }
 }
