@@ -109,7 +109,8 @@ let package = Package(
         .testTarget(
             name: "PortalTests",
             dependencies: [
-                "Portal", "Web", "Store", "CookieCharter", .product(name: "HummingbirdTesting", package: "hummingbird"),
+                "Portal", "Web", "Store", "CookieCharter", "Ingest",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict

@@ -12,10 +12,10 @@ struct SampleCommand: ParsableCommand {
     )
 
     // Values are parsed here rather than by ArgumentParser so that a bad one gets a one-line reason.
-    @Option(help: "Number of data rows (the header is extra).")
+    @Option(parsing: .unconditional, help: "Number of data rows (the header is extra).")
     var rows = "1000"
 
-    @Option(help: "Seed of the pseudo-random generator (0 to 18446744073709551615).")
+    @Option(parsing: .unconditional, help: "Seed of the pseudo-random generator (0 to 18446744073709551615).")
     var seed = "42"
 
     @Option(help: "The file to write (replaced if it exists), or - for standard output.")
