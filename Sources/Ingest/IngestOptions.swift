@@ -22,7 +22,8 @@ public enum FileFormat: String, Sendable, Codable, CaseIterable {
 
 /// Limits that protect the importer from hostile or broken files.
 public struct IngestLimits: Sendable, Equatable, Codable {
-    /// The largest cell, in bytes (10 MB by default).
+    /// The largest cell, in bytes: 5 MiB by default, room for a detailed boundary as GeoJSON text, while
+    /// a 10 MB cell is refused as the datasets issue asks.
     public var maxCellBytes: Int
     /// The most columns a file may have (500, the Opendatasoft limit).
     public var maxColumns: Int
@@ -32,7 +33,7 @@ public struct IngestLimits: Sendable, Equatable, Codable {
     public var chunkSize: Int
 
     public init(
-        maxCellBytes: Int = 10 * 1024 * 1024, maxColumns: Int = 500, maxRecordBytes: Int = 64 * 1024 * 1024,
+        maxCellBytes: Int = 5 * 1024 * 1024, maxColumns: Int = 500, maxRecordBytes: Int = 64 * 1024 * 1024,
         chunkSize: Int = 256 * 1024
     ) {
         self.maxCellBytes = maxCellBytes

@@ -17,6 +17,9 @@ struct DatasetCommand: AsyncParsableCommand {
         var dataDirectory = EnvironmentDefaults.string("GARONA_DATA_DIR", "./garona-data")
 
         func store() -> SQLiteStore {
+            guard FileManager.default.fileExists(atPath: dataDirectory + "/garona.sqlite") else {
+                fail("no Garona data in \(dataDirectory) (use --data-dir)")
+            }
             do {
                 return try DataDirectory(path: dataDirectory).openStore()
             } catch {

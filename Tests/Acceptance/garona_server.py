@@ -4,15 +4,20 @@ import os
 import re
 import signal
 import socket
+import sqlite3
 import subprocess
 import threading
 import time
+from contextlib import closing
 from pathlib import Path
 
 import requests
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ADMIN_LINE = re.compile(r'Admin account: username "admin", password "([^"]+)"')
+# The real open-data file, next to the repository (never copied into it).
+GARES_CSV = REPO_ROOT.parent / "shared" / "data" / "gares-occitanie.csv"
+SUMMARY_LINE = re.compile(r"Published (\S+) version (\d+): ([\d,]+) records in [\d.]+ s")
 
 
 def garona_bin():
@@ -121,3 +126,93 @@ class GaronaServer:
             self.proc.kill()
             self.proc.wait()
             raise RuntimeError("garona did not stop within 10 s of SIGTERM")
+
+
+def import_file(path, data_dir, dataset, *extra, timeout=300):
+    """`garona import PATH --data-dir DIR --dataset ID EXTRA...`."""
+    return run_cli("import", str(path), "--data-dir", str(data_dir), "--dataset", dataset, *extra,
+                   timeout=timeout)
+
+
+def parse_summary(stdout):
+    """The import summary: {'id', 'version', 'records', 'source', 'fields': {name: (type, flags)},
+    'warnings': [...]}."""
+    lines = stdout.splitlines()
+    match = SUMMARY_LINE.fullmatch(lines[0].strip())
+    assert match, lines[0]
+    summary = {"id": match.group(1), "version": int(match.group(2)),
+               "records": int(match.group(3).replace(",", "")), "fields": {}, "warnings": []}
+    section = None
+    for line in lines[1:]:
+        if line.startswith("Source:"):
+            summary["source"] = line[len("Source:"):].strip(" ")  # the delimiter may be a tab
+        elif line.startswith("Fields:"):
+            section = "fields"
+        elif line.startswith("Warnings:"):
+            section = "warnings"
+        elif section == "fields" and line.startswith("  "):
+            name, type_, *rest = line.split()
+            flags = re.search(r"\(([^)]*)\)", line)
+            summary["fields"][name] = (type_, flags.group(1) if flags else "")
+        elif section == "warnings" and line.strip().startswith("- "):
+            summary["warnings"].append(line.strip()[2:])
+    return summary
+
+
+def dataset_show(data_dir, dataset):
+    """`garona dataset show`: {'records', 'version', 'fields': {name: (type, label)}}, or None."""
+    done = run_cli("dataset", "show", dataset, "--data-dir", str(data_dir))
+    if done.returncode != 0:
+        return None
+    shown = {"fields": {}}
+    in_fields = False
+    for line in done.stdout.splitlines():
+        match = re.fullmatch(r"records: ([\d,]+) \(version (\d+)\)", line.strip())
+        if match:
+            shown["records"] = int(match.group(1).replace(",", ""))
+            shown["version"] = int(match.group(2))
+        elif line.startswith("fields:"):
+            in_fields = True
+        elif in_fields and line.startswith("  "):
+            name, type_, label = (line.strip().split("\t") + ["", ""])[:3]
+            shown["fields"][name] = (type_, label)
+        elif ":" in line and not line.startswith(" "):
+            key, _, value = line.partition(":")
+            shown.setdefault(key.strip(), value.strip())
+    return shown
+
+
+def dataset_list(data_dir):
+    """`garona dataset list`: {id: (visibility, records, title)}."""
+    done = run_cli("dataset", "list", "--data-dir", str(data_dir))
+    assert done.returncode == 0, done.stderr
+    listed = {}
+    for line in done.stdout.splitlines():
+        if "\t" in line:  # "No dataset." when there is none
+            id_, visibility, records, title = line.split("\t", 3)
+            listed[id_] = (visibility, int(records.split()[0].replace(",", "")), title)
+    return listed
+
+
+def read_only_db(data_dir):
+    """A read-only connection to <data-dir>/garona.sqlite, for checking what was stored."""
+    path = Path(data_dir) / "garona.sqlite"
+    return sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
+
+
+def records_tables(data_dir):
+    """Names of the tables that hold records, `records_<id>_v<n>` (not their FTS shadows)."""
+    with closing(read_only_db(data_dir)) as db:
+        names = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
+                                          "AND name LIKE 'records\\_%' ESCAPE '\\'")]
+    return sorted(n for n in names if re.fullmatch(r"records_.+_v\d+", n))
+
+
+def stored_records(data_dir, dataset):
+    """The rows of the dataset's current records table, as dicts in insertion order."""
+    with closing(read_only_db(data_dir)) as db:
+        table = db.execute("SELECT records_table FROM datasets WHERE id = ?",
+                           (dataset,)).fetchone()[0]
+        cursor = db.execute(f'SELECT * FROM "{table}" ORDER BY rowid')
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row)) for row in cursor]

@@ -118,3 +118,25 @@ class Client:
         data = {"username": username, "password": password,
                 "csrfmiddlewaretoken": self.token("/login"), "next": next_}
         return self.post("/login", data=data)
+
+
+def multipart(parts, boundary="----garona-test-boundary-7MA4YWxkTrZu0gW"):
+    """A multipart/form-data body with the parts in the given order.
+
+    `parts` holds (name, text) or (name, (filename, bytes, content_type)); returns the body and
+    the Content-Type header value.
+    """
+    out = bytearray()
+    for name, value in parts:
+        out += f"--{boundary}\r\n".encode()
+        if isinstance(value, tuple):
+            filename, content, content_type = value
+            out += (f'Content-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+                    f"Content-Type: {content_type}\r\n\r\n").encode()
+            out += content
+        else:
+            out += f'Content-Disposition: form-data; name="{name}"\r\n\r\n'.encode()
+            out += value.encode("utf-8")
+        out += b"\r\n"
+    out += f"--{boundary}--\r\n".encode()
+    return bytes(out), f"multipart/form-data; boundary={boundary}"

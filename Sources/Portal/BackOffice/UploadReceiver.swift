@@ -40,6 +40,16 @@ struct UploadReceiver {
         var partIsFile = false
         var failure: Failure?
         var tokenVerified = false
+        let directory = self.directory
+        func openFile(_ disposition: String) {
+            partIsFile = true
+            let name = Self.safeFileName(Self.parameter("filename", in: disposition) ?? "upload")
+            upload.fileName = name
+            let url = directory.appendingPathComponent(name)
+            _ = FileManager.default.createFile(atPath: url.path, contents: nil, attributes: [.posixPermissions: 0o600])
+            handle = FileHandle(forWritingAtPath: url.path)
+            upload.file = url
+        }
         parser.onHeader = { name, content in header[name.lowercased()] = content }
         parser.onBody = { buffer in
             guard failure == nil else { return }
@@ -49,15 +59,7 @@ struct UploadReceiver {
                     if failure == nil, let rejection = checkToken(nil) { failure = .tokenRejected(rejection) }
                     return
                 }
-                if handle == nil {
-                    partIsFile = true
-                    let name = Self.safeFileName(Self.parameter("filename", in: disposition) ?? "upload")
-                    upload.fileName = name
-                    let url = directory.appendingPathComponent(name)
-                    _ = FileManager.default.createFile(atPath: url.path, contents: nil, attributes: [.posixPermissions: 0o600])
-                    handle = FileHandle(forWritingAtPath: url.path)
-                    upload.file = url
-                }
+                if handle == nil { openFile(disposition) }
                 upload.bytes += buffer.readableBytes
                 if upload.bytes > maxBytes {
                     failure = .tooLarge
@@ -71,7 +73,13 @@ struct UploadReceiver {
             }
         }
         parser.onPartComplete = {
-            let name = Self.parameter("name", in: header["content-disposition"] ?? "") ?? ""
+            let disposition = header["content-disposition"] ?? ""
+            // A chosen but empty file still counts as a file: the import then says it is empty.
+            if failure == nil, tokenVerified, handle == nil, Self.parameter("filename", in: disposition) != nil {
+                partIsFile = true
+                openFile(disposition)
+            }
+            let name = Self.parameter("name", in: disposition) ?? ""
             if !partIsFile {
                 upload.fields[name] = String(decoding: value, as: UTF8.self)
                 if name == "csrfmiddlewaretoken" && !tokenVerified && failure == nil {
