@@ -29,14 +29,28 @@ extension SQLiteStore {
             var clock = PhaseClock()
             try pool.write { db in try Self.createRecordsTable(table, fields: fields, in: db) }
             var writer = RecordWriter(table: table, fields: fields, datasetID: datasetID)
+            let pipeline = BatchPipeline(reader: reader)
+            pipeline.start()
             var pending: [[Value]] = []
-            while let batch = try reader.next() {
-                pending.append(contentsOf: batch.rows)
-                if pending.count >= 20_000 {
-                    try pool.write { db in try writer.insert(pending, in: db) }
-                    pending.removeAll(keepingCapacity: true)
+            reading: while true {
+                switch pipeline.take() {
+                case .rows(let rows, let done):
+                    pending.append(contentsOf: rows)
+                    if pending.count >= 20_000 {
+                        do {
+                            try pool.write { db in try writer.insert(pending, in: db) }
+                        } catch {
+                            pipeline.stop()
+                            throw error
+                        }
+                        pending.removeAll(keepingCapacity: true)
+                    }
+                    progress?(done)
+                case .end:
+                    break reading
+                case .failed(let error):
+                    throw error
                 }
-                progress?(reader.progress)
             }
             if !pending.isEmpty { try pool.write { db in try writer.insert(pending, in: db) } }
             clock.lap("read and write records")
