@@ -38,7 +38,8 @@ struct DatasetCommand: AsyncParsableCommand {
             for dataset in datasets {
                 let title = dataset.metadata.titleFR.isEmpty ? dataset.metadata.titleEN : dataset.metadata.titleFR
                 print(
-                    "\(dataset.id)\t\(dataset.metadata.visibility.rawValue)\t\(grouped(dataset.recordsCount)) records\t\(title)")
+                    "\(dataset.id)\t\(dataset.metadata.visibility.rawValue)\t\(NumberFormat.grouped(dataset.recordsCount)) records\t\(title)"
+                )
             }
         }
     }

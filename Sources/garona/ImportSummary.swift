@@ -1,5 +1,6 @@
 import Foundation
 import Ingest
+import Portal
 import Store
 
 /// The report printed at the end of `garona import`: rows, fields with their types, warnings.
@@ -10,7 +11,7 @@ struct ImportSummary {
 
     var text: String {
         var lines = [
-            "Published \(report.datasetID) version \(report.version): \(grouped(report.records)) records "
+            "Published \(report.datasetID) version \(report.version): \(NumberFormat.grouped(report.records)) records "
                 + String(format: "in %.1f s", seconds)
         ]
         if !report.phases.isEmpty {

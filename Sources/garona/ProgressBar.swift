@@ -1,5 +1,6 @@
 import Foundation
 import Ingest
+import Portal
 
 /// A one-line progress bar on standard error, drawn only when it is a terminal: bytes done,
 /// rows per second and the time left.
@@ -27,7 +28,7 @@ final class ProgressBar {
         let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
         let line = String(
             format: "\r%@ [%@] %3.0f%% %@/%@ %@ rows/s ETA %@ ", phase, bar, fraction * 100, megabytes(progress.bytesRead),
-            megabytes(progress.totalBytes), grouped(Int(rate)), duration(left)
+            megabytes(progress.totalBytes), NumberFormat.grouped(Int(rate)), duration(left)
         )
         FileHandle.standardError.write(Data(line.utf8))
     }
@@ -42,15 +43,4 @@ final class ProgressBar {
     private func duration(_ seconds: Double) -> String {
         seconds < 60 ? String(format: "%.0fs", seconds) : String(format: "%dm%02ds", Int(seconds) / 60, Int(seconds) % 60)
     }
-}
-
-/// `1234567` → `1,234,567`.
-func grouped(_ number: Int) -> String {
-    let digits = Array(String(number))
-    var result = ""
-    for (index, digit) in digits.enumerated() {
-        if index > 0 && (digits.count - index) % 3 == 0 { result.append(",") }
-        result.append(digit)
-    }
-    return result
 }

@@ -59,9 +59,13 @@ def test_group_by_with_aggregate(demo):
 
 def test_full_text_search_with_q(demo):
     body = get(demo, f"{API}/catalog/datasets/donnees-exemple/records", q="montpellier",
-               select="commune", limit=5).json()
+               select="commune,description", limit=100).json()
     assert body["total_count"] > 0
-    assert all("Montpellier" in r["commune"] or r["commune"] for r in body["results"])
+    for record in body["results"]:
+        text = (record["commune"] + " " + record["description"]).lower()
+        assert "montpellier" in text, record
+    nothing = get(demo, f"{API}/catalog/datasets/donnees-exemple/records", q="zzqxnotaword").json()
+    assert nothing["total_count"] == 0 and nothing["results"] == []
 
 
 def test_record_by_id(demo):

@@ -69,7 +69,7 @@ struct DatasetDocument: Encodable {
             )
         }
         func date(_ value: Date?) -> MetaValue {
-            .text(value.map { DateTimeRendering.render(Self.utc($0), in: TimeZone(identifier: "UTC")!) })
+            .text(value.map { DateTimeRendering.render($0, in: TimeZone(identifier: "UTC")!) })
         }
         metas = Metas(default: [
             "title": .text(LocalizedText(fr: metadata.titleFR, en: metadata.titleEN).text(in: lang)),
@@ -86,15 +86,5 @@ struct DatasetDocument: Encodable {
             "metadata_processed": date(dataset.modified),
         ])
         attachments = []
-    }
-
-    private static func utc(_ date: Date) -> String {
-        var seconds = time_t(date.timeIntervalSince1970)
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
-        return String(
-            format: "%04d-%02d-%02dT%02d:%02d:%02dZ", parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday, parts.tm_hour,
-            parts.tm_min, parts.tm_sec
-        )
     }
 }

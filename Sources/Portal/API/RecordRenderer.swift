@@ -90,16 +90,19 @@ extension SQLValue {
 enum DateTimeRendering {
     static func render(_ stored: String, in zone: TimeZone) -> String {
         guard let date = parse(stored) else { return stored }
+        return render(date, in: zone)
+    }
+
+    /// `yyyy-MM-ddTHH:mm:ss±hh:mm` in `zone`, without a Calendar: this runs once per exported value.
+    static func render(_ date: Date, in zone: TimeZone) -> String {
         let offset = zone.secondsFromGMT(for: date)
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = zone
-        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+        var seconds = time_t(date.timeIntervalSince1970.rounded(.down)) + time_t(offset)
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
         let sign = offset < 0 ? "-" : "+"
-        let hours = abs(offset) / 3600
-        let minutes = abs(offset) % 3600 / 60
         return String(
-            format: "%04d-%02d-%02dT%02d:%02d:%02d%@%02d:%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0, c.hour ?? 0, c.minute ?? 0,
-            c.second ?? 0, sign, hours, minutes
+            format: "%04d-%02d-%02dT%02d:%02d:%02d%@%02d:%02d", parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday,
+            parts.tm_hour, parts.tm_min, parts.tm_sec, sign, abs(offset) / 3600, abs(offset) % 3600 / 60
         )
     }
 

@@ -81,11 +81,15 @@ enum BackOfficeViews {
     }
 }
 
-/// Numbers written for the visitor's language: `1 234` in French, `1,234` in English.
-enum NumberFormat {
+/// Numbers written for people: `1 234` in French, `1,234` in English and on the command line.
+public enum NumberFormat {
     static func integer(_ number: Int, language: Language) -> String {
+        grouped(number, separator: language == .fr ? "\u{202F}" : ",")
+    }
+
+    /// `number` with `separator` between groups of three digits.
+    public static func grouped(_ number: Int, separator: String = ",") -> String {
         let digits = Array(String(abs(number)))
-        let separator = language == .fr ? "\u{202F}" : ","
         var result = number < 0 ? "-" : ""
         for (index, digit) in digits.enumerated() {
             if index > 0 && (digits.count - index) % 3 == 0 { result += separator }

@@ -17,26 +17,6 @@ extension SQLiteStore {
         }
     }
 
-    /// One page of a query ordered by rowid, for streaming exports: the rows after `rowid`,
-    /// with the rowid of the last one. The query's SQL must select `rowid` first.
-    public func page(sql: String, bindings: [SQLValue], after rowid: Int64, limit: Int) async throws -> (
-        rows: [[SQLValue]], last: Int64?
-    ) {
-        try await pool.read { db in
-            let statement = try db.cachedStatement(sql: sql)
-            statement.setUncheckedArguments(
-                StatementArguments((bindings + [.int(rowid), .int(Int64(limit))]).map(Self.databaseValue)))
-            let cursor = try Row.fetchCursor(statement)
-            var rows: [[SQLValue]] = []
-            var last: Int64?
-            while let row = try cursor.next() {
-                last = row[0]
-                rows.append((1..<row.count).map { Self.sqlValue(row[$0] as DatabaseValue) })
-            }
-            return (rows, last)
-        }
-    }
-
     static func databaseValue(_ value: SQLValue) -> DatabaseValue {
         switch value {
         case .null: .null

@@ -50,7 +50,11 @@ public struct CSRFMiddleware: RouterMiddleware {
                 do {
                     body = try await request.collectBody(upTo: context.maxUploadSize)
                 } catch let error as HTTPError {
-                    return withCookie(errorPage(error, request: request, context: context), context: context)
+                    // A body that cannot be read (too large, cut short) ends here, before any handler runs.
+                    let page = ErrorMiddleware(environment: environment).render(
+                        ErrorMiddleware.pageError(for: error), request: request, context: context
+                    )
+                    return withCookie(page, context: context)
                 }
                 let form = FormData(urlEncoded: Substring(String(buffer: body)))
                 context.visit.with { $0.form = form }
@@ -100,20 +104,6 @@ public struct CSRFMiddleware: RouterMiddleware {
                 "reason": reason, "no_cookie": reason == "CSRF cookie not set.", "no_referer": reason.hasSuffix("no Referer."),
             ],
             status: .forbidden,
-            request: request,
-            context: context
-        )
-    }
-
-    /// A body that cannot be read (too large, cut short) ends here, before any handler runs.
-    private func errorPage(_ error: HTTPError, request: Request, context: Context) -> Response {
-        let page = ErrorMiddleware.pageError(for: error)
-        let language = context.visit.language
-        return environment.renderer.page(
-            "error",
-            title: environment.catalog.text("error_title_\(page.status.code)", in: language),
-            values: ["message": environment.catalog.text(page.messageKey, in: language)],
-            status: page.status,
             request: request,
             context: context
         )

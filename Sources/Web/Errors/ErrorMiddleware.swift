@@ -33,7 +33,8 @@ public struct ErrorMiddleware: RouterMiddleware {
         }
     }
 
-    private func render(_ error: PageError, request: Request, context: Context) -> Response {
+    /// The response for `error`: a page in the visitor's language, or the API's JSON shape.
+    func render(_ error: PageError, request: Request, context: Context) -> Response {
         if request.uri.path.hasPrefix("/api/") || request.uri.path == "/api" {
             return APIError(status: error.status, code: Self.apiCode(for: error.status), message: error.messageKey).response()
         }
