@@ -2,14 +2,17 @@ import Foundation
 import Ingest
 
 /// Reads record batches on a thread of its own while the caller writes them to SQLite, so that
-/// parsing and writing use both cores. At most a few batches wait in between, which keeps
-/// memory flat whatever the file size.
+/// parsing and writing use both cores. The reading thread also hashes the record ids and tallies
+/// distinct text values, which leaves the writing thread nothing but binding. At most a few
+/// batches wait in between, which keeps memory flat whatever the file size.
 final class BatchPipeline: @unchecked Sendable {
-    // @unchecked: every mutable property is guarded by `condition`, and the reader is used by
-    // the producer thread only, from the moment it is handed over.
+    // @unchecked: every mutable property is guarded by `condition`, and the reader, hasher and
+    // tally are used by the producer thread only, from the moment they are handed over.
     enum Item {
-        case rows([[Value]], IngestProgress)
-        case end
+        /// Rows with their record ids, and how far the reader is.
+        case rows([[Value]], ids: [String], IngestProgress)
+        /// The file is read; the tally of distinct text values is final.
+        case end(DistinctTally)
         case failed(any Error)
     }
 
@@ -18,10 +21,14 @@ final class BatchPipeline: @unchecked Sendable {
     private var stopped = false
     private let capacity: Int
     private let reader: RecordBatchReader
+    private var hasher: RecordHasher
+    private var tally: DistinctTally
 
     /// Takes ownership of `reader`: nothing else may use it afterwards.
-    init(reader: RecordBatchReader, capacity: Int = 4) {
+    init(reader: RecordBatchReader, hasher: RecordHasher, tally: DistinctTally, capacity: Int = 4) {
         self.reader = reader
+        self.hasher = hasher
+        self.tally = tally
         self.capacity = capacity
     }
 
@@ -29,9 +36,15 @@ final class BatchPipeline: @unchecked Sendable {
         Thread.detachNewThread { [self] in
             do {
                 while let batch = try reader.next() {
-                    guard put(.rows(batch.rows, reader.progress)) else { return }
+                    var ids: [String] = []
+                    ids.reserveCapacity(batch.rows.count)
+                    for row in batch.rows {
+                        ids.append(hasher.id(of: row))
+                        tally.add(row)
+                    }
+                    guard put(.rows(batch.rows, ids: ids, reader.progress)) else { return }
                 }
-                _ = put(.end)
+                _ = put(.end(tally))
             } catch {
                 _ = put(.failed(error))
             }

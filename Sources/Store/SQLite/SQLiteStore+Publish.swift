@@ -28,33 +28,39 @@ extension SQLiteStore {
         do {
             var clock = PhaseClock()
             try pool.write { db in try Self.createRecordsTable(table, fields: fields, in: db) }
-            var writer = RecordWriter(table: table, fields: fields, datasetID: datasetID)
-            let pipeline = BatchPipeline(reader: reader)
+            let writer = RecordWriter(table: table, fields: fields)
+            let pipeline = BatchPipeline(
+                reader: reader, hasher: RecordHasher(datasetID: datasetID, types: fields.map(\.type)),
+                tally: DistinctTally(indexes: fields.indices.filter { fields[$0].type == .text }))
             pipeline.start()
             var pending: [[Value]] = []
-            reading: while true {
+            var pendingIDs: [String] = []
+            var tally: DistinctTally?
+            while tally == nil {
                 switch pipeline.take() {
-                case .rows(let rows, let done):
+                case .rows(let rows, let ids, let done):
                     pending.append(contentsOf: rows)
+                    pendingIDs.append(contentsOf: ids)
                     if pending.count >= 20_000 {
                         do {
-                            try pool.write { db in try writer.insert(pending, in: db) }
+                            try pool.write { db in try writer.insert(pending, ids: pendingIDs, in: db) }
                         } catch {
                             pipeline.stop()
                             throw error
                         }
                         pending.removeAll(keepingCapacity: true)
+                        pendingIDs.removeAll(keepingCapacity: true)
                     }
                     progress?(done)
-                case .end:
-                    break reading
+                case .end(let final):
+                    tally = final
                 case .failed(let error):
                     throw error
                 }
             }
-            if !pending.isEmpty { try pool.write { db in try writer.insert(pending, in: db) } }
+            if !pending.isEmpty { try pool.write { db in try writer.insert(pending, ids: pendingIDs, in: db) } }
             clock.lap("read and write records")
-            let finalFields = try pool.write { db in try Self.finishTable(table, fields: fields, in: db, clock: &clock) }
+            let finalFields = try finish(table: table, fields: fields, tally: tally ?? DistinctTally(indexes: []), clock: &clock)
             let count = try pool.write { db in
                 try Self.swapIn(table: table, version: version, datasetID: datasetID, fields: finalFields, now: now, in: db)
             }
@@ -93,11 +99,23 @@ extension SQLiteStore {
             ).filter { !$0.hasSuffix("__fts") && !$0.contains("__fts_") }
             let orphans = tables.filter { !keep.contains($0) }
             for table in orphans { try Self.dropRecordsTable(table, in: db) }
+            removeSideFiles(keeping: Set(live))
             try db.execute(
                 sql: "DELETE FROM imports WHERE records_table NOT IN (SELECT value FROM json_each(?))",
                 arguments: [try Self.json(live)]
             )
             return orphans.count
+        }
+    }
+
+    /// Deletes the full-text side files (see ``FullTextBuilder``) of every import but the live ones.
+    private func removeSideFiles(keeping live: Set<String>) {
+        let directory = URL(fileURLWithPath: pool.path).deletingLastPathComponent()
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        for name in names where name.hasPrefix("records_") && name.hasSuffix(".fts.sqlite") {
+            let table = String(name.dropLast(".fts.sqlite".count))
+            guard !live.contains(table) else { continue }
+            FullTextBuilder.removeSideFile(directory.appendingPathComponent(name).path)
         }
     }
 
@@ -143,10 +161,32 @@ extension SQLiteStore {
         try db.execute(sql: "CREATE TABLE \(RecordLayout.quote(table)) (\(columns.joined(separator: ", ")))")
     }
 
-    /// Makes record ids unique, decides facets, and builds indexes and the full-text index.
-    static func finishTable(_ table: String, fields: [DatasetField], in db: GRDB.Database, clock: inout PhaseClock) throws
+    /// Indexes the staging table: the B-tree indexes on this thread, the full-text index on
+    /// another (see ``FullTextBuilder``), both at once.
+    private func finish(table: String, fields: [DatasetField], tally: DistinctTally, clock: inout PhaseClock) throws
         -> [DatasetField]
     {
+        let textColumns = fields.filter { $0.type == .text }.map(\.name)
+        let fullText =
+            textColumns.isEmpty ? nil : FullTextBuilder(databasePath: pool.path, table: table, columns: textColumns)
+        fullText?.start()
+        let finalFields: [DatasetField]
+        do {
+            finalFields = try pool.write { db in try Self.finishTable(table, fields: fields, tally: tally, in: db, clock: &clock)
+            }
+        } catch {
+            fullText?.discard()
+            throw error
+        }
+        try fullText?.install()
+        clock.lap("full-text index (waiting for it, then copying it)")
+        return finalFields
+    }
+
+    /// Makes record ids unique, decides facets, and builds the B-tree indexes.
+    static func finishTable(
+        _ table: String, fields: [DatasetField], tally: DistinctTally, in db: GRDB.Database, clock: inout PhaseClock
+    ) throws -> [DatasetField] {
         let quoted = RecordLayout.quote(table)
         let id = RecordLayout.quote(RecordLayout.recordIDColumn)
         try db.execute(sql: "CREATE INDEX \(RecordLayout.quote(table + "__index___id")) ON \(quoted)(\(id))")
@@ -162,13 +202,8 @@ extension SQLiteStore {
         clock.lap("record ids")
         var fields = fields
         for index in fields.indices where fields[index].type == .text {
-            let column = RecordLayout.quote(fields[index].name)
-            let distinct =
-                try Int.fetchOne(
-                    db,
-                    sql: "SELECT count(*) FROM (SELECT DISTINCT \(column) FROM \(quoted) WHERE \(column) IS NOT NULL LIMIT 201)"
-                ) ?? 0
-            if (1...200).contains(distinct) {
+            // A text field with a few distinct values is a facet, and sorts.
+            if let distinct = tally.count(at: index), (1...DistinctTally.cap).contains(distinct) {
                 fields[index].facet = true
                 fields[index].sortable = true
             }
@@ -181,18 +216,6 @@ extension SQLiteStore {
             )
         }
         clock.lap("facets and indexes")
-        let textColumns = fields.filter { $0.type == .text }.map { RecordLayout.quote($0.name) }
-        if !textColumns.isEmpty {
-            let fts = RecordLayout.quote(RecordLayout.fullTextTable(of: table))
-            try db.execute(
-                sql: """
-                    CREATE VIRTUAL TABLE \(fts) USING fts5(\(textColumns.joined(separator: ", ")), content=\(quoted),
-                        content_rowid='rowid', tokenize='unicode61 remove_diacritics 2');
-                    INSERT INTO \(fts)(\(fts)) VALUES('rebuild');
-                    """
-            )
-        }
-        clock.lap("full-text index")
         return fields
     }
 
