@@ -56,6 +56,20 @@ def garona_binary(args, timeout: float) -> str:
     return str(REPO / ".build" / "release" / "garona")
 
 
+def private_copy(garona: str, workdir: Path) -> str:
+    """A copy of the binary in the work directory, so that a rebuild during a long run changes nothing."""
+    copy = workdir / "garona"
+    for attempt in range(10):
+        try:
+            shutil.copy2(garona, copy)
+            if subprocess.run([str(copy), "--help"], capture_output=True, timeout=60).returncode == 0:
+                return str(copy)
+        except OSError:
+            pass
+        time.sleep(5)  # being rebuilt: wait for the linker to finish
+    sys.exit(f"garona: could not copy a working binary from {garona}")
+
+
 def build_garona(timeout: float) -> None:
     log("swift build -c release --product garona")
     for attempt in range(30):
@@ -74,8 +88,13 @@ def build_garona(timeout: float) -> None:
 
 
 def command_help(garona: str, command: str) -> str:
-    result = subprocess.run([garona, command, "--help"], capture_output=True, text=True, timeout=60)
-    return result.stdout if result.returncode == 0 else ""
+    for attempt in range(6):
+        try:
+            result = subprocess.run([garona, command, "--help"], capture_output=True, text=True, timeout=60)
+            return result.stdout if result.returncode == 0 else ""
+        except OSError:  # "text file busy": the binary is being rebuilt
+            time.sleep(5)
+    return ""
 
 
 def has_command(garona: str, command: str, options: list[str]) -> bool:
@@ -423,7 +442,7 @@ def ensure_wrk() -> None:
 
 
 def run_wrk(base: str, paths: list[str], duration: float, workdir: Path, headers: dict[str, str] | None = None,
-            threads: int = 2, connections: int = 8, timeout_seconds: int = 10) -> WrkResult:
+            threads: int = 2, connections: int = 8, timeout_seconds: int = 30) -> WrkResult:
     """`wrk -tT -cC -dDs --latency` against `base`, rotating through `paths`."""
     script = workdir / "rotate.lua"
     script.write_text(WRK_SCRIPT)
@@ -446,7 +465,15 @@ def run_wrk(base: str, paths: list[str], duration: float, workdir: Path, headers
     values = match.group(1).split()
     requests, micros, size, connect, read, write, status, timeouts = (int(value) for value in values[:8])
     p50, p99, mean, worst = (float(value) / 1000 for value in values[8:12])
-    return WrkResult(requests, micros / 1e6, size, connect + read + write, status, timeouts, p50, p99, mean, worst)
+    result = WrkResult(requests, micros / 1e6, size, connect + read + write, status, timeouts, p50, p99, mean, worst)
+    if requests == 0:
+        result.error = f"no answer completed within the {duration:.0f} s run"
+    return result
+
+
+def rate_text(rps: float) -> str:
+    """Requests per second for a table: whole numbers, with one decimal below 100."""
+    return f"{rps:,.1f}" if rps < 100 else f"{rps:,.0f}"
 
 
 # --- Reports -----------------------------------------------------------------------------------------------------
@@ -525,7 +552,7 @@ def busy_note(load: float) -> str | None:
     if load <= cpus:
         return None
     return (f"**The machine was busy**: a 1-minute load average of {load:.1f} on {cpus} CPUs means other processes "
-            "competed with the benchmark, so these figures understate both sides; run it again on a quiet machine.")
+            "competed with the benchmark: these figures are lower than a quiet machine gives; run it again on one.")
 
 
 def met(condition: bool | None) -> str:

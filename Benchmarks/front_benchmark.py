@@ -18,11 +18,13 @@ Standard library only, plus wrk (Debian).
 from __future__ import annotations
 
 import argparse
+import concurrent.futures
 import http.client
 import os
 import re
 import shlex
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -87,6 +89,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--duration", type=float, default=15, help="seconds of wrk per page and visitor (default 15)")
     parser.add_argument("--warmup", type=float, default=2, help="seconds of unmeasured load before each (default 2)")
     parser.add_argument("--seed", type=int, default=42, help="generator seed (default 42)")
+    parser.add_argument("--jobs", type=int, default=2, help="tiny imports run at once (default 2)")
     parser.add_argument("--no-consent-visitor", action="store_true", help="measure the visitor without cookies only")
     benchlib.add_garona_arguments(parser)
     parser.add_argument("--tmp-dir", type=Path, default=None, help="where the temporary files go (default: system)")
@@ -116,17 +119,30 @@ def build_data_dir(garona: str, data_dir: Path, workdir: Path, args) -> dict[str
         benchlib.generate_sample(garona, 280, args.seed, small, args.timeout)
         benchlib.garona_import(garona, small, data_dir, SMALL, args.timeout, title="Petit jeu de données")
     start = time.perf_counter()
-    tiny = workdir / "tiny.csv"
-    for number in range(1, args.datasets + 1):
-        theme = THEMES[number % len(THEMES)]
-        tiny.write_text(f"code;libelle;valeur\n{number};{theme} {number};{number * 7 % 100}\n"
-                        f"{number + 1};{theme} {number + 1};{number * 13 % 100}\n", encoding="utf-8")
-        benchlib.garona_import(garona, tiny, data_dir, f"jeu-{number:04d}", args.timeout,
-                               title=f"Jeu de données {number:04d} : {theme}")
-        if number % 100 == 0:
-            log(f"{number} tiny datasets imported ({time.perf_counter() - start:.0f} s)")
+    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+        for done, _ in enumerate(pool.map(lambda n: import_tiny(garona, data_dir, workdir, n, args.timeout),
+                                          range(1, args.datasets + 1)), start=1):
+            if done % 100 == 0:
+                log(f"{done} tiny datasets imported ({time.perf_counter() - start:.0f} s)")
     timings[f"{args.datasets:,} tiny imports"] = time.perf_counter() - start
     return timings
+
+
+def import_tiny(garona: str, data_dir: Path, workdir: Path, number: int, timeout: float) -> None:
+    """One tiny dataset of two rows, titled with a theme word so that a catalog search finds some."""
+    theme = THEMES[number % len(THEMES)]
+    tiny = workdir / f"tiny-{number}.csv"
+    tiny.write_text(f"code;libelle;valeur\n{number};{theme} {number};{number * 7 % 100}\n"
+                    f"{number + 1};{theme} {number + 1};{number * 13 % 100}\n", encoding="utf-8")
+    argv = [garona, "import", str(tiny), "--data-dir", str(data_dir), "--dataset", f"jeu-{number:04d}",
+            "--title", f"Jeu de données {number:04d} : {theme}"]
+    for attempt in range(3):  # two imports at once may meet SQLite's write lock
+        result = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
+        if result.returncode == 0:
+            tiny.unlink()
+            return
+        time.sleep(1)
+    sys.exit(f"garona import of jeu-{number:04d} failed (exit {result.returncode}):\n{result.stderr[-2000:]}")
 
 
 def consent_cookies(base: str) -> tuple[dict[str, str], str]:
@@ -214,7 +230,7 @@ def report(args, page_list: list[Page], visitors: list[str], memory: dict[str, i
                 row += f" error: {page.error or (result.error if result else 'not run')} | – | – |"
             else:
                 extra = f" ({result.problems()})" if result.problems() else ""
-                row += f" {result.rps:,.0f}{extra} | {result.p50_ms:.1f} | {result.p99_ms:.1f} |"
+                row += f" {benchlib.rate_text(result.rps)}{extra} | {result.p50_ms:.1f} | {result.p99_ms:.1f} |"
         row += f" ≥ {page.target_rps:,} req/s |" if page.target_rps else " – |"
         lines.append(row)
     lines += [
@@ -236,7 +252,7 @@ def report(args, page_list: list[Page], visitors: list[str], memory: dict[str, i
             measured = not page.error and result is not None and result.ok and not result.problems()
             lines.append(f"- {page.title}, {visitor}: at least {page.target_rps:,} req/s: "
                          f"{met(result.rps >= page.target_rps if measured else None)}"
-                         + (f" ({result.rps:,.0f})" if measured else ""))
+                         + (f" ({benchlib.rate_text(result.rps)})" if measured else ""))
     idle = memory.get("idle", 0) / 1024
     lines.append(f"- Idle RSS at most 64 MB: {met(idle <= 64 if idle else None)} ({idle:,.1f} MB)")
     lines += [
@@ -264,6 +280,7 @@ def main() -> None:
     load = f"{os.getloadavg()[0]:.1f}"
     workdir = Path(tempfile.mkdtemp(prefix="garona-front-bench-", dir=args.tmp_dir))
     log(f"working in {workdir}")
+    garona = benchlib.private_copy(garona, workdir)
     server: benchlib.Server | None = None
     page_list = pages()
     visitors = ["no cookies"]
@@ -304,7 +321,7 @@ def main() -> None:
                 page.results[visitor] = result
                 if result.ok:
                     extra = f" ({result.problems()})" if result.problems() else ""
-                    log(f"{page.key}, {visitor}: {result.rps:,.0f} req/s, p50 {result.p50_ms:.1f} ms, "
+                    log(f"{page.key}, {visitor}: {benchlib.rate_text(result.rps)} req/s, p50 {result.p50_ms:.1f} ms, "
                         f"p99 {result.p99_ms:.1f} ms{extra}")
                 else:
                     log(f"{page.key}, {visitor}: {result.error}")
