@@ -126,8 +126,12 @@ def measure(query: QueryClass, servers: dict[str, benchlib.Server], args, workdi
         paths = query.garona if name == "garona" else query.datasette
         if args.warmup > 0:
             benchlib.run_wrk(server.base, paths, args.warmup, workdir)
+            server.wait_idle()
         log(f"{query.key}: wrk on {name} for {args.duration:.0f} s")
         result = benchlib.run_wrk(server.base, paths, args.duration, workdir)
+        waited = server.wait_idle()
+        if waited > 2:
+            log(f"{query.key}: {name} finished the answers left in flight in {waited:.0f} s")
         query.results[name] = result
         if result.ok:
             extra = f" ({result.problems()})" if result.problems() else ""

@@ -256,6 +256,28 @@ class Server:
         match = re.search(rf"^{key}:\s+(\d+) kB", status, re.M)
         return int(match.group(1)) if match else 0
 
+    def cpu_ticks(self) -> int:
+        """User plus system CPU time of the server so far, in clock ticks (/proc/<pid>/stat)."""
+        try:
+            fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, AttributeError, IndexError):
+            return 0
+        return int(fields[11]) + int(fields[12])  # utime and stime, fields 14 and 15 of stat(5)
+
+    def wait_idle(self, limit: float = 120) -> float:
+        """Waits until the server stops working on requests that a finished wrk run left behind (wrk does not wait
+        for the answers in flight at its end), so that they do not count against the next run. Returns the wait."""
+        start = time.monotonic()
+        tick = os.sysconf("SC_CLK_TCK")
+        before = self.cpu_ticks()
+        while time.monotonic() - start < limit and self.alive():
+            time.sleep(0.5)
+            now = self.cpu_ticks()
+            if now - before <= 0.05 * 0.5 * tick + 1:  # under about 5% of a core: idle
+                break
+            before = now
+        return time.monotonic() - start
+
     def alive(self) -> bool:
         return self.process is not None and self.process.poll() is None
 

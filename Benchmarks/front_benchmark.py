@@ -317,7 +317,9 @@ def main() -> None:
                     continue
                 if args.warmup > 0:
                     benchlib.run_wrk(server.base, [page.path], args.warmup, workdir, headers=headers[visitor])
+                    server.wait_idle()
                 result = benchlib.run_wrk(server.base, [page.path], args.duration, workdir, headers=headers[visitor])
+                server.wait_idle()
                 page.results[visitor] = result
                 if result.ok:
                     extra = f" ({result.problems()})" if result.problems() else ""
