@@ -18,8 +18,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
-import re
 import shlex
 import shutil
 import signal
@@ -31,26 +29,20 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-DOCS = REPO / "docs" / "benchmarks.md"
+import benchlib
+from benchlib import (
+    MB, display_argv, ensure_sqlite_utils, has_command, garona_fields, garona_records, log,
+    machine_facts, sqlite_utils_type_flags, sqlite_utils_version,
+)
+
 START = "<!-- import-benchmark:start -->"
 END = "<!-- import-benchmark:end -->"
-MB = 1024 * 1024
-
-DOCS_INTRO = """# Benchmarks
-
-Garona's benchmarks run its tools side by side with well-known peers, on the same machine, on the same data,
-in the same run. **The ratios are the point, not the absolute times**: those depend on the machine, the ratios much
-less. Each section says which command produced it; run it again to refresh the figures. See `Benchmarks/README.md`.
-
-## Import
+HEADING = """## Import
 
 `garona import` against `sqlite-utils insert --csv` (Datasette's loader, with its type detection) on the seeded
 12-column file of French open data that `garona sample` writes (`Benchmarks/`), then a file five times larger with
 Garona alone, to show that its memory does not grow with the file. Targets of issue 3: at least 5 times faster
-than sqlite-utils, and a peak RSS of at most 256 MB at both sizes.
-
-"""
+than sqlite-utils, and a peak RSS of at most 256 MB at both sizes."""
 
 
 @dataclass
@@ -74,10 +66,6 @@ class Run:
     @property
     def rss_mb(self) -> float:
         return self.max_rss_kb / 1024  # ru_maxrss is in KB on Linux
-
-
-def log(message: str) -> None:
-    print(f"[bench] {message}", file=sys.stderr, flush=True)
 
 
 # Runs one command and reports its exit code, peak RSS and wall time. A small launcher forks it, because the
@@ -134,119 +122,11 @@ def measure(label: str, rows: int, argv: list[str], workdir: Path, timeout: floa
     return run
 
 
-def display_argv(argv: list[str], workdir: Path) -> list[str]:
-    """The command as shown to people: no temporary directory, no absolute path of this machine."""
-    shown = []
-    for arg in argv:
-        arg = arg.replace(str(workdir) + os.sep, "")
-        arg = arg.replace(str(REPO) + os.sep, "")
-        if arg == sys.executable:
-            arg = "python3"
-        elif os.path.isabs(arg) and os.path.isfile(arg) and os.access(arg, os.X_OK):
-            arg = os.path.basename(arg)
-        shown.append(arg)
-    return shown
-
-
-def ensure_sqlite_utils() -> list[str]:
-    """The command that runs sqlite-utils with this interpreter, installing it from PyPI if needed."""
-    try:
-        import sqlite_utils  # noqa: F401
-    except ImportError:
-        log("installing sqlite-utils with pip")
-        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "sqlite-utils"], check=True)
-    return [sys.executable, "-m", "sqlite_utils"]
-
-
-def sqlite_utils_version(command: list[str]) -> str:
-    result = subprocess.run(command + ["--version"], capture_output=True, text=True, check=True)
-    return result.stdout.strip().split()[-1]
-
-
-def sqlite_utils_type_flags(command: list[str]) -> list[str]:
-    """`--detect-types` where it exists (sqlite-utils 3.x); 4.x detects types by default and has no such flag."""
-    help_text = subprocess.run(command + ["insert", "--help"], capture_output=True, text=True, check=True).stdout
-    return ["--detect-types"] if re.search(r"^\s+(-d, )?--detect-types\b", help_text, re.M) else []
-
-
-def build_garona(timeout: float) -> None:
-    log("swift build -c release --product garona")
-    for attempt in range(30):
-        result = subprocess.run(
-            ["swift", "build", "-c", "release", "--product", "garona"],
-            cwd=REPO, capture_output=True, text=True, timeout=timeout,
-        )
-        if result.returncode == 0:
-            return
-        output = result.stdout + result.stderr
-        if "lock" in output.lower() and "another" in output.lower() and attempt < 29:
-            log("another SwiftPM process holds the build lock; retrying in 10 s")
-            time.sleep(10)
-            continue
-        sys.exit("garona: release build failed:\n" + output[-4000:])
-
-
-def has_command(garona: str, command: str, options: list[str]) -> bool:
-    """Whether `garona COMMAND --help` works and lists these options."""
-    result = subprocess.run([garona, command, "--help"], capture_output=True, text=True, timeout=60)
-    return result.returncode == 0 and all(option in result.stdout for option in options)
-
-
-def garona_fields(summary: str) -> dict[str, str]:
-    """Field name → type from the `Fields:` block of `garona import`'s summary."""
-    fields: dict[str, str] = {}
-    in_fields = False
-    for line in summary.splitlines():
-        if line.startswith("Fields:"):
-            in_fields = True
-        elif in_fields and line.startswith("  "):
-            parts = line.split()
-            if len(parts) >= 2:
-                fields[parts[0]] = parts[1]
-        elif in_fields:
-            break
-    return fields
-
-
-def garona_records(summary: str) -> int | None:
-    match = re.search(r":\s*([\d\s,.\u00a0\u202f]+?)\s+records", summary)
-    return int(re.sub(r"\D", "", match.group(1))) if match else None
-
-
 def sqlite_table_facts(db: Path, table: str) -> tuple[int, dict[str, str]]:
     with sqlite3.connect(db) as connection:
         count = connection.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
         columns = {row[1]: row[2] or "(none)" for row in connection.execute(f'PRAGMA table_info("{table}")')}
     return count, columns
-
-
-def machine_facts() -> list[str]:
-    facts = [f"{os.cpu_count()} CPUs (`nproc`: {subprocess.run(['nproc'], capture_output=True, text=True).stdout.strip()})"]
-    try:
-        cpuinfo = Path("/proc/cpuinfo").read_text()
-        model = re.search(r"^model name\s*:\s*(.+)$", cpuinfo, re.M)
-        if model:
-            facts.append(model.group(1).strip())
-    except OSError:
-        pass
-    free = subprocess.run(["free", "-g"], capture_output=True, text=True).stdout.splitlines()
-    memory = next((line.split() for line in free if line.startswith("Mem:")), None)
-    if memory:
-        facts.append(f"{memory[1]} GiB of RAM (`free -g`)")
-    facts.append(f"{platform.system()} {platform.release()}, Python {platform.python_version()}")
-    swift = subprocess.run(["swift", "--version"], capture_output=True, text=True)
-    version = re.search(r"Swift version (\S+)", swift.stdout + swift.stderr)
-    if version:
-        facts.append(f"Swift {version.group(1)}")
-    return facts
-
-
-def git_revision() -> str:
-    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True)
-    if head.returncode != 0:
-        return "unknown"
-    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=REPO, capture_output=True, text=True)
-    return head.stdout.strip() + (" with uncommitted changes" if dirty.stdout.strip() else "")
 
 
 def seconds_text(run: Run) -> str:
@@ -312,63 +192,35 @@ def report(args, runs: dict[str, Run], sqlite_columns: dict[str, str], garona_ty
     return "\n".join(lines) + "\n"
 
 
-def write_docs(section: str) -> None:
-    text = DOCS.read_text() if DOCS.exists() else DOCS_INTRO + f"{START}\n{END}\n"
-    if START not in text or END not in text:
-        text = text.rstrip("\n") + f"\n\n{START}\n{END}\n"
-    before, rest = text.split(START, 1)
-    _, after = rest.split(END, 1)
-    DOCS.parent.mkdir(parents=True, exist_ok=True)
-    DOCS.write_text(f"{before}{START}\n{section}{END}{after}")
-    log(f"wrote {DOCS.relative_to(REPO)}")
-
-
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=1_000_000, help="rows of the side-by-side file (default 1000000)")
     parser.add_argument("--big-rows", type=int, default=5_000_000,
                         help="rows of the Garona-only file, 0 to skip (default 5000000)")
     parser.add_argument("--seed", type=int, default=42, help="generator seed (default 42)")
-    parser.add_argument("--skip-build", action="store_true", help="use the existing release binary")
-    parser.add_argument("--garona", type=Path, default=REPO / ".build" / "release" / "garona",
-                        help="the garona binary (default: the release build of this repository)")
+    benchlib.add_garona_arguments(parser)
     parser.add_argument("--generator", type=Path, default=None,
-                        help="the binary whose `sample` command writes the files (default: the --garona binary)")
+                        help="the binary whose `sample` command writes the files (default: the garona binary)")
     parser.add_argument("--tmp-dir", type=Path, default=None, help="where the temporary files go (default: system)")
     parser.add_argument("--timeout", type=float, default=1800, help="seconds allowed to each step (default 1800)")
     parser.add_argument("--write-docs", action="store_true", help="write the report into docs/benchmarks.md")
     args = parser.parse_args()
     if args.rows <= 0 or args.big_rows < 0:
         parser.error("--rows must be positive and --big-rows 0 or more")
-    args.shown_argv = shown_arguments(sys.argv[1:])
+    args.shown_argv = benchlib.shown_arguments(sys.argv[1:])
     return args
-
-
-def shown_arguments(argv: list[str]) -> list[str]:
-    """The arguments for the report, without those that name paths of this machine."""
-    shown, skip = [], False
-    for arg in argv:
-        if skip:
-            skip = False
-        elif arg in ("--tmp-dir", "--garona", "--generator"):
-            skip = True
-        elif not arg.startswith(("--tmp-dir=", "--garona=", "--generator=")):
-            shown.append(arg)
-    return shown
 
 
 def main() -> None:
     args = parse_args()
     sqlite_utils = ensure_sqlite_utils()
-    if not args.skip_build:
-        build_garona(args.timeout)
-    garona = str(args.garona.resolve())
-    generator = str((args.generator or args.garona).resolve())
+    garona = benchlib.garona_binary(args, args.timeout)
+    generator = str(args.generator.resolve()) if args.generator else garona
     if not has_command(generator, "sample", ["--rows", "--seed", "--output"]):
-        sys.exit(f"garona: {args.generator or args.garona} has no working `sample` command")
+        sys.exit(f"garona: {generator} has no working `sample` command")
     has_import = has_command(garona, "import", ["--data-dir", "--dataset"])
     skipped = [] if has_import else ["`garona import` is not available in this build: only sqlite-utils was measured."]
-    versions = {"garona": git_revision(), "sqlite-utils": sqlite_utils_version(sqlite_utils)}
+    versions = {"garona": benchlib.garona_version(args), "sqlite-utils": sqlite_utils_version(sqlite_utils)}
     type_flags = sqlite_utils_type_flags(sqlite_utils)
     if not type_flags:
         skipped.append(
@@ -433,7 +285,7 @@ def main() -> None:
     text = report(args, runs, sqlite_columns, garona_types, versions, skipped)
     print(text)
     if args.write_docs:
-        write_docs(text)
+        benchlib.write_docs(START, END, text, HEADING)
 
 
 if __name__ == "__main__":
