@@ -177,6 +177,11 @@ def test_catalog_facets(demo):
     assert {"value": "analyze", "name": "analyze", "count": total, "state": "displayed"} in features
     geo = ok_json(demo, f"{API}/catalog/facets", {"facet": "features", "refine": "features:geo"})["facets"][0]
     assert {"value": "geo", "name": "geo", "count": geo["facets"][0]["count"], "state": "refined"} in geo["facets"]
+    searched = ok_json(demo, f"{API}/catalog/facets", {"facet": ["keyword", "features"], "q": "ferroviaires"})
+    keywords, features = (f["facets"] for f in searched["facets"])
+    gares = ok_json(demo, f"{API}/catalog/datasets/gares-occitanie")
+    assert sorted(v["value"] for v in keywords) == sorted(gares["metas"]["default"]["keyword"])
+    assert sorted(v["value"] for v in features) == sorted(gares["features"])
     assert_bad_request(get(demo, f"{API}/catalog/facets", {"facet": "nope"}), "InvalidRESTParameterError")
 
 
@@ -202,6 +207,8 @@ def test_catalog_csv_json_jsonl_exports(demo):
     assert isinstance(exported[0]["keyword"], list) and isinstance(exported[0]["records_count"], int)
     lines = get(demo, f"{API}/catalog/exports/jsonl", {"where": "records_count > 1000"}).text.strip().split("\n")
     assert [json.loads(line)["dataset_id"] for line in lines] == ["donnees-exemple"]
+    paged = get(demo, f"{API}/catalog/exports/json", {"order_by": "dataset_id", "offset": 1, "limit": 1}).json()
+    assert [d["dataset_id"] for d in paged] == ids[1:2]
     assert_bad_request(get(demo, f"{API}/catalog/exports/pdf"), "InvalidRESTParameterError")
 
 

@@ -25,7 +25,14 @@ extension PortalServices {
         case .jsonl: exportFormat = .jsonl
         case .dcat: return try dcatExport(parameters: parameters, table: table, compiler: compiler, context: context)
         }
-        var plan = try exportPlan(exportFormat, compiler: compiler, parameters: parameters, labels: [:])
+        var offset = 0
+        if let text = parameters.value("offset") {
+            guard let number = Int(text), number >= 0 else {
+                throw APIParameters.invalid("offset", text, expected: "offset >= 0")
+            }
+            offset = number
+        }
+        var plan = try exportPlan(exportFormat, compiler: compiler, parameters: parameters, labels: [:], startOffset: offset)
         plan.columns = CatalogTable.apiColumns(plan.columns)
         plan.multivalued = CatalogTable.multivalued
         return try streamExport(plan, name: "catalog", parameters: parameters) { try table.rows($0) }

@@ -68,9 +68,15 @@ struct CatalogTable: Sendable {
     }
 
     /// Runs a compiled query on the catalog.
+    ///
+    /// The SQLite dialect's full-text predicate reads a bare `rowid`, which is ambiguous in a facet on a list
+    /// field (the query joins `json_each`, which has a rowid too): it is qualified with the catalog table here.
+    /// The rewrite touches generated SQL only; values are bound parameters and never appear in it.
     func rows(_ query: CompiledQuery) throws -> [[SQLValue]] {
-        try queue.read { db in
-            let statement = try db.makeStatement(sql: query.sql)
+        let fullText = "rowid IN (SELECT rowid FROM \"catalog__fts\""
+        let sql = query.sql.replacing(fullText, with: "\"catalog\"." + fullText)
+        return try queue.read { db in
+            let statement = try db.makeStatement(sql: sql)
             statement.setUncheckedArguments(StatementArguments(query.bindings.map(Self.databaseValue)))
             let cursor = try Row.fetchCursor(statement)
             var rows: [[SQLValue]] = []

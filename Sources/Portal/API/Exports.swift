@@ -79,7 +79,8 @@ extension PortalServices {
 
     /// Validates the export parameters (`limit`, CSV options, `use_labels`) and compiles the query.
     func exportPlan(
-        _ format: ExportFormat, compiler: ODSQL.Compiler, parameters: APIParameters, labels: [String: String]
+        _ format: ExportFormat, compiler: ODSQL.Compiler, parameters: APIParameters, labels: [String: String],
+        startOffset: Int = 0
     ) throws -> ExportPlan {
         var limit: Int?
         if let text = parameters.value("limit") {
@@ -107,7 +108,8 @@ extension PortalServices {
             listSeparator: listSeparator, withBOM: try parameters.flag("with_bom", default: true),
             quoteAll: try parameters.flag("quote_all", default: false),
             headers: columns.map { useLabels ? labels[$0.key] ?? $0.key : $0.key },
-            page: { pageLimit, offset in try compiler.records(query, limit: pageLimit, offset: offset) }, total: limit
+            page: { pageLimit, offset in try compiler.records(query, limit: pageLimit, offset: startOffset + offset) },
+            total: limit
         )
     }
 
