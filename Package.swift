@@ -36,6 +36,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(name: "ODSQL", swiftSettings: strict),
+        .systemLibrary(name: "GaronaZlib", providers: [.apt(["zlib1g-dev"])]),
         .target(
             name: "Ingest",
             dependencies: [
@@ -70,7 +71,8 @@ let package = Package(
         .target(
             name: "Portal",
             dependencies: [
-                "CookieCharter", "Store", "Web", "Ingest", "ODSQL",
+                "CookieCharter", "Store", "Web", "Ingest", "ODSQL", "GaronaZlib",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

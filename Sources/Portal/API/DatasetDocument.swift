@@ -40,12 +40,30 @@ struct DatasetDocument: Encodable {
     let fields: [FieldDocument]
     let metas: Metas
     let attachments: [String]
+    /// The HATEOAS links, with `include_links=true` only.
+    var links: [Link]?
+
+    /// A HATEOAS link.
+    struct Link: Encodable {
+        let rel: String
+        let href: String
+    }
 
     enum CodingKeys: String, CodingKey {
         case datasetID = "dataset_id"
         case hasRecords = "has_records"
         case dataVisible = "data_visible"
-        case visibility, features, fields, metas, attachments
+        case visibility, features, fields, metas, attachments, links
+    }
+
+    /// The links of a dataset whose API base is `base` (`https://host/api/explore/v2.1`).
+    static func links(datasetID: String, base: String) -> [Link] {
+        let dataset = "\(base)/catalog/datasets/\(datasetID)"
+        return [
+            Link(rel: "self", href: dataset), Link(rel: "catalog", href: "\(base)/catalog/datasets"),
+            Link(rel: "records", href: "\(dataset)/records"), Link(rel: "exports", href: "\(dataset)/exports"),
+            Link(rel: "facets", href: "\(dataset)/facets"), Link(rel: "attachments", href: "\(dataset)/attachments"),
+        ]
     }
 
     init(_ dataset: Dataset, language: String) {

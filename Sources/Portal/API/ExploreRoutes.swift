@@ -12,18 +12,8 @@ extension PortalServices {
 
     func addExploreRoutes(to router: Router<PortalRequestContext>) {
         let base = Self.apiBase
-        router.get("\(base)/catalog/datasets") { request, _ in
-            let parameters = try APIParameters(request)
-            let (limit, offset) = try parameters.page(defaultLimit: 10, maxLimit: 100)
-            let visible = try await store.datasets().filter { $0.metadata.visibility == .public }
-            var writer = JSONWriter()
-            writer.raw("{\"total_count\":\(visible.count),\"results\":[")
-            for (index, dataset) in visible.dropFirst(offset).prefix(limit).enumerated() {
-                if index > 0 { writer.raw(",") }
-                writer.encoded(DatasetDocument(dataset, language: parameters.language))
-            }
-            writer.raw("]}")
-            return Self.json(writer)
+        router.get("\(base)/catalog/datasets") { request, context in
+            try await catalogDatasets(request: request, context: context)
         }
         router.get("\(base)/catalog/datasets/{id}") { request, context in
             let dataset = try await visibleDataset(context)
@@ -61,6 +51,7 @@ extension PortalServices {
         router.get("/explore/dataset/{id}/download") { request, context in
             try await legacyDownload(request: request, context: context)
         }
+        addCatalogRoutes(to: router)
     }
 
     /// A public dataset with published records, else the API's 404.

@@ -2,7 +2,8 @@ import Foundation
 import ODSQL
 
 /// Encodes export pages: CSV with Opendatasoft's defaults (`;`, a byte-order mark, points as
-/// `"lat, lon"`), JSON arrays, JSON Lines and GeoJSON feature collections.
+/// `"lat, lon"`), JSON arrays, JSON Lines, GeoJSON feature collections and the XLSX worksheet (which
+/// ``ExportOutput`` zips).
 enum ExportEncoder {
     static func prologue(_ plan: ExportPlan) -> [UInt8] {
         switch plan.format {
@@ -13,6 +14,7 @@ enum ExportEncoder {
         case .json: return Array("[".utf8)
         case .jsonl: return []
         case .geojson: return Array(#"{"type":"FeatureCollection","features":["#.utf8)
+        case .xlsx: return Array(XLSXWriter.sheetStart(headers: plan.headers).utf8)
         }
     }
 
@@ -21,6 +23,7 @@ enum ExportEncoder {
         case .csv, .jsonl: []
         case .json: Array("]".utf8)
         case .geojson: Array("]}".utf8)
+        case .xlsx: Array(XLSXWriter.sheetEnd.utf8)
         }
     }
 
@@ -30,7 +33,7 @@ enum ExportEncoder {
         for (index, row) in rows.enumerated() {
             switch plan.format {
             case .csv:
-                let cells = plan.columns.map { cell(csvText(row, $0, renderer: renderer), plan) }
+                let cells = plan.columns.map { cell(csvText(row, $0, plan: plan, renderer: renderer), plan) }
                 writer.raw(cells.joined(separator: plan.delimiter) + "\r\n")
             case .json:
                 if !(first && index == 0) { writer.raw(",") }
@@ -41,6 +44,8 @@ enum ExportEncoder {
             case .geojson:
                 if !(first && index == 0) { writer.raw(",") }
                 writeFeature(row, renderer: renderer, to: &writer)
+            case .xlsx:
+                writer.raw(XLSXWriter.row(row, columns: plan.columns) { csvText(row, $0, plan: plan, renderer: renderer) })
             }
         }
         return writer.bytes
@@ -74,10 +79,17 @@ enum ExportEncoder {
 
     /// A value as CSV text: numbers and strings as they are, points as `lat, lon`, shapes as
     /// GeoJSON geometry, datetimes in the requested zone.
-    private static func csvText(_ row: [SQLValue], _ column: ResultColumn, renderer: RecordRenderer) -> String {
+    private static func csvText(_ row: [SQLValue], _ column: ResultColumn, plan: ExportPlan, renderer: RecordRenderer)
+        -> String
+    {
         let first = column.firstSQLColumn
         guard first < row.count else { return "" }
         switch column.type {
+        case .json where plan.multivalued.contains(column.key):
+            guard case .text(let json) = row[first],
+                let list = try? JSONDecoder().decode([String].self, from: Data(json.utf8))
+            else { return "" }
+            return list.joined(separator: plan.listSeparator)
         case .geoPoint:
             guard let lat = row[first].double, first + 1 < row.count, let lon = row[first + 1].double else { return "" }
             return "\(lat), \(lon)"

@@ -6,7 +6,7 @@ import Web
 
 /// The export formats of a dataset.
 enum ExportFormat: String, CaseIterable {
-    case csv, json, jsonl, geojson
+    case csv, json, jsonl, geojson, xlsx
 
     var contentType: String {
         switch self {
@@ -14,6 +14,7 @@ enum ExportFormat: String, CaseIterable {
         case .json: "application/json; charset=utf-8"
         case .jsonl: "application/jsonl; charset=utf-8"
         case .geojson: "application/geo+json; charset=utf-8"
+        case .xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         }
     }
 }
@@ -21,15 +22,46 @@ enum ExportFormat: String, CaseIterable {
 /// How an export writes its rows, and where its constant-size pages come from.
 struct ExportPlan: Sendable {
     let format: ExportFormat
-    let columns: [ResultColumn]
+    var columns: [ResultColumn]
     let timeZone: TimeZone
     let delimiter: String
+    let listSeparator: String
     let withBOM: Bool
     let quoteAll: Bool
     let headers: [String]
-    /// Compiles page `index` of the query.
+    /// Keys of JSON-array columns that CSV and XLSX join with ``listSeparator``.
+    var multivalued: Set<String> = []
+    /// Compiles one page of the query.
     let page: @Sendable (_ limit: Int, _ offset: Int) throws -> CompiledQuery
     let total: Int?
+}
+
+/// The byte stream of an export after encoding: XLSX worksheets are zipped with the package parts, and
+/// `compressed=true` gzips everything. Lives inside one response body.
+final class ExportOutput {
+    private let zip: ZipStream?
+    private let gzip: Deflater?
+
+    init(format: ExportFormat, compressed: Bool) {
+        zip = format == .xlsx ? ZipStream() : nil
+        gzip = compressed ? Deflater(.gzip) : nil
+    }
+
+    func open(sheetName: String) -> [UInt8] {
+        guard let zip else { return [] }
+        var bytes: [UInt8] = []
+        for (path, text) in XLSXWriter.packageParts(sheetName: sheetName) { bytes += zip.add(path, Array(text.utf8)) }
+        return compress(bytes + zip.begin(XLSXWriter.worksheetPath))
+    }
+
+    func write(_ bytes: [UInt8]) -> [UInt8] { compress(zip?.write(bytes) ?? bytes) }
+
+    func close() -> [UInt8] {
+        let last = compress(zip?.finish() ?? [])
+        return last + (gzip?.finish() ?? [])
+    }
+
+    private func compress(_ bytes: [UInt8]) -> [UInt8] { gzip?.compress(bytes) ?? bytes }
 }
 
 extension PortalServices {
@@ -38,12 +70,18 @@ extension PortalServices {
     func export(_ format: ExportFormat, request: Request, context: PortalRequestContext) async throws -> Response {
         let dataset = try await visibleDataset(context)
         let parameters = try APIParameters(request)
-        if try parameters.flag("compressed", default: false) {
-            throw APIError(
-                status: .badRequest, code: "InvalidRESTParameterError", message: "compressed=true is not supported yet."
-            )
-        }
         let (compiler, _) = try compiler(for: dataset, parameters: parameters)
+        let labels = Dictionary(dataset.fields.map { ($0.name, $0.label) }, uniquingKeysWith: { first, _ in first })
+        let plan = try exportPlan(format, compiler: compiler, parameters: parameters, labels: labels)
+        let store = self.store
+        return try streamExport(plan, name: dataset.id, parameters: parameters) { try await store.rows($0) }
+    }
+
+    /// Validates the export parameters (`limit`, CSV options, `use_labels`) and compiles the query.
+    func exportPlan(
+        _ format: ExportFormat, compiler: ODSQL.Compiler, parameters: APIParameters, labels: [String: String],
+        startOffset: Int = 0
+    ) throws -> ExportPlan {
         var limit: Int?
         if let text = parameters.value("limit") {
             guard let number = Int(text), number >= -1 else {
@@ -59,39 +97,55 @@ extension PortalServices {
             throw APIError(status: .badRequest, code: "ODSQLError", message: error.message)
         }
         let useLabels = try parameters.flag("use_labels", default: false)
-        let labels = Dictionary(dataset.fields.map { ($0.name, $0.label) }, uniquingKeysWith: { first, _ in first })
         let delimiter = parameters.value("delimiter") ?? ";"
         guard delimiter.count == 1 else { throw APIParameters.invalid("delimiter", delimiter, expected: "one character") }
-        let plan = ExportPlan(
+        let listSeparator = parameters.value("list_separator") ?? ","
+        guard listSeparator.count == 1 else {
+            throw APIParameters.invalid("list_separator", listSeparator, expected: "one character")
+        }
+        return ExportPlan(
             format: format, columns: columns, timeZone: parameters.timeZone, delimiter: delimiter,
-            withBOM: try parameters.flag("with_bom", default: true), quoteAll: try parameters.flag("quote_all", default: false),
+            listSeparator: listSeparator, withBOM: try parameters.flag("with_bom", default: true),
+            quoteAll: try parameters.flag("quote_all", default: false),
             headers: columns.map { useLabels ? labels[$0.key] ?? $0.key : $0.key },
-            page: { pageLimit, offset in try compiler.records(query, limit: pageLimit, offset: offset) }, total: limit
+            page: { pageLimit, offset in try compiler.records(query, limit: pageLimit, offset: startOffset + offset) },
+            total: limit
         )
-        let store = self.store
+    }
+
+    /// Streams an export page by page (constant memory, no 10,000-row window), gzipped with `compressed=true`
+    /// as `NAME.FORMAT.gzip` (the reference's naming) in `application/gzip`, without a `Content-Encoding`.
+    func streamExport(
+        _ plan: ExportPlan, name: String, parameters: APIParameters,
+        fetch: @escaping @Sendable (CompiledQuery) async throws -> [[SQLValue]]
+    ) throws -> Response {
+        let compressed = try parameters.flag("compressed", default: false)
         let body = ResponseBody { writer in
+            let output = ExportOutput(format: plan.format, compressed: compressed)
             var written = 0
             var offset = 0
             var first = true
-            try await writer.write(ByteBuffer(bytes: ExportEncoder.prologue(plan)))
+            try await writer.write(ByteBuffer(bytes: output.open(sheetName: name) + output.write(ExportEncoder.prologue(plan))))
             while true {
                 let size = plan.total.map { min(Self.exportPageSize, $0 - written) } ?? Self.exportPageSize
                 guard size > 0 else { break }
-                let rows = try await store.rows(try plan.page(size, offset))
-                try await writer.write(ByteBuffer(bytes: ExportEncoder.rows(rows, plan: plan, first: first)))
+                let rows = try await fetch(try plan.page(size, offset))
+                let bytes = output.write(ExportEncoder.rows(rows, plan: plan, first: first))
+                if !bytes.isEmpty { try await writer.write(ByteBuffer(bytes: bytes)) }
                 first = first && rows.isEmpty
                 written += rows.count
                 offset += rows.count
                 if rows.count < size { break }
             }
-            try await writer.write(ByteBuffer(bytes: ExportEncoder.epilogue(plan)))
+            try await writer.write(ByteBuffer(bytes: output.write(ExportEncoder.epilogue(plan)) + output.close()))
             try await writer.finish(nil)
         }
+        let filename = "\(name).\(plan.format.rawValue)" + (compressed ? ".gzip" : "")
         return Response(
             status: .ok,
             headers: [
-                .contentType: format.contentType,
-                .contentDisposition: "attachment; filename=\"\(dataset.id).\(format.rawValue)\"",
+                .contentType: compressed ? "application/gzip" : plan.format.contentType,
+                .contentDisposition: "attachment; filename=\"\(filename)\"",
             ],
             body: body
         )
@@ -114,8 +168,8 @@ extension PortalServices {
         let format = form["format"] ?? "csv"
         var query = ["use_labels=" + (form["use_labels_for_header"] ?? "false").urlQueryEncoded]
         if let separator = form["csv_separator"] { query.append("delimiter=" + separator.urlQueryEncoded) }
-        guard ["csv", "json", "jsonl", "geojson"].contains(format) else {
-            throw APIParameters.invalid("format", format, expected: "csv, json, jsonl or geojson")
+        guard ["csv", "json", "jsonl", "geojson", "xlsx"].contains(format) else {
+            throw APIParameters.invalid("format", format, expected: "csv, json, jsonl, geojson or xlsx")
         }
         return Self.redirect(
             to: "\(Self.apiBase)/catalog/datasets/\(dataset.id)/exports/\(format)?" + query.joined(separator: "&"))

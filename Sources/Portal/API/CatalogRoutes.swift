@@ -1,0 +1,145 @@
+import Foundation
+import Hummingbird
+import ODSQL
+import Store
+import Web
+
+/// The catalog endpoints that query the catalog with ODSQL (`catalog/datasets`, `catalog/facets`) and the
+/// per-dataset `facets` and `attachments`.
+extension PortalServices {
+    func addCatalogRoutes(to router: Router<PortalRequestContext>) {
+        let base = Self.apiBase
+        router.get("\(base)/catalog/facets") { request, context in
+            try await catalogFacets(request: request, context: context)
+        }
+        router.get("\(base)/catalog/datasets/{id}/facets") { request, context in
+            try await datasetFacets(request: request, context: context)
+        }
+        router.get("\(base)/catalog/datasets/{id}/attachments") { _, context in
+            _ = try await visibleDataset(context)
+            var writer = JSONWriter()
+            writer.raw("{\"links\":[],\"attachments\":[]}")
+            return Self.json(writer)
+        }
+        router.get("\(base)/catalog/exports") { _, context in
+            var writer = JSONWriter()
+            writer.raw("{\"links\":[")
+            for (index, format) in CatalogExportFormat.allCases.enumerated() {
+                if index > 0 { writer.raw(",") }
+                writer.raw("{\"rel\":")
+                writer.string(format.rawValue)
+                writer.raw(",\"href\":")
+                writer.string("\(Self.origin(context))\(base)/catalog/exports/\(format.rawValue)")
+                writer.raw("}")
+            }
+            writer.raw("]}")
+            return Self.json(writer)
+        }
+        router.get("\(base)/catalog/exports/{format}") { request, context in
+            guard let format = CatalogExportFormat(rawValue: context.parameters.get("format") ?? "") else {
+                throw APIError(status: .badRequest, code: "InvalidRESTParameterError", message: "Unknown export format.")
+            }
+            return try await catalogExport(format, request: request, context: context)
+        }
+    }
+
+    /// `https://host`, as the client reached us (through a trusted proxy's forwarded headers).
+    static func origin(_ context: PortalRequestContext) -> String {
+        let state = context.visit.snapshot
+        return (state.isSecure ? "https" : "http") + "://" + state.host
+    }
+
+    /// The public datasets as a queryable table.
+    func catalogTable(language: String) async throws -> CatalogTable {
+        let visible = try await store.datasets().filter { $0.metadata.visibility == .public }
+        return try CatalogTable(visible, language: language)
+    }
+
+    /// `catalog/datasets`: ODSQL over the catalog. Without `select`/`group_by` each result is the full dataset
+    /// document; otherwise the selected values, flat.
+    func catalogDatasets(request: Request, context: PortalRequestContext) async throws -> Response {
+        let parameters = try APIParameters(request)
+        let grouped = !parameters.query.groupBy.isEmpty
+        let (limit, offset) = try parameters.page(
+            defaultLimit: 10, maxLimit: grouped ? 20_000 : 100, window: grouped ? 20_000 : 10_000)
+        let includeLinks = try parameters.flag("include_links", default: false)
+        let table = try await catalogTable(language: parameters.language)
+        let compiler = CatalogTable.compiler(now: web.clock(), language: parameters.language)
+        let select = parameters.query.select.trimmingCharacters(in: .whitespaces)
+        let whole = !grouped && (select.isEmpty || select == "*")
+        let compiled: CompiledQuery
+        let countQuery: CompiledQuery?
+        do {
+            compiled = try compiler.records(parameters.query, limit: limit, offset: offset, includeRecordID: whole)
+            countQuery = grouped ? nil : try compiler.count(parameters.query)
+        } catch {
+            throw APIError(status: .badRequest, code: "ODSQLError", message: error.message)
+        }
+        let rows = try table.rows(compiled)
+        let apiBase = Self.origin(context) + Self.apiBase
+        var writer = JSONWriter()
+        writer.raw("{")
+        if let countQuery {
+            let total = try table.rows(countQuery).first?.first?.double ?? 0
+            writer.raw("\"total_count\":\(Int(total)),")
+            if includeLinks {
+                writer.raw("\"links\":")
+                writer.encoded(Self.pageLinks(apiBase + "/catalog/datasets", limit: limit, offset: offset, total: Int(total)))
+                writer.raw(",")
+            }
+        }
+        writer.raw("\"results\":[")
+        let renderer = RecordRenderer(columns: CatalogTable.apiColumns(compiled.columns), timeZone: parameters.timeZone)
+        for (index, row) in rows.enumerated() {
+            if index > 0 { writer.raw(",") }
+            if whole, case .text(let id) = row.first, let dataset = table.datasets[id] {
+                var document = DatasetDocument(dataset, language: parameters.language)
+                if includeLinks { document.links = DatasetDocument.links(datasetID: id, base: apiBase) }
+                writer.encoded(document)
+            } else {
+                renderer.writeObject(row, to: &writer)
+            }
+        }
+        writer.raw("]}")
+        return Self.json(writer)
+    }
+
+    /// `self`, `first`, `last` and (when there is more) `next` for a paged list.
+    static func pageLinks(_ url: String, limit: Int, offset: Int, total: Int) -> [DatasetDocument.Link] {
+        let size = max(limit, 1)
+        var links = [
+            DatasetDocument.Link(rel: "self", href: "\(url)?limit=\(limit)&offset=\(offset)"),
+            DatasetDocument.Link(rel: "first", href: "\(url)?limit=\(limit)&offset=0"),
+            DatasetDocument.Link(rel: "last", href: "\(url)?limit=\(limit)&offset=\(max(0, (total - 1) / size * size))"),
+        ]
+        if offset + limit < total {
+            links.append(DatasetDocument.Link(rel: "next", href: "\(url)?limit=\(limit)&offset=\(offset + limit)"))
+        }
+        return links
+    }
+
+    private func facetSpecs(_ request: Request, defaults: [String]) throws -> [FacetSpec] {
+        let given = request.queryForm.pairs.filter { $0.name == "facet" }.map(\.value)
+        guard !given.isEmpty else { return defaults.map { FacetSpec(name: $0) } }
+        return try given.map { try FacetSpec(parsing: $0) }
+    }
+
+    private func datasetFacets(request: Request, context: PortalRequestContext) async throws -> Response {
+        let dataset = try await visibleDataset(context)
+        let parameters = try APIParameters(request)
+        let specs = try facetSpecs(request, defaults: dataset.fields.filter(\.facet).map(\.name))
+        let (compiler, _) = try compiler(for: dataset, parameters: parameters)
+        let store = self.store
+        let enumeration = FacetEnumeration(compiler: compiler, query: parameters.query) { try await store.rows($0) }
+        return Self.json(try await enumeration.document(specs))
+    }
+
+    private func catalogFacets(request: Request, context: PortalRequestContext) async throws -> Response {
+        let parameters = try APIParameters(request)
+        let specs = try facetSpecs(request, defaults: CatalogTable.defaultFacets)
+        let table = try await catalogTable(language: parameters.language)
+        let compiler = CatalogTable.compiler(now: web.clock(), language: parameters.language)
+        let enumeration = FacetEnumeration(compiler: compiler, query: parameters.query) { try table.rows($0) }
+        return Self.json(try await enumeration.document(specs))
+    }
+}

@@ -1,0 +1,150 @@
+import CookieCharter
+import Foundation
+import GRDB
+import ODSQL
+import Store
+
+/// The catalog as a table the ODSQL compiler can target, so `catalog/datasets`, `catalog/facets` and the
+/// catalog exports take the same select/where/group_by/order_by/refine/exclude/q as records do. The table is
+/// built per request in a private in-memory SQLite database from the public datasets (a catalog holds at most
+/// a few thousand rows), with an FTS5 index over its text fields; every value is a bound parameter.
+struct CatalogTable: Sendable {
+    /// The catalog's fields, as the Explore API names its dataset metadata.
+    static let schema = ODSQL.Schema(fields: [
+        .init(name: "dataset_id", type: .text),
+        .init(name: "title", type: .text),
+        .init(name: "description", type: .text),
+        .init(name: "keyword", type: .text, isMultivalued: true),
+        .init(name: "theme", type: .text, isMultivalued: true),
+        .init(name: "publisher", type: .text),
+        .init(name: "license", type: .text),
+        .init(name: "license_url", type: .text),
+        .init(name: "language", type: .text),
+        .init(name: "features", type: .text, isMultivalued: true),
+        .init(name: "visibility", type: .text),
+        .init(name: "has_records", type: .boolean),
+        .init(name: "records_count", type: .int),
+        .init(name: "modified", type: .datetime),
+        .init(name: "data_processed", type: .datetime),
+        .init(name: "metadata_processed", type: .datetime),
+    ])
+    /// The facets `catalog/facets` lists when no `facet` is given.
+    static let defaultFacets = ["publisher", "features", "language", "theme", "keyword", "license", "modified"]
+    static let layout = TableLayout(recordsTable: "catalog")
+
+    private let queue: DatabaseQueue
+    /// The visible datasets, by id.
+    let datasets: [String: Dataset]
+
+    init(_ datasets: [Dataset], language: String) throws {
+        queue = try DatabaseQueue()
+        self.datasets = Dictionary(datasets.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let fields = Self.schema.fields
+        let columns = fields.map { field in
+            RecordLayout.quote(field.name) + (field.type == .int || field.type == .boolean ? " INTEGER" : " TEXT")
+        }
+        let textColumns = fields.filter { $0.type == .text }.map { RecordLayout.quote($0.name) }
+        let rows = datasets.map { Self.row($0, language: language) }
+        try queue.write { db in
+            try db.execute(sql: "CREATE TABLE catalog (_id TEXT, \(columns.joined(separator: ", ")))")
+            let placeholders = Array(repeating: "?", count: fields.count + 1).joined(separator: ", ")
+            let insert = try db.makeStatement(sql: "INSERT INTO catalog VALUES (\(placeholders))")
+            for row in rows {
+                try insert.execute(arguments: StatementArguments(row.map(Self.databaseValue)))
+            }
+            try db.execute(
+                sql: """
+                    CREATE VIRTUAL TABLE catalog__fts USING fts5(\(textColumns.joined(separator: ", ")), content=catalog,
+                        content_rowid='rowid', tokenize='unicode61 remove_diacritics 2');
+                    INSERT INTO catalog__fts(catalog__fts) VALUES('rebuild');
+                    """)
+        }
+    }
+
+    /// A compiler over the catalog table.
+    static func compiler(now: Date, language: String) -> ODSQL.Compiler {
+        ODSQL.Compiler(
+            schema: schema, layout: layout, dialect: SQLiteDialect(), options: ODSQL.CompileOptions(now: now, language: language))
+    }
+
+    /// Runs a compiled query on the catalog.
+    ///
+    /// The SQLite dialect's full-text predicate reads a bare `rowid`, which is ambiguous in a facet on a list
+    /// field (the query joins `json_each`, which has a rowid too): it is qualified with the catalog table here.
+    /// The rewrite touches generated SQL only; values are bound parameters and never appear in it.
+    func rows(_ query: CompiledQuery) throws -> [[SQLValue]] {
+        let fullText = "rowid IN (SELECT rowid FROM \"catalog__fts\""
+        let sql = query.sql.replacing(fullText, with: "\"catalog\"." + fullText)
+        return try queue.read { db in
+            let statement = try db.makeStatement(sql: sql)
+            statement.setUncheckedArguments(StatementArguments(query.bindings.map(Self.databaseValue)))
+            let cursor = try Row.fetchCursor(statement)
+            var rows: [[SQLValue]] = []
+            while let row = try cursor.next() {
+                rows.append((0..<row.count).map { Self.sqlValue(row[$0] as DatabaseValue) })
+            }
+            return rows
+        }
+    }
+
+    /// The result columns as the API renders them: the list fields as JSON arrays.
+    static func apiColumns(_ columns: [ResultColumn]) -> [ResultColumn] {
+        columns.map { column in
+            var column = column
+            if column.type == .text, multivalued.contains(column.key) { column.type = .json }
+            return column
+        }
+    }
+
+    static let multivalued: Set<String> = Set(schema.fields.filter(\.isMultivalued).map(\.name))
+
+    private static func row(_ dataset: Dataset, language: String) -> [SQLValue] {
+        let document = DatasetDocument(dataset, language: language)
+        let metas = document.metas.default
+        func value(_ name: String) -> SQLValue {
+            switch name {
+            case "dataset_id": return .text(dataset.id)
+            case "features": return json(document.features)
+            case "visibility": return .text(document.visibility)
+            case "has_records": return .int(document.hasRecords ? 1 : 0)
+            case "modified", "data_processed", "metadata_processed":
+                guard case .text(let text?) = metas[name] else { return .null }
+                return DateTimeRendering.parse(text.replacing("+00:00", with: "Z")) == nil
+                    ? .null : .text(text.replacing("+00:00", with: "Z"))
+            default:
+                switch metas[name] {
+                case .text(let text?): return .text(text)
+                case .list(let list): return json(list)
+                case .number(let number): return .int(Int64(number))
+                default: return .null
+                }
+            }
+        }
+        return [.text(dataset.id)] + schema.fields.map { value($0.name) }
+    }
+
+    private static func json(_ list: [String]) -> SQLValue {
+        guard let data = try? JSONEncoder().encode(list) else { return .text("[]") }
+        return .text(String(decoding: data, as: UTF8.self))
+    }
+
+    private static func databaseValue(_ value: SQLValue) -> DatabaseValue {
+        switch value {
+        case .null: .null
+        case .int(let number): number.databaseValue
+        case .double(let number): number.databaseValue
+        case .text(let text): text.databaseValue
+        case .bool(let flag): (flag ? 1 : 0).databaseValue
+        }
+    }
+
+    private static func sqlValue(_ value: DatabaseValue) -> SQLValue {
+        switch value.storage {
+        case .null: .null
+        case .int64(let number): .int(number)
+        case .double(let number): .double(number)
+        case .string(let text): .text(text)
+        case .blob(let data): .text(String(decoding: data, as: UTF8.self))
+        }
+    }
+}
