@@ -15,7 +15,7 @@ extension PortalServices {
         router.get("\(base)/catalog/datasets") { request, _ in
             let parameters = try APIParameters(request)
             let (limit, offset) = try parameters.page(defaultLimit: 10, maxLimit: 100)
-            let visible = try await store.datasets().filter { $0.metadata.visibility == .public }
+            let visible = try await store.datasets().filter { APIAccess.current.canSee($0) }
             var writer = JSONWriter()
             writer.raw("{\"total_count\":\(visible.count),\"results\":[")
             for (index, dataset) in visible.dropFirst(offset).prefix(limit).enumerated() {
@@ -63,10 +63,10 @@ extension PortalServices {
         }
     }
 
-    /// A public dataset with published records, else the API's 404.
+    /// A dataset the caller may see (``APIAccess/current``), else the API's 404, as for an unknown one.
     func visibleDataset(_ context: PortalRequestContext) async throws -> Dataset {
         let id = context.parameters.get("id") ?? ""
-        guard let dataset = try await store.dataset(id: id), dataset.metadata.visibility == .public else {
+        guard let dataset = try await store.dataset(id: id), APIAccess.current.canSee(dataset) else {
             throw APIError(status: .notFound, code: "NotFound", message: "Unknown dataset: \(id)")
         }
         return dataset
