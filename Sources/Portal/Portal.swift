@@ -72,11 +72,13 @@ public enum Portal {
         )
         let router = Router(context: PortalRequestContext.self, options: .autoGenerateHeadEndpoints)
         router.addPortalMiddlewares(web)
+        router.add(middleware: portal.apiAccessMiddleware(rateLimit: configuration.apiRateLimit))
         portal.addHomeRoutes(to: router)
         portal.addAuthRoutes(to: router)
         portal.addLanguageRoutes(to: router)
         portal.addCharterRoutes(to: router)
         portal.addBackOfficeRoutes(to: router)
+        portal.addApiKeyRoutes(to: router)
         portal.addExploreRoutes(to: router)
         var app = Application(
             router: router,

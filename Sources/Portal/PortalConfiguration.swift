@@ -15,6 +15,8 @@ public struct PortalConfiguration: Sendable {
     public var siteName: String
     /// The largest upload the back office accepts, in megabytes.
     public var maxUploadMB: Int
+    /// Requests a minute each data API client may make; 0 turns the limit off.
+    public var apiRateLimit: Int
 
     public static let defaultTileURL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 
@@ -27,7 +29,8 @@ public struct PortalConfiguration: Sendable {
         csrfTrustedOrigins: [String] = [],
         tileURL: String = PortalConfiguration.defaultTileURL,
         siteName: String = "Garona",
-        maxUploadMB: Int = 512
+        maxUploadMB: Int = 512,
+        apiRateLimit: Int = 0
     ) {
         self.host = host
         self.port = port
@@ -38,5 +41,6 @@ public struct PortalConfiguration: Sendable {
         self.tileURL = tileURL
         self.siteName = siteName
         self.maxUploadMB = maxUploadMB
+        self.apiRateLimit = apiRateLimit
     }
 }

@@ -27,5 +27,19 @@ public protocol ConsentLog: Sendable {
     func recentConsents(limit: Int) async throws -> [ConsentLogEntry]
 }
 
+/// The data API's keys.
+public protocol ApiKeyStore: Sendable {
+    /// Stores a new active key for `userID`; only its hash and prefix are kept.
+    func createApiKey(userID: Int64, label: String, keyHash: String, prefix: String, now: Date) async throws -> ApiKey
+    /// The keys of `userID`, or every key when nil, newest first.
+    func apiKeys(userID: Int64?) async throws -> [ApiKey]
+    /// The active (not revoked) key with this hash.
+    func activeApiKey(hash: String) async throws -> ApiKey?
+    /// Revokes key `id`, if it belongs to `userID` (any owner when nil). Says whether a key was revoked.
+    @discardableResult func revokeApiKey(id: Int64, userID: Int64?, now: Date) async throws -> Bool
+    /// Records that key `id` authenticated a request at `now`.
+    func touchApiKey(id: Int64, now: Date) async throws
+}
+
 /// Everything the web layer needs from storage, whatever the engine.
 public typealias PortalStore = UserStore & SessionStore & ConsentLog

@@ -6,6 +6,8 @@ struct Garona: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "garona",
         abstract: "Garona, a self-hosted open data platform.",
-        subcommands: [Serve.self, UserCommand.self, ImportCommand.self, DatasetCommand.self, SampleCommand.self]
+        subcommands: [
+            Serve.self, UserCommand.self, ImportCommand.self, DatasetCommand.self, SampleCommand.self, ApiKeyCommand.self,
+        ]
     )
 }

@@ -10,7 +10,7 @@ struct Serve: AsyncParsableCommand {
         abstract: "Run the portal (front office, back office and data API).",
         discussion: "Every option can also be set with an environment variable: GARONA_HOST, GARONA_PORT, "
             + "GARONA_DATA_DIR, GARONA_DEMO=1, GARONA_MAX_UPLOAD_MB, GARONA_TRUSTED_PROXIES and GARONA_CSRF_TRUSTED_ORIGINS "
-            + "(comma-separated), GARONA_TILE_URL."
+            + "(comma-separated), GARONA_TILE_URL, GARONA_API_RATE_LIMIT."
     )
 
     @Option(help: "Address to listen on.")
@@ -37,9 +37,13 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("tile-url"), help: "Map tile URL template of the third-party tile service.")
     var tileURL = EnvironmentDefaults.string("GARONA_TILE_URL", PortalConfiguration.defaultTileURL)
 
+    @Option(name: .customLong("api-rate-limit"), help: "Data API requests a minute per client (API key or address); 0 is off.")
+    var apiRateLimit = EnvironmentDefaults.int("GARONA_API_RATE_LIMIT", 0)
+
     func run() async throws {
         guard (1...65535).contains(port) else { fail("--port must be between 1 and 65535") }
         guard maxUploadMB > 0 else { fail("--max-upload-mb must be positive") }
+        guard apiRateLimit >= 0 else { fail("--api-rate-limit must be 0 (off) or positive") }
         var logger = Logger(label: "garona")
         logger.logLevel = Logger.Level(rawValue: EnvironmentDefaults.string("LOG_LEVEL", "info")) ?? .info
         let configuration = PortalConfiguration(
@@ -50,7 +54,8 @@ struct Serve: AsyncParsableCommand {
             trustedProxies: trustedProxies,
             csrfTrustedOrigins: csrfTrustedOrigins,
             tileURL: tileURL,
-            maxUploadMB: maxUploadMB
+            maxUploadMB: maxUploadMB,
+            apiRateLimit: apiRateLimit
         )
         do {
             if demo, let password = try await Portal.seedDemo(dataDirectory: dataDirectory) {

@@ -49,9 +49,9 @@ extension PortalServices {
         return (state.isSecure ? "https" : "http") + "://" + state.host
     }
 
-    /// The public datasets as a queryable table.
+    /// The datasets the caller may see (``APIAccess/current``) as a queryable table.
     func catalogTable(language: String) async throws -> CatalogTable {
-        let visible = try await store.datasets().filter { $0.metadata.visibility == .public }
+        let visible = try await store.datasets().filter { APIAccess.current.canSee($0) }
         return try CatalogTable(visible, language: language)
     }
 

@@ -54,10 +54,10 @@ extension PortalServices {
         addCatalogRoutes(to: router)
     }
 
-    /// A public dataset with published records, else the API's 404.
+    /// A dataset the caller may see (``APIAccess/current``), else the API's 404, as for an unknown one.
     func visibleDataset(_ context: PortalRequestContext) async throws -> Dataset {
         let id = context.parameters.get("id") ?? ""
-        guard let dataset = try await store.dataset(id: id), dataset.metadata.visibility == .public else {
+        guard let dataset = try await store.dataset(id: id), APIAccess.current.canSee(dataset) else {
             throw APIError(status: .notFound, code: "NotFound", message: "Unknown dataset: \(id)")
         }
         return dataset

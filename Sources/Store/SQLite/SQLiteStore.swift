@@ -77,6 +77,23 @@ enum SQLiteMigrations {
                     """
             )
         }
+        migrator.registerMigration("v3-api-keys") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE api_keys (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                        label TEXT NOT NULL,
+                        key_hash TEXT NOT NULL UNIQUE,
+                        prefix TEXT NOT NULL,
+                        created_at REAL NOT NULL,
+                        last_used_at REAL,
+                        revoked_at REAL
+                    );
+                    CREATE INDEX api_keys_user_id ON api_keys(user_id);
+                    """
+            )
+        }
         return migrator
     }
 }
