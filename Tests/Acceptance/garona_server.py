@@ -63,7 +63,7 @@ class GaronaServer:
         self.stderr_lines = []
         self.proc = None
 
-    def start(self, timeout=30):
+    def start(self, timeout=120):
         env = dict(os.environ)
         args = [garona_bin(), "serve"]
         if self.use_env:
