@@ -125,11 +125,13 @@ def test_the_scheme_is_case_insensitive_and_other_schemes_are_ignored(server, da
     assert bearer.status_code == 404
 
 
-@pytest.mark.parametrize("bad", ["nope", "x" * 40, "A" * 40, "é" * 40, "A" * 4000])
-@pytest.mark.parametrize("via", ["header", "query"])
+BAD_KEYS = ["nope", "x" * 40, "A" * 40, "é" * 40, "A" * 4000]
+
+
+# HTTP headers are ASCII: the non-ASCII key goes in the query string only.
+@pytest.mark.parametrize("bad,via", [(bad, via) for bad in BAD_KEYS for via in ("header", "query")
+                                     if via == "query" or bad.isascii()])
 def test_an_unknown_or_malformed_key_is_a_401_even_on_public_data(server, datasets, bad, via):
-    if via == "header" and not bad.isascii():
-        pytest.skip("HTTP headers are ASCII")
     resp = api(server, "/catalog/datasets/ouvert/records", key=bad, via=via)
     assert resp.status_code == 401, resp.status_code
     assert resp.json() == {"error_code": "InvalidAPIKeyError", "message": "API key is not valid."}
