@@ -64,6 +64,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--export-runs", type=int, default=2, help="full CSV downloads per server, best kept (default 2)")
     parser.add_argument("--seed", type=int, default=42, help="generator and query seed (default 42)")
     benchlib.add_garona_arguments(parser)
+    parser.add_argument("--datasette-dir", type=Path, default=None,
+                        help="keep Datasette's database here: loaded on the first run, used as is on the next ones")
     parser.add_argument("--tmp-dir", type=Path, default=None, help="where the temporary files go (default: system)")
     parser.add_argument("--timeout", type=float, default=3600, help="seconds allowed to each loading step (default 3600)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory (its path is logged)")
@@ -104,6 +106,22 @@ def load_datasette_db(sqlite_utils: list[str], csv: Path, db: Path, indexed: lis
             subprocess.run(sqlite_utils + ["create-index", str(db), "bench", column], check=True, timeout=args.timeout)
     subprocess.run(sqlite_utils + ["analyze", str(db)], check=True, timeout=args.timeout)
     loads["sqlite-utils enable-fts, create-index, analyze"] = time.perf_counter() - start
+
+
+def reusable(db: Path, rows: int) -> bool:
+    """Whether an earlier run left Datasette's database complete: the table, its rows and its full-text index."""
+    if not db.exists():
+        return False
+    try:
+        connection = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+        try:
+            count = connection.execute("SELECT count(*) FROM bench").fetchone()[0]
+            search = connection.execute("SELECT count(*) FROM sqlite_master WHERE name = 'bench_fts'").fetchone()[0]
+        finally:
+            connection.close()
+    except sqlite3.Error:
+        return False
+    return count == rows and search == 1
 
 
 def garona_record_ids(data_dir: Path, ids: list[int]) -> dict[int, str]:
@@ -184,7 +202,7 @@ def clean(result: benchlib.WrkResult | None) -> bool:
 
 
 def report(args, classes: list[QueryClass], exports, memory: dict[str, dict[str, int]], loads: dict[str, float],
-           versions: dict[str, str], notes: list[str]) -> str:
+           versions: dict[str, str], notes: list[str], extra_notes: list[str]) -> str:
     settings = " ".join(f"--setting {key} {value}" for key, value in DATASETTE_SETTINGS.items())
     lines = [
         f"Run on {time.strftime('%Y-%m-%d')}: Garona {versions['garona']}, Datasette {versions['datasette']}, "
@@ -257,6 +275,7 @@ def report(args, classes: list[QueryClass], exports, memory: dict[str, dict[str,
         f"Garona indexes ({', '.join(f'`{name}`' for name in versions['indexed'])}), `ANALYZE`; then "
         f"`datasette serve -i` (immutable) `{settings}`.",
         "- Load times: " + ", ".join(f"{label} {seconds:,.1f} s" for label, seconds in loads.items()) + ".",
+        *[f"- {note}." for note in extra_notes],
         "- Peak RSS is `VmHWM` of the server process (`/proc/<pid>/status`). The export is a full download with "
         "curl (Datasette: `.csv?_stream=on&_size=max`), its lines counted against the rows.",
         f"- 1-minute load average at the start and at the end: {versions['load']} (on {os.cpu_count()} CPUs).",
@@ -296,8 +315,10 @@ def main() -> None:
     garona = benchlib.private_copy(garona, workdir)
     servers: dict[str, benchlib.Server] = {}
     loads: dict[str, float] = {}
+    extra_notes: list[str] = []
     try:
-        csv, data_dir, db = workdir / "sample.csv", workdir / "garona-data", workdir / f"{DATABASE}.db"
+        csv, data_dir = workdir / "sample.csv", workdir / "garona-data"
+        db = (args.datasette_dir.resolve() if args.datasette_dir else workdir) / f"{DATABASE}.db"
         benchlib.generate_sample(garona, args.rows, args.seed, csv, args.timeout)
         start = time.perf_counter()
         summary = benchlib.garona_import(garona, csv, data_dir, "bench", args.timeout, title="Benchmark")
@@ -310,7 +331,13 @@ def main() -> None:
                       {f.name for f in fields if "facet" in f.flags}]
         if not_facets:
             log(f"WARNING: Garona did not make {', '.join(not_facets)} facets")
-        load_datasette_db(sqlite_utils, csv, db, indexed, args, workdir, loads)
+        if args.datasette_dir and reusable(db, args.rows):
+            log(f"using {db} as it is")
+            extra_notes.append("Datasette's database of an earlier run was used as it is (`--datasette-dir`)")
+        else:
+            db.unlink(missing_ok=True)
+            db.parent.mkdir(parents=True, exist_ok=True)
+            load_datasette_db(sqlite_utils, csv, db, indexed, args, workdir, loads)
         csv.unlink()
 
         values = query_values(db, args.rows, args.seed)
@@ -359,7 +386,7 @@ def main() -> None:
         else:
             shutil.rmtree(workdir, ignore_errors=True)
 
-    text = report(args, classes, exports, memory, loads, versions, notes)
+    text = report(args, classes, exports, memory, loads, versions, notes, extra_notes)
     print(text)
     if args.write_docs:
         benchlib.write_docs(START, END, text, HEADING)

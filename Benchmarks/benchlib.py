@@ -537,7 +537,7 @@ def garona_version(args) -> str:
     return f"{revision} (scripts; binary given with `--garona-bin`)" if args.garona_bin is not None else revision
 
 
-PATH_OPTIONS = ("--tmp-dir", "--garona", "--garona-bin", "--generator")
+PATH_OPTIONS = ("--tmp-dir", "--data-dir", "--datasette-dir", "--garona", "--garona-bin", "--generator")
 
 
 def shown_arguments(argv: list[str]) -> list[str]:

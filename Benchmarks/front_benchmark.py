@@ -92,6 +92,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--jobs", type=int, default=2, help="tiny imports run at once (default 2)")
     parser.add_argument("--no-consent-visitor", action="store_true", help="measure the visitor without cookies only")
     benchlib.add_garona_arguments(parser)
+    parser.add_argument("--data-dir", type=Path, default=None,
+                        help="a data directory to keep: built on the first run, used as is on the next ones")
     parser.add_argument("--tmp-dir", type=Path, default=None, help="where the temporary files go (default: system)")
     parser.add_argument("--timeout", type=float, default=3600, help="seconds allowed to each import (default 3600)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory (its path is logged)")
@@ -100,6 +102,7 @@ def parse_args() -> argparse.Namespace:
     if args.rows < 1 or args.datasets < 0 or args.duration <= 0:
         parser.error("--rows must be positive, --datasets 0 or more and --duration positive")
     args.shown_argv = benchlib.shown_arguments(sys.argv[1:])
+    args.catalog_size = None
     return args
 
 
@@ -215,7 +218,8 @@ def report(args, page_list: list[Page], visitors: list[str], memory: dict[str, i
         shlex.join(["python3", "Benchmarks/front_benchmark.py"] + args.shown_argv),
         "```",
         "",
-        f"Catalog: {args.datasets + 2:,} datasets ({args.datasets:,} tiny ones, `{SMALL}` with 280 rows, `{LARGE}` with "
+        f"Catalog: {args.catalog_size or args.datasets + 2:,} datasets ({args.datasets:,} tiny ones, `{SMALL}` with 280 "
+        f"rows, `{LARGE}` with "
         f"{args.rows:,} rows of `garona sample --seed {args.seed}`). Each page: `wrk -t2 -c8 -d{args.duration:.0f}s "
         f"--latency` after {args.warmup:.0f} s of warm-up, with a browser's `Accept` and `Accept-Language: fr` headers.",
         "",
@@ -262,7 +266,8 @@ def report(args, page_list: list[Page], visitors: list[str], memory: dict[str, i
         "- Visitors: *no cookies* sends none, as a first visit does (pages with a form then set `csrftoken`); "
         "*consent* sends the `csrftoken` and `cookies_preferences` that the real preferences form set after "
         "\"Tout accepter\".",
-        "- Building the catalog: " + ", ".join(f"{label} {seconds:,.1f} s" for label, seconds in timings.items()) + ".",
+        *(["- Building the catalog: " + ", ".join(f"{label} {seconds:,.1f} s" for label, seconds in timings.items())
+           + "."] if timings else []),
         f"- 1-minute load average at the start and at the end: {load} (on {os.cpu_count()} CPUs).",
         *([f"- {note}"] if (note := benchlib.busy_note(max(map(float, load.split(", "))))) else []),
     ]
@@ -287,8 +292,13 @@ def main() -> None:
     memory: dict[str, int] = {}
     notes: list[str] = []
     try:
-        data_dir = workdir / "garona-data"
-        timings = build_data_dir(garona, data_dir, workdir, args)
+        data_dir = args.data_dir.resolve() if args.data_dir else workdir / "garona-data"
+        if args.data_dir and (data_dir / "garona.sqlite").exists():
+            log(f"using the data directory {args.data_dir} as it is")
+            timings: dict[str, float] = {}
+            notes.append("The data directory of an earlier run was used as it is (`--data-dir`).")
+        else:
+            timings = build_data_dir(garona, data_dir, workdir, args)
         serve_arguments, serve_env, serve_notes = benchlib.serve_arguments(garona)
         notes += [f"`garona serve`: {note}." for note in serve_notes]
         port = benchlib.free_port()
@@ -298,6 +308,11 @@ def main() -> None:
         server.start()
         time.sleep(2)
         memory["idle"] = server.memory_kb("VmRSS")
+        try:
+            catalog = benchlib.http_get(server.base + "/api/explore/v2.1/catalog/datasets?limit=1").json()
+            args.catalog_size = int(catalog["total_count"])
+        except (OSError, ValueError, KeyError, TypeError):
+            args.catalog_size = None
         log(f"idle RSS {memory['idle'] / 1024:.1f} MB")
 
         headers = {"no cookies": dict(BROWSER_HEADERS)}
