@@ -35,7 +35,9 @@ extension PortalServices {
         var plan = try exportPlan(exportFormat, compiler: compiler, parameters: parameters, labels: [:], startOffset: offset)
         plan.columns = CatalogTable.apiColumns(plan.columns)
         plan.multivalued = CatalogTable.multivalued
-        return try streamExport(plan, name: "catalog", parameters: parameters) { try table.rows($0) }
+        return try streamExport(plan, name: "catalog", parameters: parameters) { query, consume in
+            try await consume(try table.rows(query))
+        }
     }
 
     private func dcatExport(

@@ -19,7 +19,7 @@ enum ExportFormat: String, CaseIterable {
     }
 }
 
-/// How an export writes its rows, and where its constant-size pages come from.
+/// How an export writes its rows, and the one query that reads them.
 struct ExportPlan: Sendable {
     let format: ExportFormat
     var columns: [ResultColumn]
@@ -31,10 +31,12 @@ struct ExportPlan: Sendable {
     let headers: [String]
     /// Keys of JSON-array columns that CSV and XLSX join with ``listSeparator``.
     var multivalued: Set<String> = []
-    /// Compiles one page of the query.
-    let page: @Sendable (_ limit: Int, _ offset: Int) throws -> CompiledQuery
-    let total: Int?
+    /// The whole export: `limit` rows from `offset` on, or every row.
+    let query: CompiledQuery
 }
+
+/// Reads the rows of a compiled query and hands them, batch by batch, to its consumer.
+typealias RowStreamer = @Sendable (CompiledQuery, ([[SQLValue]]) async throws -> Void) async throws -> Void
 
 /// The byte stream of an export after encoding: XLSX worksheets are zipped with the package parts, and
 /// `compressed=true` gzips everything. Lives inside one response body.
@@ -65,8 +67,6 @@ final class ExportOutput {
 }
 
 extension PortalServices {
-    static let exportPageSize = 5_000
-
     func export(_ format: ExportFormat, request: Request, context: PortalRequestContext) async throws -> Response {
         let dataset = try await visibleDataset(context)
         let parameters = try APIParameters(request)
@@ -74,7 +74,9 @@ extension PortalServices {
         let labels = Dictionary(dataset.fields.map { ($0.name, $0.label) }, uniquingKeysWith: { first, _ in first })
         let plan = try exportPlan(format, compiler: compiler, parameters: parameters, labels: labels)
         let store = self.store
-        return try streamExport(plan, name: dataset.id, parameters: parameters) { try await store.rows($0) }
+        return try streamExport(plan, name: dataset.id, parameters: parameters) { query, consume in
+            try await store.streamRows(query, consume)
+        }
     }
 
     /// Validates the export parameters (`limit`, CSV options, `use_labels`) and compiles the query.
@@ -89,10 +91,9 @@ extension PortalServices {
             }
             limit = number == -1 ? nil : number
         }
-        let query = parameters.query
-        let columns: [ResultColumn]
+        let query: CompiledQuery
         do {
-            columns = try compiler.records(query, limit: 0).columns
+            query = try compiler.records(parameters.query, limit: limit, offset: startOffset)
         } catch {
             throw APIError(status: .badRequest, code: "ODSQLError", message: error.message)
         }
@@ -103,39 +104,31 @@ extension PortalServices {
         guard listSeparator.count == 1 else {
             throw APIParameters.invalid("list_separator", listSeparator, expected: "one character")
         }
+        let columns = query.columns
         return ExportPlan(
             format: format, columns: columns, timeZone: parameters.timeZone, delimiter: delimiter,
             listSeparator: listSeparator, withBOM: try parameters.flag("with_bom", default: true),
             quoteAll: try parameters.flag("quote_all", default: false),
             headers: columns.map { useLabels ? labels[$0.key] ?? $0.key : $0.key },
-            page: { pageLimit, offset in try compiler.records(query, limit: pageLimit, offset: startOffset + offset) },
-            total: limit
+            query: query
         )
     }
 
-    /// Streams an export page by page (constant memory, no 10,000-row window), gzipped with `compressed=true`
+    /// Streams an export as one query read batch by batch (constant memory, no 10,000-row window), gzipped with `compressed=true`
     /// as `NAME.FORMAT.gzip` (the reference's naming) in `application/gzip`, without a `Content-Encoding`.
     func streamExport(
         _ plan: ExportPlan, name: String, parameters: APIParameters,
-        fetch: @escaping @Sendable (CompiledQuery) async throws -> [[SQLValue]]
+        rows: @escaping RowStreamer
     ) throws -> Response {
         let compressed = try parameters.flag("compressed", default: false)
         let body = ResponseBody { writer in
             let output = ExportOutput(format: plan.format, compressed: compressed)
-            var written = 0
-            var offset = 0
             var first = true
             try await writer.write(ByteBuffer(bytes: output.open(sheetName: name) + output.write(ExportEncoder.prologue(plan))))
-            while true {
-                let size = plan.total.map { min(Self.exportPageSize, $0 - written) } ?? Self.exportPageSize
-                guard size > 0 else { break }
-                let rows = try await fetch(try plan.page(size, offset))
-                let bytes = output.write(ExportEncoder.rows(rows, plan: plan, first: first))
+            try await rows(plan.query) { batch in
+                let bytes = output.write(ExportEncoder.rows(batch, plan: plan, first: first))
                 if !bytes.isEmpty { try await writer.write(ByteBuffer(bytes: bytes)) }
-                first = first && rows.isEmpty
-                written += rows.count
-                offset += rows.count
-                if rows.count < size { break }
+                first = first && batch.isEmpty
             }
             try await writer.write(ByteBuffer(bytes: output.write(ExportEncoder.epilogue(plan)) + output.close()))
             try await writer.finish(nil)
