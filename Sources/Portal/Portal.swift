@@ -78,6 +78,7 @@ public enum Portal {
         portal.addCharterRoutes(to: router)
         portal.addBackOfficeRoutes(to: router)
         portal.addExploreRoutes(to: router)
+        portal.addCatalogRoutes(to: router)
         var app = Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Garona"),
