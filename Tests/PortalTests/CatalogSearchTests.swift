@@ -24,7 +24,7 @@ import Web
         dataset("air", fr: "Qualité de l'air", en: "Air quality", keywords: ["Pollution"], themes: ["Environnement"]),
         dataset("eau", fr: "Eau potable", description: "Qualité de l'eau", themes: ["Environnement"], days: 5),
         dataset("gares", fr: "Gares", en: "Stations", keywords: ["TER", "vélo"], themes: ["Transports"], days: 2),
-    ].map { CatalogEntry($0, language: .en, calendar: CatalogFormat.calendar) }
+    ].map { CatalogEntry($0, language: .en) }
 
     func query(_ text: String) throws -> CatalogQuery {
         try CatalogQuery(FormData(urlEncoded: Substring(text)))

@@ -16,7 +16,7 @@ extension PortalServices {
         let query = try CatalogQuery(request.queryForm)
         let language = context.visit.language
         let entries = try await visibleDatasets(context).map {
-            CatalogEntry($0, language: language, calendar: CatalogFormat.calendar)
+            CatalogEntry($0, language: language)
         }
         let search = CatalogSearch(entries: entries, query: query)
         guard query.page <= search.pageCount else { throw CatalogQuery.pageNotFound(String(query.page)) }

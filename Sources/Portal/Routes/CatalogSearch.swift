@@ -99,23 +99,20 @@ struct CatalogEntry: Sendable {
     /// The title in the visitor's language when translated, else in the other one; the id when there is none.
     let title: LocalizedChoice
     let description: LocalizedChoice
-    let year: String
-    private let foldedTitles: String
-    private let foldedKeywords: String
-    private let foldedDescriptions: String
+    private let folded: FoldedMetadata
+    var year: String { folded.year }
     /// The folded title, for sorting.
     let sortKey: String
 
-    init(_ dataset: Dataset, language: Language, calendar: Calendar) {
+    init(_ dataset: Dataset, language: Language, cache: CatalogFoldCache = .shared) {
         let metadata = dataset.metadata
         self.dataset = dataset
         title = LocalizedChoice(fr: metadata.titleFR, en: metadata.titleEN, language: language, fallback: metadata.id)
         description = LocalizedChoice(fr: metadata.descriptionFR, en: metadata.descriptionEN, language: language, fallback: "")
-        year = String(calendar.component(.year, from: dataset.modified))
-        foldedTitles = CatalogSearch.fold(metadata.titleFR + "\n" + metadata.titleEN + "\n" + metadata.id)
-        foldedKeywords = CatalogSearch.fold(metadata.keywords.joined(separator: "\n"))
-        foldedDescriptions = CatalogSearch.fold(metadata.descriptionFR + "\n" + metadata.descriptionEN)
-        sortKey = CatalogSearch.fold(title.text)
+        folded = cache.folded(dataset)
+        sortKey =
+            !metadata.titleFR.isEmpty && title.text == metadata.titleFR
+            ? folded.titleFR : !metadata.titleEN.isEmpty && title.text == metadata.titleEN ? folded.titleEN : metadata.id
     }
 
     /// The values this dataset has for `facet`.
@@ -135,9 +132,9 @@ struct CatalogEntry: Sendable {
         var total = 0
         for term in terms {
             var points = 0
-            if foldedTitles.contains(term) { points += 3 }
-            if foldedKeywords.contains(term) { points += 2 }
-            if foldedDescriptions.contains(term) { points += 1 }
+            if folded.titles.contains(term) { points += 3 }
+            if folded.keywords.contains(term) { points += 2 }
+            if folded.descriptions.contains(term) { points += 1 }
             if points == 0 { return 0 }
             total += points
         }

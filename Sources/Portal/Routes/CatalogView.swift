@@ -148,13 +148,6 @@ enum CatalogFormat {
 
     private static let isoDay = Date.ISO8601FormatStyle(timeZone: utc).year().month().day()
 
-    /// The Gregorian calendar in UTC, for modified years.
-    static let calendar: Calendar = {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = utc
-        return calendar
-    }()
-
     /// `1 234` in French, `1,234` in English.
     static func number(_ number: Int, language: Language) -> String {
         NumberFormat.integer(number, language: language)

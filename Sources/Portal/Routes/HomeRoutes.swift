@@ -26,7 +26,7 @@ extension PortalServices {
             ]
         }
         let latestValues: [[String: Any]] = latest.map { dataset in
-            let entry = CatalogEntry(dataset, language: language, calendar: CatalogFormat.calendar)
+            let entry = CatalogEntry(dataset, language: language)
             return CatalogFormat.summary(entry, language: language, catalog: catalog)
         }
         return [
