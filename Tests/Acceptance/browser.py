@@ -1,4 +1,5 @@
-"""Headless Chromium for the browser suite, confined to loopback, recording every request URL."""
+"""Headless Chromium for the browser suite, confined to loopback, recording every request URL,
+and the checks of the cookie jar and of the hosts a page reached that several suites share."""
 
 import json
 import shutil
@@ -92,3 +93,32 @@ class Browser:
 
     def quit(self):
         self.driver.quit()
+
+
+MAX_AGE = {"csrftoken": 31449600, "sessionid": 1209600, "django_language": 31536000,
+           "cookies_preferences": 15552000}
+HTTP_ONLY = {"csrftoken": False, "sessionid": True, "django_language": False,
+             "cookies_preferences": True}
+
+
+def check_jar(browser, allowed):
+    jar = browser.cookies()
+    assert set(jar) <= set(allowed), jar
+    now = time.time()
+    for name, c in jar.items():
+        assert c["path"] == "/", c
+        assert c["domain"] == "127.0.0.1", c
+        assert c["secure"] is False, c
+        assert c["httpOnly"] is HTTP_ONLY[name], c
+        assert c.get("sameSite") == "Lax", c
+        assert abs(c["expiry"] - (now + MAX_AGE[name])) < 30, c
+    return jar
+
+
+def tile_imgs(browser, tiles):
+    return [i for i in browser.find("img") if (i.get_attribute("src") or "").startswith(tiles.prefix)]
+
+
+def loopback_only(browser, demo, tiles, consented):
+    allowed = {f"127.0.0.1:{demo.port}"} | ({f"127.0.0.2:{tiles.port}"} if consented else set())
+    assert browser.hosts() <= allowed, browser.hosts()

@@ -4,32 +4,10 @@ import time
 
 import pytest
 
-from browser import Browser, wait_for
+from browser import MAX_AGE, Browser, check_jar, loopback_only, tile_imgs, wait_for
 from conftest import PASSWORD, USER
 
-MAX_AGE = {"csrftoken": 31449600, "sessionid": 1209600, "django_language": 31536000,
-           "cookies_preferences": 15552000}
-HTTP_ONLY = {"csrftoken": False, "sessionid": True, "django_language": False,
-             "cookies_preferences": True}
 PAGES = ["/", "/login", "/cookies", "/cookies/preferences", "/no-such-page"]
-
-
-def check_jar(browser, allowed):
-    jar = browser.cookies()
-    assert set(jar) <= set(allowed), jar
-    now = time.time()
-    for name, c in jar.items():
-        assert c["path"] == "/", c
-        assert c["domain"] == "127.0.0.1", c
-        assert c["secure"] is False, c
-        assert c["httpOnly"] is HTTP_ONLY[name], c
-        assert c.get("sameSite") == "Lax", c
-        assert abs(c["expiry"] - (now + MAX_AGE[name])) < 30, c
-    return jar
-
-
-def tile_imgs(browser, tiles):
-    return [i for i in browser.find("img") if (i.get_attribute("src") or "").startswith(tiles.prefix)]
 
 
 @pytest.fixture
@@ -38,11 +16,6 @@ def browser(demo, tiles):
     b = Browser(demo.base)
     yield b
     b.quit()
-
-
-def loopback_only(browser, demo, tiles, consented):
-    allowed = {f"127.0.0.1:{demo.port}"} | ({f"127.0.0.2:{tiles.port}"} if consented else set())
-    assert browser.hosts() <= allowed, browser.hosts()
 
 
 def test_pages_logged_out_leave_only_allowed_cookies(browser, demo, tiles):
