@@ -80,7 +80,7 @@ public enum Portal {
         portal.addBackOfficeRoutes(to: router)
         portal.addApiKeyRoutes(to: router)
         portal.addExploreRoutes(to: router)
-        portal.addCatalogRoutes(to: router)
+        portal.addCatalogPageRoutes(to: router)
         var app = Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Garona"),

@@ -4,13 +4,19 @@ import Ingest
 
 extension SQLiteStore: DatasetStore {
     public func datasets() async throws -> [Dataset] {
-        try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM datasets ORDER BY id").map(Self.dataset)
-        }
+        try await pool.read { db in try catalog(in: db).datasets }
     }
 
     public func dataset(id: String) async throws -> Dataset? {
-        try await pool.read { db in try Self.dataset(id: id, in: db) }
+        try await pool.read { db in try catalog(in: db).dataset(id: id) }
+    }
+
+    /// The current catalog: the cached copy when the version still matches, else a fresh read.
+    private func catalog(in db: GRDB.Database) throws -> DatasetCache.Snapshot {
+        let version = try Int64.fetchOne(db, sql: "SELECT version FROM catalog_version") ?? 0
+        if let cached = datasetCache.snapshot(version: version) { return cached }
+        let datasets = try Row.fetchAll(db, sql: "SELECT * FROM datasets ORDER BY id").map(Self.dataset)
+        return datasetCache.store(DatasetCache.Snapshot(version: version, datasets: datasets))
     }
 
     public func createDataset(_ metadata: DatasetMetadata, now: Date) async throws {

@@ -5,6 +5,8 @@ import GRDB
 /// `garona import` can write while `garona serve` reads.
 public final class SQLiteStore: Sendable {
     let pool: DatabasePool
+    /// The decoded datasets, reused while the catalog version does not change.
+    let datasetCache = DatasetCache()
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     public init(path: String) throws {
@@ -91,6 +93,22 @@ enum SQLiteMigrations {
                         revoked_at REAL
                     );
                     CREATE INDEX api_keys_user_id ON api_keys(user_id);
+                    """
+            )
+        }
+        migrator.registerMigration("v4-catalog-version") { db in
+            // Bumped by every change to `datasets`, whoever makes it (the server, or `garona import` in another
+            // process), so that readers know when their decoded copy of the catalog is stale.
+            try db.execute(
+                sql: """
+                    CREATE TABLE catalog_version (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL);
+                    INSERT INTO catalog_version VALUES (1, 0);
+                    CREATE TRIGGER datasets_inserted AFTER INSERT ON datasets
+                        BEGIN UPDATE catalog_version SET version = version + 1; END;
+                    CREATE TRIGGER datasets_updated AFTER UPDATE ON datasets
+                        BEGIN UPDATE catalog_version SET version = version + 1; END;
+                    CREATE TRIGGER datasets_deleted AFTER DELETE ON datasets
+                        BEGIN UPDATE catalog_version SET version = version + 1; END;
                     """
             )
         }

@@ -6,7 +6,7 @@ import Web
 
 /// `/explore/`: the catalog, with full-text search, facets, sorting and paging, its whole state in the URL.
 extension PortalServices {
-    func addCatalogRoutes(to router: Router<PortalRequestContext>) {
+    func addCatalogPageRoutes(to router: Router<PortalRequestContext>) {
         router.get("/explore") { request, context in
             try await catalogPage(request: request, context: context)
         }
