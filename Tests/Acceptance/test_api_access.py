@@ -101,6 +101,7 @@ def test_a_valid_key_sees_the_private_dataset_everywhere(server, datasets, via, 
     assert resp.headers["Access-Control-Allow-Origin"] == "*"
     assert "access-control-allow-credentials" not in {k.lower() for k in resp.headers}
     assert_no_cookie(resp)
+    assert "Authorization" in resp.headers["Vary"]
     if sub in ("", "/"):
         assert resp.json()["dataset_id"] == "secret"
     if sub.startswith("/records"):

@@ -54,7 +54,8 @@ struct APIAccessMiddleware: RouterMiddleware {
                 response = error.response()
             }
         }
-        if key != nil || presented != nil { response.headers[.vary] = Self.addingAuthorization(to: response.headers[.vary]) }
+        // Private datasets depend on the key: a cache must not answer a keyed request with an anonymous answer.
+        response.headers.addVary("Authorization")
         return decision.map { Self.limited(response, by: $0, now: now) } ?? response
     }
 
@@ -104,11 +105,6 @@ struct APIAccessMiddleware: RouterMiddleware {
         response.headers[.xRateLimitReset] = String(Int(decision.resetAt.timeIntervalSince1970.rounded(.up)))
         response.headers[.accessControlExposeHeaders] = "X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, Retry-After"
         return response
-    }
-
-    private static func addingAuthorization(to vary: String?) -> String {
-        guard let vary, !vary.isEmpty else { return "Authorization" }
-        return vary.lowercased().contains("authorization") ? vary : vary + ", Authorization"
     }
 }
 
