@@ -78,6 +78,7 @@ public enum Portal {
         portal.addCharterRoutes(to: router)
         portal.addBackOfficeRoutes(to: router)
         portal.addExploreRoutes(to: router)
+        portal.addDatasetPageRoutes(to: router, tileURL: configuration.tileURL)
         var app = Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Garona"),
