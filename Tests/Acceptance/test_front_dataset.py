@@ -83,7 +83,7 @@ def test_information_metadata_fields_and_jsonld(client):
     assert data["license"].startswith("https://") and data["publisher"]["name"] == "Région Occitanie"
     assert "gare" in data["keywords"] and data["dateModified"]
     urls = [d["contentUrl"] for d in data["distribution"]]
-    assert "/api/explore/v2.1/catalog/datasets/gares-occitanie/exports/csv" in urls
+    assert client.server.url("/api/explore/v2.1/catalog/datasets/gares-occitanie/exports/csv") in urls
 
 
 def test_information_in_english_and_grouped_count(client):

@@ -20,13 +20,17 @@ extension PortalServices {
         ]
     }
 
+    /// `scheme://host` of this request, as Django's `build_absolute_uri` sees it (trusted proxies included).
+    static func siteOrigin(_ request: Request, _ context: PortalRequestContext) -> String {
+        let state = context.visit.snapshot
+        let host = state.host.isEmpty ? (request.head.authority ?? "localhost") : state.host
+        return (state.isSecure ? "https://" : "http://") + host
+    }
+
     func apiValues(
         _ dataset: Dataset, query: DatasetPageQuery, request: Request, context: PortalRequestContext
     ) -> [String: Any] {
-        let state = context.visit.snapshot
-        let host = state.host.isEmpty ? (request.head.authority ?? "localhost") : state.host
-        let origin = (state.isSecure ? "https://" : "http://") + host
-        let base = "\(origin)\(Self.apiBase)/catalog/datasets/\(dataset.id)"
+        let base = "\(Self.siteOrigin(request, context))\(Self.apiBase)/catalog/datasets/\(dataset.id)"
         let records = base + "/records" + DatasetPageQuery.queryString(query.apiPairs + [("limit", "20")])
         var calls: [[String: String]] = [
             ["key": "dataset_api_metadata", "url": base],

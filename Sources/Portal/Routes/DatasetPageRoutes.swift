@@ -124,7 +124,7 @@ extension PortalServices {
         switch tab {
         case .information:
             values = informationValues(dataset, text: text, language: language)
-            head += "\n" + DatasetJSONLD.script(dataset, text: text, base: Self.apiBase)
+            head += "\n" + DatasetJSONLD.script(dataset, text: text, base: Self.siteOrigin(request, context) + Self.apiBase)
         case .table:
             values = try await tableValues(
                 dataset, compiler: compiler, query: &query, cache: options.cache, language: language)
