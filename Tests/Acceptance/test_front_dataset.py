@@ -349,3 +349,19 @@ def test_private_dataset_hidden_from_visitors(demo, logged_in, tmp_path):
         doc = page(logged_in, f"/explore/dataset/jeu-prive/{tab}/")
         assert doc.find("p", cls="dataset-private") is not None
     assert "secret" in page(logged_in, "/explore/dataset/jeu-prive/table/").find("table").text()
+
+
+def test_map_draws_shapes_at_their_centre(demo, tmp_path):
+    path = tmp_path / "formes.csv"
+    path.write_text(
+        'nom;geo_shape\n'
+        'point;"{""type"": ""Point"", ""coordinates"": [2.0, 43.0]}"\n'
+        'carre;"{""type"": ""Polygon"", ""coordinates"": [[[1.0, 44.0], [3.0, 44.0], [3.0, 46.0], [1.0, 46.0], '
+        '[1.0, 44.0]]]}"\n', encoding="utf-8")
+    done = import_file(path, demo.data_dir, "formes")
+    assert done.returncode == 0, done.stderr
+    client = Client(demo)
+    doc = page(client, "/explore/dataset/formes/map/")
+    assert len(body_rows(doc.find("table", id="map-points"))) == 2
+    points = client.get("/explore/dataset/formes/map/points.json").json()["points"]
+    assert sorted((p[0], p[1]) for p in points) == [(43.0, 2.0), (45.0, 2.0)]

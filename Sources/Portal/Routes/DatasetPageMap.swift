@@ -16,9 +16,38 @@ enum DatasetMap {
     /// Text fields shown in a marker's popup.
     static let popupFields = 3
 
-    /// The field the map draws: the first `geo_point_2d`.
+    /// The field the map draws: the first `geo_point_2d`, else the first `geo_shape` (drawn at its centre).
     static func geoField(of dataset: Dataset) -> DatasetField? {
-        dataset.fields.first { $0.type == .geoPoint2D }
+        dataset.fields.first { $0.type == .geoPoint2D } ?? dataset.fields.first { $0.type == .geoShape }
+    }
+
+    /// Latitude and longitude of the first result column: the point, or the centre of the shape's bounding box.
+    static func position(_ row: [SQLValue], _ column: ResultColumn) -> (lat: Double, lon: Double)? {
+        let first = column.firstSQLColumn
+        guard first < row.count else { return nil }
+        if column.type == .geoPoint {
+            guard first + 1 < row.count, let lat = row[first].double, let lon = row[first + 1].double else { return nil }
+            return (lat, lon)
+        }
+        guard case .text(let text) = row[first],
+            let geometry = try? JSONSerialization.jsonObject(with: Data(text.utf8))
+        else { return nil }
+        var box: (minLon: Double, minLat: Double, maxLon: Double, maxLat: Double)?
+        func visit(_ node: Any) {
+            if let pair = node as? [Any], pair.count >= 2, let lon = pair[0] as? Double, let lat = pair[1] as? Double {
+                let old = box ?? (lon, lat, lon, lat)
+                box = (min(old.minLon, lon), min(old.minLat, lat), max(old.maxLon, lon), max(old.maxLat, lat))
+            } else if let list = node as? [Any] {
+                list.forEach(visit)
+            } else if let object = node as? [String: Any] {
+                if let coordinates = object["coordinates"] { visit(coordinates) }
+                if let geometries = object["geometries"] { visit(geometries) }
+                if let inner = object["geometry"] { visit(inner) }
+            }
+        }
+        visit(geometry)
+        guard let box, box.minLat.isFinite, box.maxLat.isFinite else { return nil }
+        return ((box.minLat + box.maxLat) / 2, (box.minLon + box.maxLon) / 2)
     }
 
     /// The fields a popup shows: the first few text fields, then other plain fields.
@@ -58,7 +87,8 @@ extension PortalServices {
             "headers": popup.map(\.label),
             "points": rows.map { row in
                 [
-                    "position": compiled.columns.first.map { DatasetCells.text(row, $0, language: language) } ?? "",
+                    "position": compiled.columns.first.flatMap { DatasetMap.position(row, $0) }.map { "\($0.lat), \($0.lon)" }
+                        ?? "",
                     "cells": compiled.columns.dropFirst().map { DatasetCells.text(row, $0, language: language) },
                 ] as [String: Any]
             },
@@ -106,8 +136,9 @@ extension PortalServices {
         }
         writer.raw("],\"truncated\":\(rows.count > DatasetMap.maxPoints),\"points\":[")
         var first = true
+        guard let geo = compiled.columns.first else { throw PageError.notFound }
         for row in rows.prefix(DatasetMap.maxPoints) {
-            guard row.count >= 2, let lat = row[0].double, let lon = row[1].double else { continue }
+            guard let (lat, lon) = DatasetMap.position(row, geo) else { continue }
             writer.raw(first ? "[" : ",[")
             first = false
             writer.number(lat)
