@@ -81,6 +81,7 @@ public enum Portal {
         portal.addApiKeyRoutes(to: router)
         portal.addExploreRoutes(to: router)
         portal.addCatalogPageRoutes(to: router)
+        portal.addDatasetPageRoutes(to: router, tileURL: configuration.tileURL)
         var app = Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Garona"),

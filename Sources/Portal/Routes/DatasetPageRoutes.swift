@@ -1,0 +1,203 @@
+import CookieCharter
+import Foundation
+import Hummingbird
+import Ingest
+import ODSQL
+import Store
+import Web
+
+/// The tabs of a dataset page, each at `/explore/dataset/{id}/{tab}/`.
+enum DatasetTab: String, CaseIterable {
+    case information, table, map, analyze, export, api
+
+    /// Whether `dataset` has this tab: the map needs a geographic field, the data tabs need records.
+    func isAvailable(for dataset: Dataset) -> Bool {
+        switch self {
+        case .information: true
+        case .map: dataset.recordsTable != nil && DatasetMap.geoField(of: dataset) != nil
+        default: dataset.recordsTable != nil
+        }
+    }
+}
+
+/// Where the map tab finds Leaflet and its tiles.
+struct DatasetPageOptions: Sendable {
+    /// Debian's `libjs-leaflet` (and `libjs-leaflet.markercluster`) install here; `GARONA_LEAFLET_DIR` overrides it.
+    static let debianLeafletDirectory = "/usr/share/javascript/leaflet"
+
+    /// The tile URL template of the `map_tiles` consent service.
+    var tileURL: String
+    var leaflet: StaticFiles
+    var leafletImages: StaticFiles
+    /// Facet counts and filtered totals, per published version.
+    let cache = DatasetPageCache()
+
+    init(tileURL: String, leafletDirectory: String? = nil) {
+        let directory = URL(
+            fileURLWithPath: leafletDirectory ?? ProcessInfo.processInfo.environment["GARONA_LEAFLET_DIR"]
+                ?? Self.debianLeafletDirectory)
+        self.tileURL = tileURL
+        leaflet = StaticFiles(directory: directory)
+        leafletImages = StaticFiles(directory: directory.appendingPathComponent("images"))
+    }
+
+    /// Whether Leaflet itself is installed; clustering is used when its plugin is there too.
+    var hasLeaflet: Bool { leaflet.asset(named: "leaflet.js") != nil && leaflet.asset(named: "leaflet.css") != nil }
+    var hasClustering: Bool { leaflet.asset(named: "leaflet.markercluster.js") != nil }
+}
+
+/// `/explore/dataset/{id}/` and its tabs: information, table, map, analyze, export and api.
+extension PortalServices {
+    func addDatasetPageRoutes(to router: Router<PortalRequestContext>, tileURL: String) {
+        let options = DatasetPageOptions(tileURL: tileURL)
+        router.get("/explore/dataset/{id}") { request, context in
+            let dataset = try await pageDataset(context)
+            let query = request.uri.query.map { "?" + $0 } ?? ""
+            return Self.redirect(to: "/explore/dataset/\(dataset.id)/information/" + query)
+        }
+        let tabPage = { @Sendable (request: Request, context: PortalRequestContext, name: String) async throws -> Response in
+            let dataset = try await pageDataset(context)
+            guard let tab = DatasetTab(rawValue: name), tab.isAvailable(for: dataset) else {
+                throw PageError.notFound
+            }
+            do {
+                return try await datasetPage(tab, dataset: dataset, options: options, request: request, context: context)
+            } catch is ODSQLError {
+                // The page only builds checked queries; should one still be refused, the visitor gets a 400, not a 500.
+                throw PageError(.badRequest, messageKey: "error_bad_request")
+            }
+        }
+        router.get("/explore/dataset/{id}/{tab}") { request, context in
+            try await tabPage(request, context, context.parameters.get("tab") ?? "")
+        }
+        // The router prefers the constant `map` of `map/points.json` to `{tab}`: the map tab needs its own route.
+        router.get("/explore/dataset/{id}/map") { request, context in try await tabPage(request, context, "map") }
+        router.get("/explore/dataset/{id}/map/points.json") { request, context in
+            let dataset = try await pageDataset(context)
+            guard DatasetTab.map.isAvailable(for: dataset) else { throw PageError.notFound }
+            do {
+                return try await mapPoints(dataset, request: request, context: context)
+            } catch is ODSQLError {
+                throw PageError(.badRequest, messageKey: "error_bad_request")
+            }
+        }
+        router.get("/static/leaflet/{name}") { request, context in
+            try Self.staticAsset(options.leaflet, request: request, context: context)
+        }
+        router.get("/static/leaflet/images/{name}") { request, context in
+            try Self.staticAsset(options.leafletImages, request: request, context: context)
+        }
+    }
+
+    /// The dataset named in the URL, if this visitor may see it: private ones only for logged-in users.
+    func pageDataset(_ context: PortalRequestContext) async throws -> Dataset {
+        let id = context.parameters.get("id") ?? ""
+        guard DatasetMetadata.isValidID(id), let dataset = try await store.dataset(id: id) else { throw PageError.notFound }
+        if dataset.metadata.visibility != .public, try await currentUser(context) == nil { throw PageError.notFound }
+        return dataset
+    }
+
+    /// An ODSQL compiler on the dataset's records, as the API builds it; nil before the first import.
+    func pageCompiler(for dataset: Dataset, language: Language) -> ODSQL.Compiler? {
+        guard let table = dataset.recordsTable else { return nil }
+        let schema = ODSQL.Schema(
+            fields: dataset.fields.compactMap { field in
+                ODSQL.FieldType(rawValue: field.type.rawValue).map { ODSQL.Field(name: field.name, type: $0) }
+            }
+        )
+        let options = ODSQL.CompileOptions(now: web.clock(), language: language.rawValue)
+        return ODSQL.Compiler(
+            schema: schema, layout: TableLayout(recordsTable: table), dialect: SQLiteDialect(), options: options)
+    }
+
+    private func datasetPage(
+        _ tab: DatasetTab, dataset: Dataset, options: DatasetPageOptions, request: Request, context: PortalRequestContext
+    ) async throws -> Response {
+        let language = context.visit.language
+        let compiler = pageCompiler(for: dataset, language: language)
+        var query = DatasetPageQuery(
+            pairs: request.queryForm.pairs, dataset: dataset, compiler: tab == .information ? nil : compiler)
+        if tab == .information { query.ignored = [] }
+        let text = DatasetText(dataset, language: language)
+        var values: [String: Any] = [:]
+        var head = "<link rel=\"stylesheet\" href=\"/static/dataset.css\">"
+        switch tab {
+        case .information:
+            values = informationValues(dataset, text: text, language: language)
+            head += "\n" + DatasetJSONLD.script(dataset, text: text, base: Self.siteOrigin(request, context) + Self.apiBase)
+        case .table:
+            values = try await tableValues(
+                dataset, compiler: compiler, query: &query, cache: options.cache, language: language)
+        case .map:
+            values = try await mapValues(dataset, query: query, options: options, request: request, context: context)
+            if options.hasLeaflet {
+                head += "\n<link rel=\"stylesheet\" href=\"/static/leaflet/leaflet.css\">"
+                if options.hasClustering {
+                    head += "\n<link rel=\"stylesheet\" href=\"/static/leaflet/MarkerCluster.css\">"
+                    head += "\n<link rel=\"stylesheet\" href=\"/static/leaflet/MarkerCluster.Default.css\">"
+                }
+            }
+        case .analyze:
+            values = try await analyzeValues(dataset, compiler: compiler, query: &query, language: language)
+        case .export:
+            values = exportValues(dataset, query: query)
+        case .api:
+            values = apiValues(dataset, query: query, request: request, context: context)
+        }
+        values["dataset_head"] = head
+        values["dataset"] = [
+            "id": dataset.id, "title": text.title, "description": text.description, "has_description": !text.description.isEmpty,
+            "private": dataset.metadata.visibility != .public,
+        ]
+        values["tabs"] = DatasetTab.allCases.filter { $0.isAvailable(for: dataset) }.map { other in
+            [
+                "label": catalog.text("dataset_tab_\(other.rawValue)", in: language),
+                "href": "/explore/dataset/\(dataset.id)/\(other.rawValue)/" + (other == .information ? "" : query.link()),
+                "current": other == tab,
+            ] as [String: Any]
+        }
+        if !query.ignored.isEmpty {
+            values["ignored"] = [
+                "text": catalog.text("dataset_ignored", in: language, ["items": query.ignored.joined(separator: ", ")])
+            ]
+        }
+        let title = catalog.text("dataset_tab_\(tab.rawValue)", in: language) + " · " + text.title
+        var response = renderer.page(
+            "dataset_\(tab.rawValue)", title: title, values: values, request: request, context: context)
+        if dataset.metadata.visibility != .public { response.headers[.cacheControl] = "private, no-store" }
+        return response
+    }
+
+    static func staticAsset(_ files: StaticFiles, request: Request, context: PortalRequestContext) throws -> Response {
+        guard let name = context.parameters.get("name"), let asset = files.asset(named: name) else {
+            throw PageError.notFound
+        }
+        if request.headers[.ifNoneMatch] == asset.etag {
+            return Response(status: .notModified, headers: [.eTag: asset.etag])
+        }
+        return Response(
+            status: .ok,
+            headers: [.contentType: asset.contentType, .eTag: asset.etag, .cacheControl: "public, max-age=3600"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: asset.bytes))
+        )
+    }
+}
+
+/// A dataset's metadata in the visitor's language, falling back to the other language.
+struct DatasetText {
+    let title: String
+    let description: String
+    let language: Language
+
+    init(_ dataset: Dataset, language: Language) {
+        let metadata = dataset.metadata
+        let pick = { (french: String, english: String) -> String in
+            let first = language == .fr ? french : english
+            return first.isEmpty ? (language == .fr ? english : french) : first
+        }
+        let title = pick(metadata.titleFR, metadata.titleEN)
+        self.title = title.isEmpty ? dataset.id : title
+        description = pick(metadata.descriptionFR, metadata.descriptionEN)
+        self.language = language
+    }
+}
