@@ -5,6 +5,8 @@ import GRDB
 /// `garona import` can write while `garona serve` reads.
 public final class SQLiteStore: Sendable {
     let pool: DatabasePool
+    /// How long one API query may run (``rows(_:)``).
+    public let queryBudget = QueryBudget()
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     public init(path: String) throws {
