@@ -252,3 +252,23 @@ def test_a_query_over_the_time_budget_is_interrupted_with_a_clear_error(impatien
     catalog = get(impatient, f"{API}/catalog/datasets")
     assert catalog.status_code == 200 and catalog.json()["total_count"] >= 2
     assert get(impatient, f"{API}/openapi.json").status_code == 200
+
+
+def test_intersects_and_within_on_the_gares_geo_shape(demo):
+    square = "POLYGON((1 43.3, 1.8 43.3, 1.8 43.9, 1 43.9, 1 43.3))"  # around Toulouse
+
+    def count(where):
+        resp = get(demo, f"{GARES}/records", {"where": where, "limit": 0})
+        assert resp.status_code == 200, resp.text[:300]
+        return resp.json()["total_count"]
+
+    inside = count("in_bbox(geo_point_2d, 43.3, 1, 43.9, 1.8)")
+    assert inside > 0
+    assert count(f"within(geo_shape, geom'{square}')") == inside
+    assert count(f"intersects(geo_shape, geom'{square}')") == inside
+    assert count(f"disjoint(geo_shape, geom'{square}')") == 280 - inside
+    hole = "POLYGON((1 43.3, 1.8 43.3, 1.8 43.9, 1 43.9, 1 43.3), (1.1 43.4, 1.7 43.4, 1.7 43.8, 1.1 43.8, 1.1 43.4))"
+    ring = count("in_bbox(geo_point_2d, 43.3, 1, 43.9, 1.8) AND NOT in_bbox(geo_point_2d, 43.4, 1.1, 43.8, 1.7)")
+    assert count(f"within(geo_shape, geom'{hole}')") == ring < inside
+    assert count("within(geo_shape, geom'POLYGON((10 10, 11 10, 11 11, 10 10))')") == 0
+    assert count(f"intersects(geo_shape, geom'{{\"type\":\"Polygon\",\"coordinates\":[[[1,43.3],[1.8,43.3],[1.8,43.9],[1,43.3]]]}}')") > 0

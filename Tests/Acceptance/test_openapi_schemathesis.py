@@ -36,7 +36,7 @@ schema = schemathesis.pytest.from_fixture("api_schema")
 
 
 @schema.parametrize()
-@settings(max_examples=20, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+@settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 def test_every_operation_answers_without_server_error_and_as_documented(case, demo):
     if "dataset_id" in (case.path_parameters or {}):
         # Mostly the demo's datasets, so that queries reach ODSQL and SQLite; sometimes an unknown id.
