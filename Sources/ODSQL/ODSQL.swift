@@ -23,16 +23,19 @@ public enum ODSQL {
         public var maxInListSize: Int
         /// Maximum number of items in a select, group_by or order_by list, or of static range bounds.
         public var maxListItems: Int
+        /// Maximum number of filters of one query: `where`, `refine` and `exclude` together.
+        public var maxFilters: Int
 
         /// Creates limits; the defaults suit a public API.
         public init(
             maxClauseLength: Int = 10_000, maxDepth: Int = 64, maxInListSize: Int = 1_000,
-            maxListItems: Int = 256
+            maxListItems: Int = 256, maxFilters: Int = 100
         ) {
             self.maxClauseLength = maxClauseLength
             self.maxDepth = maxDepth
             self.maxInListSize = maxInListSize
             self.maxListItems = maxListItems
+            self.maxFilters = maxFilters
         }
 
         /// The limits used when none are given.

@@ -52,6 +52,13 @@ struct Planner {
 
     /// The combined filter of every where, refine and exclude.
     func filter(_ query: ODSQL.QueryText) throws(ODSQLError) -> TypedExpression? {
+        let count = query.wheres.count + query.refines.count + query.excludes.count
+        guard count <= options.limits.maxFilters else {
+            let clause: ODSQL.Clause = query.wheres.count > options.limits.maxFilters ? .where : .refine
+            throw ODSQLError(
+                clause: clause, position: .start, kind: .limitExceeded,
+                detail: "Too many filters (\(count) where, refine and exclude parameters, at most \(options.limits.maxFilters))")
+        }
         var conditions: [TypedExpression] = []
         for text in query.wheres {
             if let expression = try ODSQL.parseWhere(text, limits: options.limits) {

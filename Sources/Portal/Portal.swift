@@ -29,6 +29,7 @@ public enum Portal {
     ) async throws -> some ApplicationProtocol {
         let directory = try DataDirectory(path: configuration.dataDirectory)
         let store = try directory.openStore()
+        store.queryBudget.milliseconds = configuration.queryTimeoutMS
         let orphans = try store.removeOrphanImports()
         if orphans > 0 { logger.info("removed staging tables of interrupted imports", metadata: ["count": "\(orphans)"]) }
         let secret = try directory.instanceSecret()
@@ -82,6 +83,7 @@ public enum Portal {
         portal.addExploreRoutes(to: router)
         portal.addCatalogPageRoutes(to: router)
         portal.addDatasetPageRoutes(to: router, tileURL: configuration.tileURL)
+        portal.addOpenAPIRoute(to: router)
         var app = Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Garona"),

@@ -6,6 +6,8 @@ public struct PortalConfiguration: Sendable {
     public var dataDirectory: String
     /// Seed demo content and an admin account, and declare the demo map-tiles service.
     public var demo: Bool
+    /// How long one data-API query may run before it is interrupted, in milliseconds.
+    public var queryTimeoutMS: Int
     /// Proxies whose `X-Forwarded-*` headers are believed.
     public var trustedProxies: [String]
     /// Extra origins allowed to POST, such as `https://portal.example.org` or `https://*.example.org`.
@@ -25,6 +27,7 @@ public struct PortalConfiguration: Sendable {
         port: Int = 8080,
         dataDirectory: String = "./garona-data",
         demo: Bool = false,
+        queryTimeoutMS: Int = 5_000,
         trustedProxies: [String] = [],
         csrfTrustedOrigins: [String] = [],
         tileURL: String = PortalConfiguration.defaultTileURL,
@@ -36,6 +39,7 @@ public struct PortalConfiguration: Sendable {
         self.port = port
         self.dataDirectory = dataDirectory
         self.demo = demo
+        self.queryTimeoutMS = queryTimeoutMS
         self.trustedProxies = trustedProxies
         self.csrfTrustedOrigins = csrfTrustedOrigins
         self.tileURL = tileURL

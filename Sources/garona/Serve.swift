@@ -9,8 +9,8 @@ struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the portal (front office, back office and data API).",
         discussion: "Every option can also be set with an environment variable: GARONA_HOST, GARONA_PORT, "
-            + "GARONA_DATA_DIR, GARONA_DEMO=1, GARONA_MAX_UPLOAD_MB, GARONA_TRUSTED_PROXIES and GARONA_CSRF_TRUSTED_ORIGINS "
-            + "(comma-separated), GARONA_TILE_URL, GARONA_API_RATE_LIMIT."
+            + "GARONA_DATA_DIR, GARONA_DEMO=1, GARONA_QUERY_TIMEOUT_MS, GARONA_MAX_UPLOAD_MB, GARONA_TRUSTED_PROXIES and "
+            + "GARONA_CSRF_TRUSTED_ORIGINS (comma-separated), GARONA_TILE_URL, GARONA_API_RATE_LIMIT."
     )
 
     @Option(help: "Address to listen on.")
@@ -24,6 +24,9 @@ struct Serve: AsyncParsableCommand {
 
     @Flag(help: "Seed demo content and an admin account whose password is printed once.")
     var demo = EnvironmentDefaults.bool("GARONA_DEMO")
+
+    @Option(name: .customLong("query-timeout-ms"), help: "Longest run of one data-API query, in milliseconds.")
+    var queryTimeoutMS = EnvironmentDefaults.int("GARONA_QUERY_TIMEOUT_MS", 5_000)
 
     @Option(name: .customLong("trusted-proxy"), help: "A proxy address whose X-Forwarded-* headers are trusted (repeatable).")
     var trustedProxies: [String] = EnvironmentDefaults.list("GARONA_TRUSTED_PROXIES")
@@ -44,6 +47,7 @@ struct Serve: AsyncParsableCommand {
         guard (1...65535).contains(port) else { fail("--port must be between 1 and 65535") }
         guard maxUploadMB > 0 else { fail("--max-upload-mb must be positive") }
         guard apiRateLimit >= 0 else { fail("--api-rate-limit must be 0 (off) or positive") }
+        guard queryTimeoutMS > 0 else { fail("--query-timeout-ms must be positive") }
         var logger = Logger(label: "garona")
         logger.logLevel = Logger.Level(rawValue: EnvironmentDefaults.string("LOG_LEVEL", "info")) ?? .info
         let configuration = PortalConfiguration(
@@ -51,6 +55,7 @@ struct Serve: AsyncParsableCommand {
             port: port,
             dataDirectory: dataDirectory,
             demo: demo,
+            queryTimeoutMS: queryTimeoutMS,
             trustedProxies: trustedProxies,
             csrfTrustedOrigins: csrfTrustedOrigins,
             tileURL: tileURL,

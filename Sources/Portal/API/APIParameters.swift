@@ -11,6 +11,7 @@ struct APIParameters {
     private let values: [(String, String)]
 
     init(_ request: Request) throws {
+        try Self.checkEncoding(of: request)
         let values = request.queryForm.pairs.map { ($0.name, $0.value) }
         self.values = values
         let all = { (name: String) -> [String] in values.filter { $0.0 == name }.map(\.1) }
@@ -58,7 +59,9 @@ struct APIParameters {
         }
         var offset = 0
         if let text = value("offset") {
-            guard let number = Int(text), number >= 0 else { throw Self.invalid("offset", text, expected: "offset >= 0") }
+            guard let number = Int(text), (0...window).contains(number) else {
+                throw Self.invalid("offset", text, expected: "0 <= offset <= \(window)")
+            }
             offset = number
         }
         guard offset + limit <= window else {

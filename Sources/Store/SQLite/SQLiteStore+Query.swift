@@ -3,18 +3,23 @@ import GRDB
 import ODSQL
 
 extension SQLiteStore {
-    /// Runs a compiled, read-only ODSQL query. Values are bound, never spliced into the SQL.
+    /// Runs a compiled, read-only ODSQL query within ``queryBudget``. Values are bound, never spliced into
+    /// the SQL. A query over budget throws ``QueryTimeoutError`` and leaves its connection usable.
     public func rows(_ query: CompiledQuery) async throws -> [[SQLValue]] {
-        try await pool.read { db in
-            let statement = try db.cachedStatement(sql: query.sql)
-            statement.setUncheckedArguments(StatementArguments(query.bindings.map(Self.databaseValue)))
-            let cursor = try Row.fetchCursor(statement)
-            var rows: [[SQLValue]] = []
-            while let row = try cursor.next() {
-                rows.append((0..<row.count).map { Self.sqlValue(row[$0] as DatabaseValue) })
-            }
-            return rows
+        try await pool.read { [queryBudget] db in
+            try queryBudget.run(db) { try Self.fetch(query, in: db) }
         }
+    }
+
+    private static func fetch(_ query: CompiledQuery, in db: GRDB.Database) throws -> [[SQLValue]] {
+        let statement = try db.cachedStatement(sql: query.sql)
+        statement.setUncheckedArguments(StatementArguments(query.bindings.map(Self.databaseValue)))
+        let cursor = try Row.fetchCursor(statement)
+        var rows: [[SQLValue]] = []
+        while let row = try cursor.next() {
+            rows.append((0..<row.count).map { Self.sqlValue(row[$0] as DatabaseValue) })
+        }
+        return rows
     }
 
     static func databaseValue(_ value: SQLValue) -> DatabaseValue {
@@ -48,6 +53,20 @@ enum GeoFunctions {
                 else { return nil }
                 return haversine(lat1, lon1, lat2, lon2)
             })
+        db.add(function: shapePredicate("garona_intersects") { $0.intersects($1) })
+        db.add(function: shapePredicate("garona_within") { $0.isWithin($1) })
+    }
+
+    /// `name(geojson_a, geojson_b)`: 1 or 0, or NULL when either side is NULL or not GeoJSON.
+    static func shapePredicate(_ name: String, _ test: @escaping @Sendable (PlanarShape, PlanarShape) -> Bool)
+        -> DatabaseFunction
+    {
+        DatabaseFunction(name, argumentCount: 2, pure: true) { values in
+            guard let first = String.fromDatabaseValue(values[0]).flatMap(PlanarShape.init(geoJSON:)),
+                let second = String.fromDatabaseValue(values[1]).flatMap(PlanarShape.init(geoJSON:))
+            else { return nil }
+            return test(first, second) ? 1 : 0
+        }
     }
 
     /// Great-circle distance in metres.

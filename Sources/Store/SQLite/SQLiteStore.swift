@@ -7,6 +7,8 @@ public final class SQLiteStore: Sendable {
     let pool: DatabasePool
     /// The decoded datasets, reused while the catalog version does not change.
     let datasetCache = DatasetCache()
+    /// How long one API query may run (``rows(_:)``).
+    public let queryBudget = QueryBudget()
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     public init(path: String) throws {

@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import Store
 
 /// The one place where failures become responses.
 ///
@@ -22,6 +23,9 @@ public struct ErrorMiddleware: RouterMiddleware {
             return try await next(request, context)
         } catch let error as APIError {
             return error.response()
+        } catch let error as QueryTimeoutError {
+            let message = "The query took longer than \(error.milliseconds) ms and was interrupted."
+            return APIError(status: .badRequest, code: "ODSQLError", message: message).response()
         } catch let error as PageError {
             return render(error, request: request, context: context)
         } catch let error as HTTPError {
