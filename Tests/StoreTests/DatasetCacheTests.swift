@@ -20,7 +20,10 @@ import Testing
             #expect(try await store.dataset(id: "a")?.metadata.titleFR == "Renommé")
             try await other.write { db in
                 try db.execute(
-                    sql: "INSERT INTO datasets SELECT 'b', json_set(metadata, '$.id', 'b'), fields, visibility, 0, 0, NULL, 0, 0, NULL FROM datasets")
+                    sql: """
+                        INSERT INTO datasets
+                        SELECT 'b', json_set(metadata, '$.id', 'b'), fields, visibility, 0, 0, NULL, 0, 0, NULL FROM datasets
+                        """)
             }
             #expect(try await store.datasets().map(\.id) == ["a", "b"])
             try await other.write { db in try db.execute(sql: "DELETE FROM datasets WHERE id = 'a'") }
