@@ -72,7 +72,6 @@ let package = Package(
             name: "Portal",
             dependencies: [
                 "CookieCharter", "Store", "Web", "Ingest", "ODSQL", "GaronaZlib",
-                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

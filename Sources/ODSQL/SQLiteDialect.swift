@@ -21,8 +21,10 @@ public struct SQLiteDialect: SQLDialect {
     }
 
     public func fullTextPredicate(layout: TableLayout, query: SQLFragment, columns: [String]) -> SQLFragment {
+        // The outer rowid is qualified: a query that joins `json_each` (facets on list fields) has two.
         let table = quoteIdentifier(layout.fullTextTable)
-        return "rowid IN (SELECT rowid FROM \(raw: table) WHERE \(raw: table) MATCH \(query))"
+        let records = quoteIdentifier(layout.recordsTable)
+        return "\(raw: records).rowid IN (SELECT rowid FROM \(raw: table) WHERE \(raw: table) MATCH \(query))"
     }
 
     public func caseInsensitiveLike(_ value: SQLFragment, pattern: SQLFragment) -> SQLFragment {

@@ -9,6 +9,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from garona_server import GaronaServer, create_user  # noqa: E402
 from tile_server import TileServer  # noqa: E402
+from browser import Browser  # noqa: E402
 from web import Client  # noqa: E402
 
 USER = "alice"
@@ -64,3 +65,12 @@ def logged_in(demo):
     resp = c.login(USER, PASSWORD)
     assert resp.status_code == 302, resp.status_code
     return c
+
+
+@pytest.fixture
+def browser(demo, tiles):
+    """Headless Chromium on the demo server, with the tile server's log cleared."""
+    tiles.reset()
+    b = Browser(demo.base)
+    yield b
+    b.quit()

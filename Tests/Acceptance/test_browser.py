@@ -10,14 +10,6 @@ from conftest import PASSWORD, USER
 PAGES = ["/", "/login", "/cookies", "/cookies/preferences", "/no-such-page"]
 
 
-@pytest.fixture
-def browser(demo, tiles):
-    tiles.reset()
-    b = Browser(demo.base)
-    yield b
-    b.quit()
-
-
 def test_pages_logged_out_leave_only_allowed_cookies(browser, demo, tiles):
     for path in PAGES:
         browser.open(path)

@@ -7,18 +7,10 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-from browser import Browser, wait_for
+from browser import wait_for
 
 MAP = "/explore/dataset/gares-occitanie/map/"
 TABLE = "/explore/dataset/gares-occitanie/table/"
-
-
-@pytest.fixture
-def browser(demo, tiles):
-    tiles.reset()
-    b = Browser(demo.base)
-    yield b
-    b.quit()
 
 
 def drawn(browser):

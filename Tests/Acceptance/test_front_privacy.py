@@ -6,19 +6,11 @@ import time
 
 import pytest
 
-from browser import Browser, check_jar, loopback_only, wait_for
+from browser import check_jar, loopback_only, wait_for
 from conftest import PASSWORD, USER
 from front_pages import DATASET, PAGES
 
 MAP_TAB = f"/explore/dataset/{DATASET}/map/"
-
-
-@pytest.fixture
-def browser(demo, tiles):
-    tiles.reset()
-    b = Browser(demo.base)
-    yield b
-    b.quit()
 
 
 def log_in(browser):

@@ -94,7 +94,7 @@ let queryGoldens: [QueryGolden] = [
         orderBy: #""#,
         ast: #"(field nom) | "#,
         sql:
-            #"SELECT "nom" FROM "gares" WHERE (rowid IN (SELECT rowid FROM "gares__fts" WHERE "gares__fts" MATCH ?) AND rowid IN (SELECT rowid FROM "gares__fts" WHERE "gares__fts" MATCH ?) AND rowid IN (SELECT rowid FROM "gares__fts" WHERE "gares__fts" MATCH ?) AND substr("code", 1, ?) = ?) LIMIT ?"#,
+            #"SELECT "nom" FROM "gares" WHERE ("gares".rowid IN (SELECT rowid FROM "gares__fts" WHERE "gares__fts" MATCH ?) AND "gares".rowid IN (SELECT rowid FROM "gares__fts" WHERE "gares__fts" MATCH ?) AND "gares".rowid IN (SELECT rowid FROM "gares__fts" WHERE "gares__fts" MATCH ?) AND substr("code", 1, ?) = ?) LIMIT ?"#,
         bindings: #"['"gare" "toulouse"*', '{"nom" "commune"} : ("albi"*)', '"mont"*', 4, 'ID45', 10]"#,
         keys: #"["nom"]"#),
     QueryGolden(

@@ -1,6 +1,5 @@
 import CookieCharter
 import Foundation
-import GRDB
 import ODSQL
 import Store
 
@@ -32,33 +31,19 @@ struct CatalogTable: Sendable {
     static let defaultFacets = ["publisher", "features", "language", "theme", "keyword", "license", "modified"]
     static let layout = TableLayout(recordsTable: "catalog")
 
-    private let queue: DatabaseQueue
+    private let table: ScratchTable
     /// The visible datasets, by id.
     let datasets: [String: Dataset]
 
     init(_ datasets: [Dataset], language: String) throws {
-        queue = try DatabaseQueue()
         self.datasets = Dictionary(datasets.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         let fields = Self.schema.fields
-        let columns = fields.map { field in
-            RecordLayout.quote(field.name) + (field.type == .int || field.type == .boolean ? " INTEGER" : " TEXT")
-        }
-        let textColumns = fields.filter { $0.type == .text }.map { RecordLayout.quote($0.name) }
-        let rows = datasets.map { Self.row($0, language: language) }
-        try queue.write { db in
-            try db.execute(sql: "CREATE TABLE catalog (_id TEXT, \(columns.joined(separator: ", ")))")
-            let placeholders = Array(repeating: "?", count: fields.count + 1).joined(separator: ", ")
-            let insert = try db.makeStatement(sql: "INSERT INTO catalog VALUES (\(placeholders))")
-            for row in rows {
-                try insert.execute(arguments: StatementArguments(row.map(Self.databaseValue)))
-            }
-            try db.execute(
-                sql: """
-                    CREATE VIRTUAL TABLE catalog__fts USING fts5(\(textColumns.joined(separator: ", ")), content=catalog,
-                        content_rowid='rowid', tokenize='unicode61 remove_diacritics 2');
-                    INSERT INTO catalog__fts(catalog__fts) VALUES('rebuild');
-                    """)
-        }
+        table = try ScratchTable(
+            name: Self.layout.recordsTable,
+            columns: [("_id", "TEXT")]
+                + fields.map { ($0.name, $0.type == .int || $0.type == .boolean ? "INTEGER" : "TEXT") },
+            fullText: fields.filter { $0.type == .text }.map(\.name),
+            rows: datasets.map { Self.row($0, language: language) })
     }
 
     /// A compiler over the catalog table.
@@ -68,24 +53,7 @@ struct CatalogTable: Sendable {
     }
 
     /// Runs a compiled query on the catalog.
-    ///
-    /// The SQLite dialect's full-text predicate reads a bare `rowid`, which is ambiguous in a facet on a list
-    /// field (the query joins `json_each`, which has a rowid too): it is qualified with the catalog table here.
-    /// The rewrite touches generated SQL only; values are bound parameters and never appear in it.
-    func rows(_ query: CompiledQuery) throws -> [[SQLValue]] {
-        let fullText = "rowid IN (SELECT rowid FROM \"catalog__fts\""
-        let sql = query.sql.replacing(fullText, with: "\"catalog\"." + fullText)
-        return try queue.read { db in
-            let statement = try db.makeStatement(sql: sql)
-            statement.setUncheckedArguments(StatementArguments(query.bindings.map(Self.databaseValue)))
-            let cursor = try Row.fetchCursor(statement)
-            var rows: [[SQLValue]] = []
-            while let row = try cursor.next() {
-                rows.append((0..<row.count).map { Self.sqlValue(row[$0] as DatabaseValue) })
-            }
-            return rows
-        }
-    }
+    func rows(_ query: CompiledQuery) throws -> [[SQLValue]] { try table.rows(query) }
 
     /// The result columns as the API renders them: the list fields as JSON arrays.
     static func apiColumns(_ columns: [ResultColumn]) -> [ResultColumn] {
@@ -126,25 +94,5 @@ struct CatalogTable: Sendable {
     private static func json(_ list: [String]) -> SQLValue {
         guard let data = try? JSONEncoder().encode(list) else { return .text("[]") }
         return .text(String(decoding: data, as: UTF8.self))
-    }
-
-    private static func databaseValue(_ value: SQLValue) -> DatabaseValue {
-        switch value {
-        case .null: .null
-        case .int(let number): number.databaseValue
-        case .double(let number): number.databaseValue
-        case .text(let text): text.databaseValue
-        case .bool(let flag): (flag ? 1 : 0).databaseValue
-        }
-    }
-
-    private static func sqlValue(_ value: DatabaseValue) -> SQLValue {
-        switch value.storage {
-        case .null: .null
-        case .int64(let number): .int(number)
-        case .double(let number): .double(number)
-        case .string(let text): .text(text)
-        case .blob(let data): .text(String(decoding: data, as: UTF8.self))
-        }
     }
 }

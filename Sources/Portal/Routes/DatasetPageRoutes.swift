@@ -167,20 +167,6 @@ extension PortalServices {
         if dataset.metadata.visibility != .public { response.headers[.cacheControl] = "private, no-store" }
         return response
     }
-
-    static func staticAsset(_ files: StaticFiles, request: Request, context: PortalRequestContext) throws -> Response {
-        guard let name = context.parameters.get("name"), let asset = files.asset(named: name) else {
-            throw PageError.notFound
-        }
-        if request.headers[.ifNoneMatch] == asset.etag {
-            return Response(status: .notModified, headers: [.eTag: asset.etag])
-        }
-        return Response(
-            status: .ok,
-            headers: [.contentType: asset.contentType, .eTag: asset.etag, .cacheControl: "public, max-age=3600"],
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: asset.bytes))
-        )
-    }
 }
 
 /// A dataset's metadata in the visitor's language, falling back to the other language.

@@ -60,17 +60,7 @@ extension PortalServices {
                 body: .init(byteBuffer: ByteBuffer(string: "ok\n")))
         }
         router.get("/static/{name}") { request, context in
-            guard let name = context.parameters.get("name"), let asset = staticFiles.asset(named: name) else {
-                throw PageError.notFound
-            }
-            if request.headers[.ifNoneMatch] == asset.etag {
-                return Response(status: .notModified, headers: [.eTag: asset.etag])
-            }
-            return Response(
-                status: .ok,
-                headers: [.contentType: asset.contentType, .eTag: asset.etag, .cacheControl: "public, max-age=3600"],
-                body: ResponseBody(byteBuffer: ByteBuffer(bytes: asset.bytes))
-            )
+            try Self.staticAsset(staticFiles, request: request, context: context)
         }
     }
 }

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Hummingbird
 import Web
 
 /// The portal's static assets, loaded once into memory: they are few and small.
@@ -33,5 +34,22 @@ struct StaticFiles: Sendable {
         case "png": "image/png"
         default: "application/octet-stream"
         }
+    }
+}
+
+extension PortalServices {
+    /// A static file with its ETag (304 when the client has it), or the 404 page.
+    static func staticAsset(_ files: StaticFiles, request: Request, context: PortalRequestContext) throws -> Response {
+        guard let name = context.parameters.get("name"), let asset = files.asset(named: name) else {
+            throw PageError.notFound
+        }
+        if request.headers[.ifNoneMatch] == asset.etag {
+            return Response(status: .notModified, headers: [.eTag: asset.etag])
+        }
+        return Response(
+            status: .ok,
+            headers: [.contentType: asset.contentType, .eTag: asset.etag, .cacheControl: "public, max-age=3600"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: asset.bytes))
+        )
     }
 }

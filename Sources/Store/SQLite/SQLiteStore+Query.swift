@@ -11,7 +11,7 @@ extension SQLiteStore {
         }
     }
 
-    private static func fetch(_ query: CompiledQuery, in db: GRDB.Database) throws -> [[SQLValue]] {
+    static func fetch(_ query: CompiledQuery, in db: GRDB.Database) throws -> [[SQLValue]] {
         let statement = try db.cachedStatement(sql: query.sql)
         statement.setUncheckedArguments(StatementArguments(query.bindings.map(Self.databaseValue)))
         let cursor = try Row.fetchCursor(statement)
