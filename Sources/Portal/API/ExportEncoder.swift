@@ -111,8 +111,17 @@ enum ExportEncoder {
     }
 
     private static func cell(_ text: String, _ plan: ExportPlan) -> String {
-        let needsQuotes =
-            plan.quoteAll || text.contains(plan.delimiter) || text.contains("\"") || text.contains("\n") || text.contains("\r")
-        return needsQuotes ? "\"" + text.replacing("\"", with: "\"\"") + "\"" : text
+        guard plan.quoteAll || needsQuotes(text, delimiter: plan.delimiter) else { return text }
+        return "\"" + text.replacing("\"", with: "\"\"") + "\""
+    }
+
+    /// Whether a CSV cell holds the delimiter, a quote or a line break, scanning bytes (Foundation's
+    /// `contains` is the slowest part of an export otherwise).
+    private static func needsQuotes(_ text: String, delimiter: String) -> Bool {
+        let separator = Array(delimiter.utf8)
+        if separator.count == 1, let mark = separator.first {
+            return text.utf8.contains { $0 == mark || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
+        }
+        return text.utf8.contains { $0 == 0x22 || $0 == 0x0A || $0 == 0x0D } || text.contains(delimiter)
     }
 }

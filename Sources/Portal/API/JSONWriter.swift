@@ -27,7 +27,7 @@ struct JSONWriter {
     mutating func number(_ value: Double) {
         if value.isFinite {
             if value == value.rounded(), abs(value) < 1e15 {
-                raw(String(format: "%.1f", value))
+                raw(String(Int64(value)) + ".0")
             } else {
                 raw("\(value)")
             }

@@ -99,11 +99,32 @@ enum DateTimeRendering {
         var seconds = time_t(date.timeIntervalSince1970.rounded(.down)) + time_t(offset)
         var parts = tm()
         gmtime_r(&seconds, &parts)
-        let sign = offset < 0 ? "-" : "+"
-        return String(
-            format: "%04d-%02d-%02dT%02d:%02d:%02d%@%02d:%02d", parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday,
-            parts.tm_hour, parts.tm_min, parts.tm_sec, sign, abs(offset) / 3600, abs(offset) % 3600 / 60
-        )
+        let magnitude = abs(offset)
+        var text: [UInt8] = []
+        text.reserveCapacity(25)
+        append(Int(parts.tm_year) + 1900, width: 4, to: &text)
+        for (separator, value) in [
+            (UInt8(ascii: "-"), Int(parts.tm_mon) + 1), (UInt8(ascii: "-"), Int(parts.tm_mday)),
+            (UInt8(ascii: "T"), Int(parts.tm_hour)), (UInt8(ascii: ":"), Int(parts.tm_min)),
+            (UInt8(ascii: ":"), Int(parts.tm_sec)),
+            (offset < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+"), magnitude / 3600), (UInt8(ascii: ":"), magnitude % 3600 / 60),
+        ] {
+            text.append(separator)
+            append(value, width: 2, to: &text)
+        }
+        return String(decoding: text, as: UTF8.self)
+    }
+
+    /// Appends `value` in decimal, zero-padded to `width` digits (String(format:) is slow on Linux).
+    private static func append(_ value: Int, width: Int, to text: inout [UInt8]) {
+        var digits: [UInt8] = []
+        var rest = max(0, value)
+        repeat {
+            digits.append(UInt8(48 + rest % 10))
+            rest /= 10
+        } while rest > 0
+        if digits.count < width { text.append(contentsOf: repeatElement(48, count: width - digits.count)) }
+        text.append(contentsOf: digits.reversed())
     }
 
     /// Parses the stored form `yyyy-MM-ddTHH:mm:ss[.fff]Z`.
