@@ -22,18 +22,9 @@ extension PortalServices {
             return Self.json(writer)
         }
         router.get("\(base)/catalog/exports") { _, context in
-            var writer = JSONWriter()
-            writer.raw("{\"links\":[")
-            for (index, format) in CatalogExportFormat.allCases.enumerated() {
-                if index > 0 { writer.raw(",") }
-                writer.raw("{\"rel\":")
-                writer.string(format.rawValue)
-                writer.raw(",\"href\":")
-                writer.string("\(Self.origin(context))\(base)/catalog/exports/\(format.rawValue)")
-                writer.raw("}")
+            Self.exportLinks(CatalogExportFormat.allCases.map(\.rawValue)) {
+                "\(Self.origin(context))\(base)/catalog/exports/\($0)"
             }
-            writer.raw("]}")
-            return Self.json(writer)
         }
         router.get("\(base)/catalog/exports/{format}") { request, context in
             guard let format = CatalogExportFormat(rawValue: context.parameters.get("format") ?? "") else {
@@ -128,7 +119,7 @@ extension PortalServices {
         let dataset = try await visibleDataset(context)
         let parameters = try APIParameters(request)
         let specs = try facetSpecs(request, defaults: dataset.fields.filter(\.facet).map(\.name))
-        let (compiler, _) = try compiler(for: dataset, parameters: parameters)
+        let compiler = try compiler(for: dataset, parameters: parameters)
         let store = self.store
         let enumeration = FacetEnumeration(compiler: compiler, query: parameters.query) { try await store.rows($0) }
         return Self.json(try await enumeration.document(specs))

@@ -29,18 +29,9 @@ extension PortalServices {
         }
         router.get("\(base)/catalog/datasets/{id}/exports") { _, context in
             let dataset = try await visibleDataset(context)
-            var writer = JSONWriter()
-            writer.raw("{\"links\":[")
-            for (index, format) in ExportFormat.allCases.enumerated() {
-                if index > 0 { writer.raw(",") }
-                writer.raw("{\"rel\":")
-                writer.string(format.rawValue)
-                writer.raw(",\"href\":")
-                writer.string("\(base)/catalog/datasets/\(dataset.id)/exports/\(format.rawValue)")
-                writer.raw("}")
+            return Self.exportLinks(ExportFormat.allCases.map(\.rawValue)) {
+                "\(base)/catalog/datasets/\(dataset.id)/exports/\($0)"
             }
-            writer.raw("]}")
-            return Self.json(writer)
         }
         router.get("\(base)/catalog/datasets/{id}/exports/{format}") { request, context in
             guard let format = ExportFormat(rawValue: context.parameters.get("format") ?? "") else {
@@ -63,20 +54,25 @@ extension PortalServices {
         return dataset
     }
 
-    func compiler(for dataset: Dataset, parameters: APIParameters) throws -> (ODSQL.Compiler, String) {
-        guard let table = dataset.recordsTable else {
+    /// The compiler of an API request on `dataset`, or the API's 404 when it has no records yet.
+    func compiler(for dataset: Dataset, parameters: APIParameters) throws -> ODSQL.Compiler {
+        guard let compiler = recordsCompiler(for: dataset, language: parameters.language) else {
             throw APIError(status: .notFound, code: "NotFound", message: "The dataset \(dataset.id) has no records yet.")
         }
+        return compiler
+    }
+
+    /// ODSQL over the published records of `dataset` (nil before its first import), for the API and the pages.
+    func recordsCompiler(for dataset: Dataset, language: String) -> ODSQL.Compiler? {
+        guard let table = dataset.recordsTable else { return nil }
         let schema = ODSQL.Schema(
             fields: dataset.fields.compactMap { field in
                 ODSQL.FieldType(rawValue: field.type.rawValue).map { ODSQL.Field(name: field.name, type: $0) }
             }
         )
-        let options = ODSQL.CompileOptions(now: web.clock(), language: parameters.language)
-        return (
-            ODSQL.Compiler(schema: schema, layout: TableLayout(recordsTable: table), dialect: SQLiteDialect(), options: options),
-            table
-        )
+        let options = ODSQL.CompileOptions(now: web.clock(), language: language)
+        return ODSQL.Compiler(
+            schema: schema, layout: TableLayout(recordsTable: table), dialect: SQLiteDialect(), options: options)
     }
 
     private func records(request: Request, context: PortalRequestContext) async throws -> Response {
@@ -85,7 +81,7 @@ extension PortalServices {
         let grouped = !parameters.query.groupBy.isEmpty
         let (limit, offset) = try parameters.page(
             defaultLimit: 10, maxLimit: grouped ? 20_000 : 100, window: grouped ? 20_000 : 10_000)
-        let (compiler, _) = try compiler(for: dataset, parameters: parameters)
+        let compiler = try compiler(for: dataset, parameters: parameters)
         let compiled: CompiledQuery
         let countQuery: CompiledQuery?
         do {
@@ -114,7 +110,7 @@ extension PortalServices {
     private func record(request: Request, context: PortalRequestContext) async throws -> Response {
         let dataset = try await visibleDataset(context)
         let parameters = try APIParameters(request)
-        let (compiler, _) = try compiler(for: dataset, parameters: parameters)
+        let compiler = try compiler(for: dataset, parameters: parameters)
         let recordID = context.parameters.get("record") ?? ""
         var compiled: CompiledQuery
         do {
@@ -130,6 +126,22 @@ extension PortalServices {
         var writer = JSONWriter()
         RecordRenderer(columns: Array(compiled.columns.dropFirst()), timeZone: parameters.timeZone).writeObject(row, to: &writer)
         return Self.json(writer)
+    }
+
+    /// `{"links":[{"rel": format, "href": …}]}`, the answer of the export lists.
+    static func exportLinks(_ formats: [String], href: (String) -> String) -> Response {
+        var writer = JSONWriter()
+        writer.raw("{\"links\":[")
+        for (index, format) in formats.enumerated() {
+            if index > 0 { writer.raw(",") }
+            writer.raw("{\"rel\":")
+            writer.string(format)
+            writer.raw(",\"href\":")
+            writer.string(href(format))
+            writer.raw("}")
+        }
+        writer.raw("]}")
+        return json(writer)
     }
 
     static func json(_ writer: JSONWriter, status: HTTPResponse.Status = .ok) -> Response {

@@ -70,7 +70,7 @@ extension PortalServices {
     func export(_ format: ExportFormat, request: Request, context: PortalRequestContext) async throws -> Response {
         let dataset = try await visibleDataset(context)
         let parameters = try APIParameters(request)
-        let (compiler, _) = try compiler(for: dataset, parameters: parameters)
+        let compiler = try compiler(for: dataset, parameters: parameters)
         let labels = Dictionary(dataset.fields.map { ($0.name, $0.label) }, uniquingKeysWith: { first, _ in first })
         let plan = try exportPlan(format, compiler: compiler, parameters: parameters, labels: labels)
         let store = self.store

@@ -72,7 +72,7 @@ extension PortalServices {
         context: PortalRequestContext
     ) async throws -> [String: Any] {
         let language = context.visit.language
-        guard let compiler = pageCompiler(for: dataset, language: language),
+        guard let compiler = recordsCompiler(for: dataset, language: language.rawValue),
             let text = DatasetMap.pointsQuery(dataset, query: query)
         else { throw PageError.notFound }
         let total = try await matchingCount(dataset, compiler: compiler, query: query, cache: options.cache)
@@ -123,7 +123,7 @@ extension PortalServices {
     /// `map/points.json`: `{"fields": [labels], "points": [[lat, lon, text…], …], "truncated": bool}`.
     func mapPoints(_ dataset: Dataset, request: Request, context: PortalRequestContext) async throws -> Response {
         let language = context.visit.language
-        let compiler = pageCompiler(for: dataset, language: language)
+        let compiler = recordsCompiler(for: dataset, language: language.rawValue)
         let query = DatasetPageQuery(pairs: request.queryForm.pairs, dataset: dataset, compiler: compiler)
         guard let compiler, let text = DatasetMap.pointsQuery(dataset, query: query) else { throw PageError.notFound }
         let compiled = try compiler.records(text, limit: DatasetMap.maxPoints + 1)

@@ -97,24 +97,11 @@ extension PortalServices {
         return dataset
     }
 
-    /// An ODSQL compiler on the dataset's records, as the API builds it; nil before the first import.
-    func pageCompiler(for dataset: Dataset, language: Language) -> ODSQL.Compiler? {
-        guard let table = dataset.recordsTable else { return nil }
-        let schema = ODSQL.Schema(
-            fields: dataset.fields.compactMap { field in
-                ODSQL.FieldType(rawValue: field.type.rawValue).map { ODSQL.Field(name: field.name, type: $0) }
-            }
-        )
-        let options = ODSQL.CompileOptions(now: web.clock(), language: language.rawValue)
-        return ODSQL.Compiler(
-            schema: schema, layout: TableLayout(recordsTable: table), dialect: SQLiteDialect(), options: options)
-    }
-
     private func datasetPage(
         _ tab: DatasetTab, dataset: Dataset, options: DatasetPageOptions, request: Request, context: PortalRequestContext
     ) async throws -> Response {
         let language = context.visit.language
-        let compiler = pageCompiler(for: dataset, language: language)
+        let compiler = recordsCompiler(for: dataset, language: language.rawValue)
         var query = DatasetPageQuery(
             pairs: request.queryForm.pairs, dataset: dataset, compiler: tab == .information ? nil : compiler)
         if tab == .information { query.ignored = [] }
