@@ -122,3 +122,14 @@ def tile_imgs(browser, tiles):
 def loopback_only(browser, demo, tiles, consented):
     allowed = {f"127.0.0.1:{demo.port}"} | ({f"127.0.0.2:{tiles.port}"} if consented else set())
     assert browser.hosts() <= allowed, browser.hosts()
+
+
+def withdraw_third_party(browser, tiles):
+    """Unticks the third-party category at /cookies/preferences (it must be ticked) and saves;
+    clears the tile server's log so that later requests can be counted."""
+    browser.open("/cookies/preferences")
+    box = browser.find('input[name="category_third_party"]')[0]
+    assert box.is_selected()
+    box.click()
+    browser.click('button[name="action"][value="save"]')
+    tiles.reset()

@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from browser import MAX_AGE, Browser, check_jar, loopback_only, tile_imgs, wait_for
+from browser import MAX_AGE, Browser, check_jar, loopback_only, tile_imgs, wait_for, withdraw_third_party
 from conftest import PASSWORD, USER
 
 PAGES = ["/", "/login", "/cookies", "/cookies/preferences", "/no-such-page"]
@@ -89,12 +89,7 @@ def test_customize_then_save_then_withdraw(browser, demo, tiles):
     browser.open("/")
     assert wait_for(lambda: len(tiles.hits()) > 0)
 
-    browser.open("/cookies/preferences")
-    box = browser.find('input[name="category_third_party"]')[0]
-    assert box.is_selected()
-    box.click()
-    browser.click('button[name="action"][value="save"]')
-    tiles.reset()
+    withdraw_third_party(browser, tiles)
     browser.open("/")
     time.sleep(1)
     assert tiles.hits() == []

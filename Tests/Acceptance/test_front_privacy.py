@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from browser import check_jar, loopback_only, wait_for
+from browser import check_jar, loopback_only, wait_for, withdraw_third_party
 from conftest import PASSWORD, USER
 from front_pages import DATASET, PAGES
 
@@ -61,12 +61,7 @@ def test_map_tiles_load_after_consent_and_stop_after_withdrawal(browser, demo, t
     check_jar(browser, {"csrftoken", "cookies_preferences"})
     loopback_only(browser, demo, tiles, consented=True)
 
-    browser.open("/cookies/preferences")
-    box = browser.find('input[name="category_third_party"]')[0]
-    assert box.is_selected()
-    box.click()
-    browser.click('button[name="action"][value="save"]')
-    tiles.reset()
+    withdraw_third_party(browser, tiles)
     browser.open(MAP_TAB)
     time.sleep(1)
     assert tiles.hits() == [], "tiles still requested after the consent was withdrawn"
