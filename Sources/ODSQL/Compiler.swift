@@ -34,6 +34,37 @@ extension ODSQL {
             return " WHERE \(generator.sql(filter))"
         }
 
+        /// `FROM` and `WHERE` of an ungrouped query. A full-text search, alone or ANDed with other conditions,
+        /// drives the query from the full-text index when the dialect allows it: the records are then read by rowid
+        /// for the matches only, in rowid order, and a page stops after its last row. Testing the search on every
+        /// record instead would first collect every match, which costs a common word dearly.
+        /// With `countOnly`, a search without other conditions is counted on the index alone.
+        private func source(_ filter: TypedExpression?, _ generator: SQLGenerator, countOnly: Bool = false) -> SQLFragment {
+            let table = dialect.quoteIdentifier(layout.recordsTable)
+            guard let filter, let (search, rest) = Self.leadingSearch(filter),
+                let matches = generator.fullTextMatches(search)
+            else { return " FROM \(raw: table)" + whereClause(filter, generator) }
+            if countOnly && rest == nil { return " FROM (\(matches)) AS \"fts\"" }
+            return " FROM (\(matches)) AS \"fts\" CROSS JOIN \(raw: table) ON \(raw: table).rowid = \"fts\".rowid"
+                + whereClause(rest, generator)
+        }
+
+        /// The first full-text search that every match must satisfy, and the conditions left beside it.
+        private static func leadingSearch(_ filter: TypedExpression) -> (FullTextQuery, TypedExpression?)? {
+            switch filter.node {
+            case .fullText(let search): return (search, nil)
+            case .and(let items):
+                guard let index = items.firstIndex(where: { if case .fullText = $0.node { true } else { false } }),
+                    case .fullText(let search) = items[index].node
+                else { return nil }
+                var rest = items
+                rest.remove(at: index)
+                if rest.count > 1 { return (search, TypedExpression(.and(rest), filter.type)) }
+                return (search, rest.first)
+            default: return nil
+            }
+        }
+
         /// `/records` and exports: select, where, group_by, order_by, limit (`nil` for no limit) and offset.
         /// With `includeRecordID`, ungrouped queries start with the `_id` column (key `_id`).
         public func records(
@@ -55,7 +86,12 @@ extension ODSQL {
             }
             if selectList.isEmpty { selectList = ["NULL"] }
             var sql: SQLFragment = "SELECT " + selectList.joined(separator: ", ")
-            sql = sql + " FROM \(raw: dialect.quoteIdentifier(layout.recordsTable))" + whereClause(plan.filter, generator)
+            if plan.isAggregated || !plan.order.isEmpty {
+                // Sorted pages are left to the engine's planner: an index in sort order may beat reading every match.
+                sql = sql + " FROM \(raw: dialect.quoteIdentifier(layout.recordsTable))" + whereClause(plan.filter, generator)
+            } else {
+                sql = sql + source(plan.filter, generator)
+            }
             if plan.groupCount > 0 {
                 sql.sql += " GROUP BY " + ordinals.prefix(plan.groupCount).map(String.init).joined(separator: ", ")
             }
@@ -90,7 +126,7 @@ extension ODSQL {
             let table = dialect.quoteIdentifier(layout.recordsTable)
             let filter = whereClause(plan.filter, generator)
             guard plan.groupCount > 0 else {
-                return finish("SELECT COUNT(*) FROM \(raw: table)" + filter)
+                return finish("SELECT COUNT(*)" + source(plan.filter, generator, countOnly: true))
             }
             let keys = plan.outputs.prefix(plan.groupCount).map { generator.sql($0.expression) }
             let ordinals = (1...plan.groupCount).map(String.init).joined(separator: ", ")

@@ -15,6 +15,11 @@ public protocol SQLDialect: Sendable {
     /// A predicate true for records matching `query`, a fragment binding ``fullTextQuery(_:columns:)``'s text.
     func fullTextPredicate(layout: TableLayout, query: SQLFragment, columns: [String]) -> SQLFragment
 
+    /// The rowids of the records matching `query`, read from the full-text index alone: a subquery with one column,
+    /// `rowid`, in ascending order. Plans may start from it instead of testing ``fullTextPredicate(layout:query:columns:)``
+    /// on every record. Nil when the engine's full-text index is not a separate table.
+    func fullTextMatches(layout: TableLayout, query: SQLFragment, columns: [String]) -> SQLFragment?
+
     /// `value LIKE pattern` ignoring case; the pattern escapes `%` and `_` with `\`.
     func caseInsensitiveLike(_ value: SQLFragment, pattern: SQLFragment) -> SQLFragment
 
@@ -57,6 +62,8 @@ public protocol SQLDialect: Sendable {
 }
 
 extension SQLDialect {
+    public func fullTextMatches(layout: TableLayout, query: SQLFragment, columns: [String]) -> SQLFragment? { nil }
+
     /// Quotes an identifier taken from the schema or the layout: `"name"`, inner quotes doubled.
     public func quoteIdentifier(_ name: String) -> String {
         "\"" + name.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\""

@@ -17,6 +17,16 @@ struct SQLGenerator {
         return SQLFragment(sql: qualifier.map { quote($0) + "." + name } ?? name)
     }
 
+    /// The bound text of a full-text query.
+    func fullTextText(_ query: FullTextQuery) -> SQLFragment {
+        .bind(.text(dialect.fullTextQuery(query.terms, columns: query.fields.map(\.name))))
+    }
+
+    /// The rowids matching a full-text query, from the index alone, when the dialect can.
+    func fullTextMatches(_ query: FullTextQuery) -> SQLFragment? {
+        dialect.fullTextMatches(layout: layout, query: fullTextText(query), columns: query.fields.map(\.name))
+    }
+
     /// The SQL columns of an output value (two for points, four for bounding boxes).
     func outputColumns(_ expression: TypedExpression) -> [SQLFragment] {
         switch expression.node {
@@ -73,8 +83,7 @@ struct SQLGenerator {
             return likes.count == 1 ? likes[0] : "(" + likes.joined(separator: " AND ") + ")"
         case .fullText(let query):
             let columns = query.fields.map(\.name)
-            let text = dialect.fullTextQuery(query.terms, columns: columns)
-            return dialect.fullTextPredicate(layout: layout, query: .bind(.text(text)), columns: columns)
+            return dialect.fullTextPredicate(layout: layout, query: fullTextText(query), columns: columns)
         case .startsWith(let fields, let prefix):
             let length = Int64(prefix.unicodeScalars.count)
             let tests = fields.map { field -> SQLFragment in

@@ -22,9 +22,16 @@ public struct SQLiteDialect: SQLDialect {
 
     public func fullTextPredicate(layout: TableLayout, query: SQLFragment, columns: [String]) -> SQLFragment {
         // The outer rowid is qualified: a query that joins `json_each` (facets on list fields) has two.
+        "\(raw: quoteIdentifier(layout.recordsTable)).rowid IN (\(matchingRowids(layout, query)))"
+    }
+
+    public func fullTextMatches(layout: TableLayout, query: SQLFragment, columns: [String]) -> SQLFragment? {
+        matchingRowids(layout, query)
+    }
+
+    private func matchingRowids(_ layout: TableLayout, _ query: SQLFragment) -> SQLFragment {
         let table = quoteIdentifier(layout.fullTextTable)
-        let records = quoteIdentifier(layout.recordsTable)
-        return "\(raw: records).rowid IN (SELECT rowid FROM \(raw: table) WHERE \(raw: table) MATCH \(query))"
+        return "SELECT rowid FROM \(raw: table) WHERE \(raw: table) MATCH \(query)"
     }
 
     public func caseInsensitiveLike(_ value: SQLFragment, pattern: SQLFragment) -> SQLFragment {

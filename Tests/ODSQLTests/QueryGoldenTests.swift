@@ -94,7 +94,7 @@ let queryGoldens: [QueryGolden] = [
         orderBy: #""#,
         ast: #"(field nom) | "#,
         sql:
-            #"SELECT "nom" FROM "gares" WHERE ("gares".rowid IN (SELECT rowid FROM "gares__fts" WHERE "gares__fts" MATCH ?) AND "gares".rowid IN (SELECT rowid FROM "gares__fts" WHERE "gares__fts" MATCH ?) AND "gares".rowid IN (SELECT rowid FROM "gares__fts" WHERE "gares__fts" MATCH ?) AND substr("code", 1, ?) = ?) LIMIT ?"#,
+            #"SELECT "nom" FROM (SELECT rowid FROM "gares__fts" WHERE "gares__fts" MATCH ?) AS "fts" CROSS JOIN "gares" ON "gares".rowid = "fts".rowid WHERE ("gares".rowid IN (SELECT rowid FROM "gares__fts" WHERE "gares__fts" MATCH ?) AND "gares".rowid IN (SELECT rowid FROM "gares__fts" WHERE "gares__fts" MATCH ?) AND substr("code", 1, ?) = ?) LIMIT ?"#,
         bindings: #"['"gare" "toulouse"*', '{"nom" "commune"} : ("albi"*)', '"mont"*', 4, 'ID45', 10]"#,
         keys: #"["nom"]"#),
     QueryGolden(

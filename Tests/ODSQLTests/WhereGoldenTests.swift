@@ -21,17 +21,19 @@ let whereGoldens: [WhereGolden] = [
         query: #""tree" AND NOT "cat""#,
         ast: #"(and "tree" (not "cat"))"#,
         sql:
-            #"SELECT "nom" FROM "gares" WHERE ("gares".rowid IN (SELECT rowid FROM "gares__fts" WHERE "gares__fts" MATCH ?) AND (("gares".rowid IN (SELECT rowid FROM "gares__fts" WHERE "gares__fts" MATCH ?)) IS NOT TRUE))"#,
+            #"SELECT "nom" FROM (SELECT rowid FROM "gares__fts" WHERE "gares__fts" MATCH ?) AS "fts" CROSS JOIN "gares" ON "gares".rowid = "fts".rowid WHERE (("gares".rowid IN (SELECT rowid FROM "gares__fts" WHERE "gares__fts" MATCH ?)) IS NOT TRUE)"#,
         bindings: #"['"tree"*', '"cat"*']"#),
     WhereGolden(
         query: #"search(nom, "bok of secret")"#,
         ast: #"(search (field nom) "bok of secret")"#,
-        sql: #"SELECT "nom" FROM "gares" WHERE "gares".rowid IN (SELECT rowid FROM "gares__fts" WHERE "gares__fts" MATCH ?)"#,
+        sql:
+            #"SELECT "nom" FROM (SELECT rowid FROM "gares__fts" WHERE "gares__fts" MATCH ?) AS "fts" CROSS JOIN "gares" ON "gares".rowid = "fts".rowid"#,
         bindings: #"['{"nom"} : ("bok" "of" "secret"*)']"#),
     WhereGolden(
         query: #"suggest("film")"#,
         ast: #"(suggest "film")"#,
-        sql: #"SELECT "nom" FROM "gares" WHERE "gares".rowid IN (SELECT rowid FROM "gares__fts" WHERE "gares__fts" MATCH ?)"#,
+        sql:
+            #"SELECT "nom" FROM (SELECT rowid FROM "gares__fts" WHERE "gares__fts" MATCH ?) AS "fts" CROSS JOIN "gares" ON "gares".rowid = "fts".rowid"#,
         bindings: #"['"film"*']"#),
     WhereGolden(
         query: #"startswith(code, "ID4536")"#,
