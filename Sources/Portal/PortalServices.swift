@@ -17,6 +17,8 @@ struct PortalServices: Sendable {
     /// Where uploads are streamed before they are imported.
     let uploadsDirectory: URL
     let maxUploadBytes: Int
+    /// Totals, facet counts and `group_by` answers per published version.
+    let memo = AggregateMemo()
 
     var catalog: Catalog { web.catalog }
     var renderer: PageRenderer { web.renderer }

@@ -120,8 +120,10 @@ extension PortalServices {
         let parameters = try APIParameters(request)
         let specs = try facetSpecs(request, defaults: dataset.fields.filter(\.facet).map(\.name))
         let compiler = try compiler(for: dataset, parameters: parameters)
-        let store = self.store
-        let enumeration = FacetEnumeration(compiler: compiler, query: parameters.query) { try await store.rows($0) }
+        let (store, memo) = (self.store, self.memo)
+        let enumeration = FacetEnumeration(compiler: compiler, query: parameters.query) {
+            try await memo.rows(of: dataset, $0, load: store.rows)
+        }
         return Self.json(try await enumeration.document(specs))
     }
 

@@ -90,12 +90,12 @@ extension PortalServices {
         } catch {
             throw APIError(status: .badRequest, code: "ODSQLError", message: error.message)
         }
-        let rows = try await store.rows(compiled)
+        let rows = try await grouped ? memo.rows(of: dataset, compiled, load: store.rows) : store.rows(compiled)
         let renderer = RecordRenderer(columns: compiled.columns, timeZone: parameters.timeZone)
         var writer = JSONWriter()
         writer.raw("{")
         if let countQuery {
-            let total = try await store.rows(countQuery).first?.first?.double ?? 0
+            let total = try await memo.rows(of: dataset, countQuery, load: store.rows).first?.first?.double ?? 0
             writer.raw("\"total_count\":\(Int(total)),")
         }
         writer.raw("\"results\":[")

@@ -1,10 +1,19 @@
+import Foundation
 import ODSQL
+import Store
 import Synchronization
 
-/// Remembers facet counts and filtered totals of dataset pages, so that the table page of a large dataset costs
-/// one indexed page query per request. Keys start with the records table, whose name changes with every published
-/// version: a new import is never answered from an old entry.
-final class DatasetPageCache: Sendable {
+/// Remembers the answers of aggregate queries (totals, facet counts, `group_by` results) per published version of a
+/// dataset, for the API and the dataset pages alike.
+///
+/// A published version never changes: a new import writes a new records table, and deleting a dataset drops its
+/// table. An entry is keyed by the records table *and* the time its records were published, so that neither a new
+/// version nor a dataset deleted and created again under the same id can be answered from an old entry. Only
+/// small answers are kept, and the memo starts again empty when it is full, which bounds its memory.
+final class AggregateMemo: Sendable {
+    /// Answers with more rows than this are not kept (a `group_by` may return up to 20,000).
+    static let largestKeptAnswer = 1_000
+
     private let entries = Mutex<[String: [[SQLValue]]]>([:])
     private let capacity: Int
 
@@ -12,14 +21,43 @@ final class DatasetPageCache: Sendable {
         self.capacity = capacity
     }
 
+    /// The rows of `query` on the current version of `dataset`: remembered ones, or those `load` returns.
+    func rows(
+        of dataset: Dataset, _ query: CompiledQuery, load: (CompiledQuery) async throws -> [[SQLValue]]
+    ) async throws -> [[SQLValue]] {
+        try await rows(Self.key(dataset, query)) { try await load(query) }
+    }
+
     /// The rows stored for `key`, or those `load` returns, then stored.
     func rows(_ key: String, load: () async throws -> [[SQLValue]]) async throws -> [[SQLValue]] {
         if let found = entries.withLock({ $0[key] }) { return found }
         let rows = try await load()
+        guard rows.count <= Self.largestKeptAnswer else { return rows }
         entries.withLock { entries in
             if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
             entries[key] = rows
         }
         return rows
     }
+
+    /// The version of `dataset` and the query, unambiguously: SQL text, then each binding with its type (and its
+    /// length for text, so that no value can pass for two).
+    static func key(_ dataset: Dataset, _ query: CompiledQuery) -> String {
+        var key = (dataset.recordsTable ?? "") + "\u{1E}" + String(dataset.dataProcessed?.timeIntervalSince1970 ?? 0)
+        key += "\u{1E}" + query.sql
+        for binding in query.bindings {
+            key += "\u{1E}"
+            switch binding {
+            case .null: key += "n"
+            case .int(let number): key += "i" + String(number)
+            case .double(let number): key += "d" + String(number)
+            case .text(let text): key += "t" + String(text.utf8.count) + ":" + text
+            case .bool(let flag): key += flag ? "b1" : "b0"
+            }
+        }
+        return key
+    }
 }
+
+/// The dataset pages' name for the memo, until they take the shared one from ``PortalServices``.
+typealias DatasetPageCache = AggregateMemo
