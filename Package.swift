@@ -73,6 +73,7 @@ let package = Package(
             dependencies: [
                 "CookieCharter", "Store", "Web", "Ingest", "ODSQL", "GaronaZlib",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),

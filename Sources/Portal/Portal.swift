@@ -1,6 +1,7 @@
 import CookieCharter
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 import ServiceLifecycle
@@ -86,6 +87,7 @@ public enum Portal {
         portal.addOpenAPIRoute(to: router)
         var app = Application(
             router: router,
+            server: .http1(configuration: Self.http1),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Garona"),
             onServerRunning: onServerRunning,
             logger: logger
@@ -93,6 +95,11 @@ public enum Portal {
         app.addServices(SessionPurge(store: store, clock: overrides.clock, logger: logger))
         return app
     }
+
+    /// Request lines and headers up to 256 KB reach the routes, so that an over-long ODSQL query gets the API's own
+    /// "too long" 400 rather than a bare one from the HTTP parser (whose default limit is 80 KB).
+    static let http1 = HTTP1Channel.Configuration(
+        httpDecoderConfiguration: .init(maxHeaderFieldSize: 256 * 1024, maxHeaderListSize: 256 * 1024))
 
     /// With `--demo`, publishes the demo datasets that are missing, creates the `admin` account
     /// on first run and returns its generated password, to be printed once. Returns nil when an
