@@ -49,6 +49,25 @@ extension ODSQL {
                 + whereClause(rest, generator)
         }
 
+        /// Whether `expression` is an aggregate of the engine itself (which makes the query answer one row).
+        private static func isEngineAggregate(_ expression: TypedExpression) -> Bool {
+            switch expression.node {
+            case .aggregate, .extent: true
+            default: false
+            }
+        }
+
+        /// Whether `expression` computes a percentile (possibly within arithmetic).
+        private static func readsPercentile(_ expression: TypedExpression) -> Bool {
+            switch expression.node {
+            case .percentile: true
+            case .arithmetic(_, let left, let right): readsPercentile(left) || readsPercentile(right)
+            case .negate(let inner): readsPercentile(inner)
+            case .scalar(_, let arguments): arguments.contains(where: readsPercentile)
+            default: false
+            }
+        }
+
         /// The first full-text search that every match must satisfy, and the conditions left beside it.
         private static func leadingSearch(_ filter: TypedExpression) -> (FullTextQuery, TypedExpression?)? {
             switch filter.node {
@@ -85,6 +104,13 @@ extension ODSQL {
                 selectList += generator.outputColumns(output.expression)
             }
             if selectList.isEmpty { selectList = ["NULL"] }
+            if plan.isAggregated && plan.groupCount == 0 && plan.outputs.contains(where: { Self.readsPercentile($0.expression) })
+                && !plan.outputs.contains(where: { Self.isEngineAggregate($0.expression) })
+            {
+                // A percentile is a subquery on SQLite: alone, it would give one row per record. An aggregate column
+                // after the outputs (never read) makes the query answer one row, even when no record matches.
+                selectList.append("COUNT(*)")
+            }
             var sql: SQLFragment = "SELECT " + selectList.joined(separator: ", ")
             if plan.isAggregated || !plan.order.isEmpty {
                 // Sorted pages are left to the engine's planner: an index in sort order may beat reading every match.

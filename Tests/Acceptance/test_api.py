@@ -57,6 +57,15 @@ def test_group_by_with_aggregate(demo):
     assert sum(counts) == 280 and counts == sorted(counts, reverse=True)
 
 
+def test_percentiles_without_group_by_give_one_row(demo):
+    body = get(demo, f"{GARES}/records", select="median(objectid) as m, percentile(objectid, 90) * 2 as p").json()
+    assert len(body["results"]) == 1, body
+    everything = get(demo, f"{GARES}/records", select="objectid", order_by="objectid", limit=100).json()["results"]
+    assert body["results"][0]["m"] >= everything[0]["objectid"]
+    none = get(demo, f"{GARES}/records", select="median(objectid) as m", where="objectid < 0").json()
+    assert none["results"] == [{"m": None}], none
+
+
 def test_full_text_search_with_q(demo):
     body = get(demo, f"{API}/catalog/datasets/donnees-exemple/records", q="montpellier",
                select="commune,description", limit=100).json()

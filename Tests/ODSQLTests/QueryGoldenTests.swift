@@ -143,6 +143,17 @@ let queryGoldens: [QueryGolden] = [
         bindings: #"[0.5, 3, 0.9, 3, 3, 10]"#,
         keys: #"["commune", "count(*)", "median(price)", "percentile(capacity, 90)"]"#),
     QueryGolden(
+        // A percentile alone is a subquery: the trailing COUNT(*) (never read) keeps the answer to one row.
+        select: #"median(price) * 2 as m"#,
+        whereText: #""#,
+        groupBy: #""#,
+        orderBy: #""#,
+        ast: #"(* (median (field price)) 2) as m | "#,
+        sql:
+            #"SELECT ((SELECT SUM("q"."v" * CASE WHEN "q"."n" = CAST("q"."r" AS INTEGER) THEN 1.0 - ("q"."r" - CAST("q"."r" AS INTEGER)) ELSE "q"."r" - CAST("q"."r" AS INTEGER) END) FROM (SELECT "price" AS "v", ROW_NUMBER() OVER (ORDER BY "price") - 1 AS "n", (COUNT(*) OVER () - 1) * ? AS "r" FROM "gares" AS "p" WHERE (1 = 1) AND "price" IS NOT NULL) AS "q" WHERE "q"."n" BETWEEN CAST("q"."r" AS INTEGER) AND CAST("q"."r" AS INTEGER) + 1) * ?), COUNT(*) FROM "gares" LIMIT ?"#,
+        bindings: #"[0.5, 2, 10]"#,
+        keys: #"["m"]"#),
+    QueryGolden(
         select: #"count(*), median(price), percentile(capacity, 90), envelope(geo), bbox(shape)"#,
         whereText: #""#,
         groupBy: #""#,
