@@ -156,6 +156,14 @@ def test_catalog_group_by_multivalued_and_links(demo):
     dataset_links = {link["rel"]: link["href"] for link in linked["results"][0]["links"]}
     assert dataset_links["self"].startswith("http://") and dataset_links["records"].endswith("/records")
     assert ok_json(demo, dataset_links["records"].split(str(demo.port), 1)[1])["total_count"] >= 0
+    one = ok_json(demo, f"{GARES}", {"include_links": "true"})
+    catalog = dataset_links["catalog"]
+    gares = f"{catalog}/gares-occitanie"
+    assert {link["rel"]: link["href"] for link in one["links"]} == {
+        "self": gares, "catalog": catalog, "records": f"{gares}/records", "exports": f"{gares}/exports",
+        "facets": f"{gares}/facets", "attachments": f"{gares}/attachments"}
+    assert "links" not in ok_json(demo, f"{GARES}") or not ok_json(demo, f"{GARES}")["links"]
+    assert_bad_request(get(demo, f"{GARES}", {"include_links": "maybe"}), "InvalidRESTParameterError")
 
 
 def test_catalog_errors(demo):

@@ -17,8 +17,13 @@ extension PortalServices {
         }
         router.get("\(base)/catalog/datasets/{id}") { request, context in
             let dataset = try await visibleDataset(context)
+            let parameters = try APIParameters(request)
+            var document = DatasetDocument(dataset, language: parameters.language)
+            if try parameters.flag("include_links", default: false) {
+                document.links = DatasetDocument.links(datasetID: dataset.id, base: Self.origin(context) + base)
+            }
             var writer = JSONWriter()
-            writer.encoded(DatasetDocument(dataset, language: try APIParameters(request).language))
+            writer.encoded(document)
             return Self.json(writer)
         }
         router.get("\(base)/catalog/datasets/{id}/records") { request, context in
@@ -108,10 +113,30 @@ extension PortalServices {
     }
 
     private func record(request: Request, context: PortalRequestContext) async throws -> Response {
-        let dataset = try await visibleDataset(context)
-        let parameters = try APIParameters(request)
-        let compiler = try compiler(for: dataset, parameters: parameters)
+        let id = context.parameters.get("id") ?? ""
         let recordID = context.parameters.get("record") ?? ""
+        let parameters = try APIParameters(request)
+        let access = APIAccess.current
+        // The dataset and the record are read in one trip to the database.
+        let found = try await store.rows(ofDataset: id) { dataset in
+            guard access.canSee(dataset) else { return nil }
+            return try recordQuery(dataset, parameters: parameters, recordID: recordID)
+        }
+        guard let answer = found?.answer else {
+            throw APIError(status: .notFound, code: "NotFound", message: "Unknown dataset: \(id)")
+        }
+        guard let row = answer.rows.first else {
+            throw APIError(status: .notFound, code: "NotFound", message: "Unknown record: \(recordID)")
+        }
+        var writer = JSONWriter()
+        RecordRenderer(columns: Array(answer.query.columns.dropFirst()), timeZone: parameters.timeZone)
+            .writeObject(row, to: &writer)
+        return Self.json(writer)
+    }
+
+    /// The query of one record by its id, with the request's `select`.
+    private func recordQuery(_ dataset: Dataset, parameters: APIParameters, recordID: String) throws -> CompiledQuery {
+        let compiler = try compiler(for: dataset, parameters: parameters)
         var compiled: CompiledQuery
         do {
             compiled = try compiler.records(ODSQL.QueryText(select: parameters.query.select), limit: nil, includeRecordID: true)
@@ -120,12 +145,7 @@ extension PortalServices {
         }
         compiled.sql = "SELECT * FROM (\(compiled.sql)) AS record WHERE record.\"_id\" = ? LIMIT 1"
         compiled.bindings.append(.text(recordID))
-        guard let row = try await store.rows(compiled).first else {
-            throw APIError(status: .notFound, code: "NotFound", message: "Unknown record: \(recordID)")
-        }
-        var writer = JSONWriter()
-        RecordRenderer(columns: Array(compiled.columns.dropFirst()), timeZone: parameters.timeZone).writeObject(row, to: &writer)
-        return Self.json(writer)
+        return compiled
     }
 
     /// `{"links":[{"rel": format, "href": …}]}`, the answer of the export lists.

@@ -4,15 +4,18 @@ import Ingest
 
 extension SQLiteStore: DatasetStore {
     public func datasets() async throws -> [Dataset] {
-        try await pool.read { db in try catalog(in: db).datasets }
+        try await pool.unsafeRead { db in try catalog(in: db).datasets }
     }
 
     public func dataset(id: String) async throws -> Dataset? {
-        try await pool.read { db in try catalog(in: db).dataset(id: id) }
+        try await pool.unsafeRead { db in try catalog(in: db).dataset(id: id) }
     }
 
     /// The current catalog: the cached copy when the version still matches, else a fresh read.
-    private func catalog(in db: GRDB.Database) throws -> DatasetCache.Snapshot {
+    ///
+    /// It runs outside a transaction (most calls are one statement). Should a publication land between the two
+    /// reads, the snapshot holds newer datasets under an older version, and the next call reads them again.
+    func catalog(in db: GRDB.Database) throws -> DatasetCache.Snapshot {
         let version = try Int64.fetchOne(db, sql: "SELECT version FROM catalog_version") ?? 0
         if let cached = datasetCache.snapshot(version: version) { return cached }
         let datasets = try Row.fetchAll(db, sql: "SELECT * FROM datasets ORDER BY id").map(Self.dataset)

@@ -5,9 +5,25 @@ import ODSQL
 extension SQLiteStore {
     /// Runs a compiled, read-only ODSQL query within ``queryBudget``. Values are bound, never spliced into
     /// the SQL. A query over budget throws ``QueryTimeoutError`` and leaves its connection usable.
+    ///
+    /// One statement reads one consistent snapshot by itself, so it runs outside a transaction: BEGIN and COMMIT
+    /// would cost as much as a lookup by id.
     public func rows(_ query: CompiledQuery) async throws -> [[SQLValue]] {
-        try await pool.read { [queryBudget] db in
+        try await pool.unsafeRead { [queryBudget] db in
             try queryBudget.run(db) { try Self.fetch(query, in: db) }
+        }
+    }
+
+    /// Looks up dataset `id`, then runs the query `compile` makes for it, on one connection in one trip to a
+    /// database thread: for a lookup by id, each trip costs more than the query. `compile` returns nil to skip the
+    /// query (say, the dataset is not visible to the caller); the answer is nil when there is no such dataset.
+    public func rows(
+        ofDataset id: String, _ compile: @escaping @Sendable (Dataset) throws -> CompiledQuery?
+    ) async throws -> (dataset: Dataset, answer: (query: CompiledQuery, rows: [[SQLValue]])?)? {
+        try await pool.unsafeRead { [queryBudget] db in
+            guard let dataset = try catalog(in: db).dataset(id: id) else { return nil }
+            guard let query = try compile(dataset) else { return (dataset, nil) }
+            return (dataset, (query, try queryBudget.run(db) { try Self.fetch(query, in: db) }))
         }
     }
 
