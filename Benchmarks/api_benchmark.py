@@ -231,6 +231,22 @@ def report(args, classes: list[QueryClass], exports, memory: dict[str, dict[str,
         ratio = f"{gr.rps / dr.rps:.1f}×" if clean(gr) and clean(dr) and dr.rps > 0 else "–"
         lines.append(f"| {query.title} | {g[0]} | {g[1]} | {g[2]} | {d[0]} | {d[1]} | {d[2]} | {ratio} | "
                      f"{query.sanity} |")
+    lines += [
+        "",
+        "The first answer to each variant, before the load: cold for both servers (Garona remembers totals, facet "
+        "counts and `group_by` answers per published version, so under load it answers those from memory; "
+        "Datasette runs every query).",
+        "",
+        "| Query class | Garona first answer, median (ms) | slowest (ms) | Datasette first answer, median (ms) | "
+        "slowest (ms) |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for query in classes:
+        cells = []
+        for name in ("garona", "datasette"):
+            times = sorted(query.first.get(name, []))
+            cells += [f"{times[len(times) // 2] * 1000:,.1f}", f"{times[-1] * 1000:,.1f}"] if times else ["–", "–"]
+        lines.append(f"| {query.title} | " + " | ".join(cells) + " |")
     lines += ["", "| Full CSV export | Size (MB) | Time (s) | MB/s | Note |", "|---|---:|---:|---:|---|"]
     for name, label in (("garona", "Garona"), ("datasette", "Datasette")):
         download, error = exports.get(name, (None, "not run"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 import sqlite3
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,6 +34,8 @@ class QueryClass:
     results: dict[str, benchlib.WrkResult] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
     sanity: str = ""
+    # Seconds each server took for its first answer to each variant: cold, before any cache of either server.
+    first: dict[str, list[float]] = field(default_factory=dict)
 
 
 def query_values(db: Path, rows: int, seed: int) -> dict:
@@ -178,7 +181,9 @@ def sanity(query: QueryClass, garona: benchlib.Server, datasette: benchlib.Serve
         answers = {}
         for name, server, path in (("garona", garona, g_path), ("datasette", datasette, d_path)):
             try:
+                started = time.perf_counter()
                 answer = benchlib.http_get(server.base + path, timeout=600)
+                query.first.setdefault(name, []).append(time.perf_counter() - started)
             except OSError as error:
                 query.errors.setdefault(name, f"no answer ({error})")
                 continue
