@@ -91,6 +91,11 @@ public struct PostgreSQLDialect: SQLDialect {
             """
     }
 
+    public func arrayAny(column: SQLFragment, _ test: (SQLFragment) -> SQLFragment) -> SQLFragment {
+        "EXISTS (SELECT 1 FROM jsonb_array_elements_text(CAST(\(column) AS jsonb)) AS \"e\"(\"value\") WHERE \(test("\"e\".\"value\""))"
+            + ")"
+    }
+
     public func arrayExpansion(column: SQLFragment) -> SQLFragment {
         " CROSS JOIN LATERAL jsonb_array_elements_text(CAST(\(column) AS jsonb)) AS \"mv\"(\"value\")"
     }

@@ -45,6 +45,9 @@ public protocol SQLDialect: Sendable {
     /// A predicate true when the JSON array text in `column` contains `value`.
     func arrayContains(column: SQLFragment, value: SQLValue) -> SQLFragment
 
+    /// A predicate true when some element of the JSON array text in `column`, read as text, passes `test`.
+    func arrayAny(column: SQLFragment, _ test: (SQLFragment) -> SQLFragment) -> SQLFragment
+
     /// A join clause (after `FROM table`) expanding the JSON array in `column` to rows whose value is `"mv"."value"`.
     func arrayExpansion(column: SQLFragment) -> SQLFragment
 

@@ -87,7 +87,11 @@ struct SQLGenerator {
         case .startsWith(let fields, let prefix):
             let length = Int64(prefix.unicodeScalars.count)
             let tests = fields.map { field -> SQLFragment in
-                "substr(\(column(field)), 1, \(bind: .int(length))) = \(bind: .text(prefix))"
+                let test = { (value: SQLFragment) -> SQLFragment in
+                    "substr(\(value), 1, \(bind: .int(length))) = \(bind: .text(prefix))"
+                }
+                // A multivalued field starts with the prefix when one of its values does.
+                return field.isMultivalued ? dialect.arrayAny(column: column(field), test) : test(column(field))
             }
             return tests.count == 1 ? tests[0] : "(" + tests.joined(separator: " OR ") + ")"
         case .withinDistance(let field, let lat, let lon, let metres):

@@ -107,6 +107,10 @@ public struct SQLiteDialect: SQLDialect {
         "EXISTS (SELECT 1 FROM json_each(\(column)) WHERE json_each.value = \(bind: value))"
     }
 
+    public func arrayAny(column: SQLFragment, _ test: (SQLFragment) -> SQLFragment) -> SQLFragment {
+        "EXISTS (SELECT 1 FROM json_each(\(column)) WHERE \(test("CAST(json_each.value AS TEXT)")))"
+    }
+
     public func arrayExpansion(column: SQLFragment) -> SQLFragment {
         ", json_each(\(column)) AS \"mv\""
     }

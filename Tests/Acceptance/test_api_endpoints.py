@@ -166,6 +166,19 @@ def test_catalog_group_by_multivalued_and_links(demo):
     assert_bad_request(get(demo, f"{GARES}", {"include_links": "maybe"}), "InvalidRESTParameterError")
 
 
+def test_startswith_on_a_multivalued_field_tests_each_value(demo):
+    everything = ok_json(demo, f"{API}/catalog/datasets", {"select": "dataset_id, keyword", "limit": 100})["results"]
+    keywords = sorted({k for r in everything for k in (r["keyword"] or [])})
+    assert keywords, everything
+    prefix = keywords[0][:3]
+    expected = {r["dataset_id"] for r in everything if any(k.startswith(prefix) for k in r["keyword"] or [])}
+    found = ok_json(demo, f"{API}/catalog/datasets",
+                    {"select": "dataset_id", "where": f'startswith(keyword, "{prefix}")', "limit": 100})["results"]
+    assert {r["dataset_id"] for r in found} == expected
+    # The JSON text of the list starts with `["`: it never matches.
+    assert ok_json(demo, f"{API}/catalog/datasets", {"where": 'startswith(keyword, "[")'})["total_count"] == 0
+
+
 def test_catalog_errors(demo):
     assert_bad_request(get(demo, f"{API}/catalog/datasets", {"where": "nope > 1"}), "ODSQLError")
     assert_bad_request(get(demo, f"{API}/catalog/datasets", {"select": "count(*"}), "ODSQLError")

@@ -41,6 +41,12 @@ let whereGoldens: [WhereGolden] = [
         sql: #"SELECT "nom" FROM "gares" WHERE substr("code", 1, ?) = ?"#,
         bindings: #"[6, 'ID4536']"#),
     WhereGolden(
+        query: #"startswith(tags, "gar")"#,
+        ast: #"(startswith (field tags) "gar")"#,
+        sql:
+            #"SELECT "nom" FROM "gares" WHERE EXISTS (SELECT 1 FROM json_each("tags") WHERE substr(CAST(json_each.value AS TEXT), 1, ?) = ?)"#,
+        bindings: #"[3, 'gar']"#),
+    WhereGolden(
         query: #"within_distance(geo, geom'POINT(2.35 48.85)', 1km)"#,
         ast: #"(within_distance (field geo) (geom "POINT(2.35 48.85)") (quantity 1 km))"#,
         sql:
