@@ -177,6 +177,12 @@ extension Parser {
             return ODSQL.Expression(.geometry(text), at: start)
         case .word(let name, let quoted):
             advance()
+            // `default.modified`: the catalog's metadata template names its fields; the prefix is optional.
+            if name.lowercased() == "default", current.isSymbol(.dot), case .word(let member, _) = peek(1).kind {
+                advance()
+                advance()
+                return ODSQL.Expression(.field(member), at: start)
+            }
             if quoted { return ODSQL.Expression(.field(name), at: start) }
             if current.isSymbol(.leftParen) { return try parseCall(name: name.lowercased(), at: start) }
             switch name.lowercased() {

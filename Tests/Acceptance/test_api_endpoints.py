@@ -166,6 +166,15 @@ def test_catalog_group_by_multivalued_and_links(demo):
     assert_bad_request(get(demo, f"{GARES}", {"include_links": "maybe"}), "InvalidRESTParameterError")
 
 
+def test_catalog_fields_take_the_optional_default_prefix(demo):
+    plain = ok_json(demo, f"{API}/catalog/datasets",
+                    {"select": "dataset_id, records_count", "where": "records_count >= 280", "order_by": "title"})
+    prefixed = ok_json(demo, f"{API}/catalog/datasets", {"select": "dataset_id, default.records_count",
+                                                         "where": "default.records_count >= 280",
+                                                         "order_by": "default.title"})
+    assert prefixed == plain and plain["total_count"] >= 2
+
+
 def test_startswith_on_a_multivalued_field_tests_each_value(demo):
     everything = ok_json(demo, f"{API}/catalog/datasets", {"select": "dataset_id, keyword", "limit": 100})["results"]
     keywords = sorted({k for r in everything for k in (r["keyword"] or [])})

@@ -41,6 +41,11 @@ let whereGoldens: [WhereGolden] = [
         sql: #"SELECT "nom" FROM "gares" WHERE substr("code", 1, ?) = ?"#,
         bindings: #"[6, 'ID4536']"#),
     WhereGolden(
+        query: #"default.nom = "Albi" and `default`.`code` = "x""#,
+        ast: #"(and (= (field nom) "Albi") (= (field code) "x"))"#,
+        sql: #"SELECT "nom" FROM "gares" WHERE (("nom" = ?) AND ("code" = ?))"#,
+        bindings: #"['Albi', 'x']"#),
+    WhereGolden(
         query: #"startswith(tags, "gar")"#,
         ast: #"(startswith (field tags) "gar")"#,
         sql:
