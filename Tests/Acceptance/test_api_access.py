@@ -108,6 +108,27 @@ def test_a_valid_key_sees_the_private_dataset_everywhere(server, datasets, via, 
         assert resp.json()["total_count"] == 3
 
 
+@pytest.mark.parametrize("via", ["header", "query"])
+def test_the_legacy_download_link_serves_a_private_dataset_only_with_a_key(server, datasets, via):
+    url = server.url("/explore/dataset/secret/download/")
+    anonymous = requests.get(url, params={"format": "csv"}, timeout=30)
+    assert anonymous.status_code == 404 and "error" in anonymous.json()
+    assert anonymous.text.replace("secret", "X") == requests.get(
+        server.url("/explore/dataset/nulle-part/download/"), params={"format": "csv"}, timeout=30).text.replace(
+        "nulle-part", "X")
+    key = create_key(server)
+    params, headers = {"format": "csv"}, {}
+    if via == "header":
+        headers["Authorization"] = f"Apikey {key}"
+    else:
+        params["apikey"] = key
+    resp = requests.get(url, params=params, headers=headers, timeout=30)
+    assert resp.status_code == 200, (resp.status_code, resp.text[:200])
+    assert len(resp.content.decode("utf-8-sig").strip().splitlines()) == 1 + 3
+    wrong = requests.get(url, params={"format": "csv", "apikey": "x" * 40}, timeout=30)
+    assert wrong.status_code == 401 and wrong.json()["error_code"] == "InvalidAPIKeyError"
+
+
 def test_catalog_lists_private_datasets_only_with_a_key(server, datasets):
     anonymous = {d["dataset_id"] for d in api(server, "/catalog/datasets", limit=100).json()["results"]}
     assert "ouvert" in anonymous and "secret" not in anonymous

@@ -3,7 +3,7 @@ import Hummingbird
 import Store
 import Web
 
-/// Authentication and rate limiting of the data API (`/api/…`).
+/// Authentication and rate limiting of the data API (`/api/…` and the legacy download link).
 ///
 /// - A CORS preflight (`OPTIONS`) is answered at once, allowing the `Authorization` header, never
 ///   credentials.
@@ -26,7 +26,7 @@ struct APIAccessMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
     {
-        guard request.uri.path.hasPrefix("/api/") else { return try await next(request, context) }
+        guard Self.isAPIPath(request.uri.path) else { return try await next(request, context) }
         if request.method == .options { return Self.preflight() }
         let presented = APIAccess.presentedKey(in: request)
         let now = clock()
@@ -57,6 +57,13 @@ struct APIAccessMiddleware: RouterMiddleware {
         // Private datasets depend on the key: a cache must not answer a keyed request with an anonymous answer.
         response.headers.addVary("Authorization")
         return decision.map { Self.limited(response, by: $0, now: now) } ?? response
+    }
+
+    /// `/api/…`, and the legacy download link of older clients (`/explore/dataset/{id}/download/`).
+    static func isAPIPath(_ path: String) -> Bool {
+        if path.hasPrefix("/api/") { return true }
+        let parts = path.split(separator: "/", omittingEmptySubsequences: true)
+        return parts.count == 4 && parts[0] == "explore" && parts[1] == "dataset" && parts[3] == "download"
     }
 
     /// The active key for `presented`, recording its use; nil when it is not one.

@@ -148,7 +148,7 @@ extension PortalServices {
     /// the link older clients use.
     func legacyDownload(request: Request, context: PortalRequestContext) async throws -> Response {
         let id = context.parameters.get("id") ?? ""
-        guard let dataset = try await store.dataset(id: id), dataset.metadata.visibility == .public else {
+        guard let dataset = try await store.dataset(id: id), APIAccess.current.canSee(dataset) else {
             let body =
                 #"{"errorcode": 10001, "error": "Unknown dataset: "# + (id.prefix(100).filter { $0 != "\"" && $0 != "\\" })
                 + "\"}"
@@ -161,6 +161,8 @@ extension PortalServices {
         let format = form["format"] ?? "csv"
         var query = ["use_labels=" + (form["use_labels_for_header"] ?? "false").urlQueryEncoded]
         if let separator = form["csv_separator"] { query.append("delimiter=" + separator.urlQueryEncoded) }
+        // A key given in the query string goes on to the export; one in `Authorization` is sent again by clients.
+        if let key = form["apikey"] { query.append("apikey=" + key.urlQueryEncoded) }
         guard ["csv", "json", "jsonl", "geojson", "xlsx"].contains(format) else {
             throw APIParameters.invalid("format", format, expected: "csv, json, jsonl, geojson or xlsx")
         }
