@@ -22,7 +22,23 @@ extension ODSQL {
             generator.grouped = plan.isAggregated
             generator.groupKeys = plan.outputs.prefix(plan.groupCount).map(\.expression)
             generator.filter = plan.filter
+            generator.expandedField = expandedGroupField(plan)?.name
             return generator
+        }
+
+        /// The first multivalued field the query groups by: grouping counts each of its values, as facets do.
+        private func expandedGroupField(_ plan: QueryPlan) -> ODSQL.Field? {
+            for output in plan.outputs.prefix(plan.groupCount) {
+                if case .column(let field) = output.expression.node, field.isMultivalued { return field }
+            }
+            return nil
+        }
+
+        /// The records table, joined to the values of the expanded field when there is one.
+        private func groupedTable(_ generator: SQLGenerator) -> SQLFragment {
+            let table: SQLFragment = " FROM \(raw: dialect.quoteIdentifier(layout.recordsTable))"
+            guard let name = generator.expandedField, let field = schema.field(named: name) else { return table }
+            return table + dialect.arrayExpansion(column: generator.column(field))
         }
 
         private func finish(_ fragment: SQLFragment, columns: [ResultColumn] = []) -> CompiledQuery {
@@ -100,7 +116,12 @@ extension ODSQL {
             var ordinals: [Int] = []
             for output in plan.outputs {
                 ordinals.append(selectList.count + 1)
-                columns.append(ResultColumn(key: output.key, type: output.expression.type, firstSQLColumn: selectList.count))
+                var column = ResultColumn(key: output.key, type: output.expression.type, firstSQLColumn: selectList.count)
+                if case .column(let field) = output.expression.node, field.isMultivalued, field.name != generator.expandedField {
+                    column.type = .json
+                    column.isList = true
+                }
+                columns.append(column)
                 selectList += generator.outputColumns(output.expression)
             }
             if selectList.isEmpty { selectList = ["NULL"] }
@@ -114,7 +135,7 @@ extension ODSQL {
             var sql: SQLFragment = "SELECT " + selectList.joined(separator: ", ")
             if plan.isAggregated || !plan.order.isEmpty {
                 // Sorted pages are left to the engine's planner: an index in sort order may beat reading every match.
-                sql = sql + " FROM \(raw: dialect.quoteIdentifier(layout.recordsTable))" + whereClause(plan.filter, generator)
+                sql = sql + groupedTable(generator) + whereClause(plan.filter, generator)
             } else {
                 sql = sql + source(plan.filter, generator)
             }
@@ -149,16 +170,14 @@ extension ODSQL {
         public func count(_ query: QueryText) throws(ODSQLError) -> CompiledQuery {
             let plan = try planner.plan(query)
             let generator = generator(for: plan)
-            let table = dialect.quoteIdentifier(layout.recordsTable)
-            let filter = whereClause(plan.filter, generator)
             guard plan.groupCount > 0 else {
                 return finish("SELECT COUNT(*)" + source(plan.filter, generator, countOnly: true))
             }
             let keys = plan.outputs.prefix(plan.groupCount).map { generator.sql($0.expression) }
             let ordinals = (1...plan.groupCount).map(String.init).joined(separator: ", ")
             return finish(
-                "SELECT COUNT(*) FROM (SELECT " + keys.joined(separator: ", ") + " FROM \(raw: table)" + filter
-                    + " GROUP BY \(raw: ordinals)) AS \"g\"")
+                "SELECT COUNT(*) FROM (SELECT " + keys.joined(separator: ", ") + groupedTable(generator)
+                    + whereClause(plan.filter, generator) + " GROUP BY \(raw: ordinals)) AS \"g\"")
         }
 
         /// An aggregate-only query (`select=count(*), avg(x)` without group_by): one row.

@@ -109,6 +109,8 @@ public struct ResultColumn: Sendable, Hashable {
     public var type: ODSQL.ValueType
     /// Index (0-based) of the first SQL result column; ``ODSQL/ValueType/sqlColumnCount`` columns follow.
     public var firstSQLColumn: Int
+    /// A multivalued field's list, as a JSON array of text (``type`` is then ``ODSQL/ValueType/json``).
+    public var isList = false
 
     /// Creates a result column.
     public init(key: String, type: ODSQL.ValueType, firstSQLColumn: Int) {

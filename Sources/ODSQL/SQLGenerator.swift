@@ -9,6 +9,8 @@ struct SQLGenerator {
     /// Group keys, for the correlated source of percentiles.
     var groupKeys: [TypedExpression] = []
     var filter: TypedExpression?
+    /// A multivalued field whose values are expanded to one row each (`"mv"."value"`), when grouped by.
+    var expandedField: String?
 
     func quote(_ name: String) -> String { dialect.quoteIdentifier(name) }
 
@@ -52,6 +54,7 @@ struct SQLGenerator {
     func sql(_ expression: TypedExpression) -> SQLFragment {
         switch expression.node {
         case .column(let field):
+            if field.name == expandedField { return "\"mv\".\"value\"" }
             return field.type == .geoPoint2D ? column(field, TableLayout.latitudeSuffix) : column(field)
         case .value(let value): return .bind(value)
         case .dateAsDateTime(let inner): return "(\(sql(inner)) || 'T00:00:00Z')"

@@ -166,6 +166,17 @@ def test_catalog_group_by_multivalued_and_links(demo):
     assert_bad_request(get(demo, f"{GARES}", {"include_links": "maybe"}), "InvalidRESTParameterError")
 
 
+def test_group_by_a_multivalued_field_counts_each_value_like_its_facet(demo):
+    grouped = ok_json(demo, f"{API}/catalog/datasets",
+                      {"select": "keyword, count(*) as n", "group_by": "keyword", "order_by": "keyword", "limit": 1000})
+    facet = ok_json(demo, f"{API}/catalog/facets", {"facet": "keyword"})["facets"][0]["facets"]
+    assert {r["keyword"]: r["n"] for r in grouped["results"]} == {f["name"]: f["count"] for f in facet}
+    assert all(isinstance(r["keyword"], str) for r in grouped["results"])
+    # Selected without grouping, the field is still the whole list.
+    listed = ok_json(demo, f"{API}/catalog/datasets", {"select": "keyword", "limit": 100})["results"]
+    assert any(isinstance(r["keyword"], list) and r["keyword"] for r in listed)
+
+
 def test_catalog_fields_take_the_optional_default_prefix(demo):
     plain = ok_json(demo, f"{API}/catalog/datasets",
                     {"select": "dataset_id, records_count", "where": "records_count >= 280", "order_by": "title"})

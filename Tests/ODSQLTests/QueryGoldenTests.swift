@@ -143,6 +143,17 @@ let queryGoldens: [QueryGolden] = [
         bindings: #"[0.5, 3, 0.9, 3, 3, 10]"#,
         keys: #"["commune", "count(*)", "median(price)", "percentile(capacity, 90)"]"#),
     QueryGolden(
+        // Grouping by a multivalued field counts each of its values, as its facet does.
+        select: #"tags, count(*) as n"#,
+        whereText: #""#,
+        groupBy: #"tags"#,
+        orderBy: #"n desc"#,
+        ast: #"(field tags), (count *) as n | (field tags)"#,
+        sql:
+            #"SELECT "mv"."value", COUNT(*) FROM "gares", json_each("tags") AS "mv" GROUP BY 1 ORDER BY 2 DESC NULLS LAST LIMIT ?"#,
+        bindings: #"[10]"#,
+        keys: #"["tags", "n"]"#),
+    QueryGolden(
         // A percentile alone is a subquery: the trailing COUNT(*) (never read) keeps the answer to one row.
         select: #"median(price) * 2 as m"#,
         whereText: #""#,

@@ -32,9 +32,7 @@ extension PortalServices {
             }
             offset = number
         }
-        var plan = try exportPlan(exportFormat, compiler: compiler, parameters: parameters, labels: [:], startOffset: offset)
-        plan.columns = CatalogTable.apiColumns(plan.columns)
-        plan.multivalued = CatalogTable.multivalued
+        let plan = try exportPlan(exportFormat, compiler: compiler, parameters: parameters, labels: [:], startOffset: offset)
         return try streamExport(plan, name: "catalog", parameters: parameters) { query, consume in
             try await consume(try table.rows(query))
         }

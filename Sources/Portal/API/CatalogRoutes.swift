@@ -80,7 +80,7 @@ extension PortalServices {
             }
         }
         writer.raw("\"results\":[")
-        let renderer = RecordRenderer(columns: CatalogTable.apiColumns(compiled.columns), timeZone: parameters.timeZone)
+        let renderer = RecordRenderer(columns: compiled.columns, timeZone: parameters.timeZone)
         for (index, row) in rows.enumerated() {
             if index > 0 { writer.raw(",") }
             if whole, case .text(let id) = row.first, let dataset = table.datasets[id] {

@@ -55,17 +55,6 @@ struct CatalogTable: Sendable {
     /// Runs a compiled query on the catalog.
     func rows(_ query: CompiledQuery) throws -> [[SQLValue]] { try table.rows(query) }
 
-    /// The result columns as the API renders them: the list fields as JSON arrays.
-    static func apiColumns(_ columns: [ResultColumn]) -> [ResultColumn] {
-        columns.map { column in
-            var column = column
-            if column.type == .text, multivalued.contains(column.key) { column.type = .json }
-            return column
-        }
-    }
-
-    static let multivalued: Set<String> = Set(schema.fields.filter(\.isMultivalued).map(\.name))
-
     private static func row(_ dataset: Dataset, language: String) -> [SQLValue] {
         let document = DatasetDocument(dataset, language: language)
         let metas = document.metas.default

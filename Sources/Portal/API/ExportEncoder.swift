@@ -85,7 +85,7 @@ enum ExportEncoder {
         let first = column.firstSQLColumn
         guard first < row.count else { return "" }
         switch column.type {
-        case .json where plan.multivalued.contains(column.key):
+        case .json where column.isList:
             guard case .text(let json) = row[first],
                 let list = try? JSONDecoder().decode([String].self, from: Data(json.utf8))
             else { return "" }

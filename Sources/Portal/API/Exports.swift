@@ -29,8 +29,6 @@ struct ExportPlan: Sendable {
     let withBOM: Bool
     let quoteAll: Bool
     let headers: [String]
-    /// Keys of JSON-array columns that CSV and XLSX join with ``listSeparator``.
-    var multivalued: Set<String> = []
     /// The whole export: `limit` rows from `offset` on, or every row.
     let query: CompiledQuery
 }
