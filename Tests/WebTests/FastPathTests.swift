@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Testing
 
 @testable import Web
@@ -34,5 +35,16 @@ import Testing
         #expect(Set(counts.keys) == Set(alphabet))
         // 64,000 letters over 62: about 1,032 each; a biased mapping of bytes would put some near 1,240.
         #expect(counts.values.allSatisfy { (800...1_270).contains($0) })
+    }
+
+    @Test func varyKeepsEachTokenOnce() {
+        var fields = HTTPFields()
+        fields.addVary("Cookie")
+        fields.addVary("cookie")
+        #expect(fields[.vary] == "Cookie")
+        fields[.vary] = " Accept-Language ,\tCookie "
+        fields.addVary("COOKIE")
+        fields.addVary("Origin")
+        #expect(fields[.vary] == "Accept-Language, Cookie, Origin")
     }
 }
