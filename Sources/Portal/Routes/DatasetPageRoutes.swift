@@ -51,17 +51,18 @@ extension PortalServices {
     func addDatasetPageRoutes(to router: Router<PortalRequestContext>, tileURL: String) {
         let options = DatasetPageOptions(tileURL: tileURL)
         router.get("/explore/dataset/{id}") { request, context in
-            let dataset = try await pageDataset(context)
+            let (dataset, _) = try await pageDataset(context)
             let query = request.uri.query.map { "?" + $0 } ?? ""
             return Self.redirect(to: "/explore/dataset/\(dataset.id)/information/" + query)
         }
         let tabPage = { @Sendable (request: Request, context: PortalRequestContext, name: String) async throws -> Response in
-            let dataset = try await pageDataset(context)
+            let (dataset, version) = try await pageDataset(context)
             guard let tab = DatasetTab(rawValue: name), tab.isAvailable(for: dataset) else {
                 throw PageError.notFound
             }
             do {
-                return try await datasetPage(tab, dataset: dataset, options: options, request: request, context: context)
+                return try await datasetPage(
+                    tab, dataset: dataset, catalogVersion: version, options: options, request: request, context: context)
             } catch is ODSQLError {
                 // The page only builds checked queries; should one still be refused, the visitor gets a 400, not a 500.
                 throw PageError(.badRequest, messageKey: "error_bad_request")
@@ -73,7 +74,7 @@ extension PortalServices {
         // The router prefers the constant `map` of `map/points.json` to `{tab}`: the map tab needs its own route.
         router.get("/explore/dataset/{id}/map") { request, context in try await tabPage(request, context, "map") }
         router.get("/explore/dataset/{id}/map/points.json") { request, context in
-            let dataset = try await pageDataset(context)
+            let (dataset, _) = try await pageDataset(context)
             guard DatasetTab.map.isAvailable(for: dataset) else { throw PageError.notFound }
             do {
                 return try await mapPoints(dataset, request: request, context: context)
@@ -89,17 +90,50 @@ extension PortalServices {
         }
     }
 
-    /// The dataset named in the URL, if this visitor may see it: private ones only for logged-in users.
-    func pageDataset(_ context: PortalRequestContext) async throws -> Dataset {
+    /// The dataset named in the URL, if this visitor may see it (private ones only for logged-in users), with the
+    /// catalog version it was read at.
+    func pageDataset(_ context: PortalRequestContext) async throws -> (dataset: Dataset, catalogVersion: Int64) {
         let id = context.parameters.get("id") ?? ""
-        guard DatasetMetadata.isValidID(id), let dataset = try await store.dataset(id: id) else { throw PageError.notFound }
+        guard DatasetMetadata.isValidID(id) else { throw PageError.notFound }
+        let (found, version) = try await store.versionedDataset(id: id)
+        guard let dataset = found else { throw PageError.notFound }
         if dataset.metadata.visibility != .public, try await currentUser(context) == nil { throw PageError.notFound }
-        return dataset
+        return (dataset, version)
     }
 
     private func datasetPage(
-        _ tab: DatasetTab, dataset: Dataset, options: DatasetPageOptions, request: Request, context: PortalRequestContext
+        _ tab: DatasetTab, dataset: Dataset, catalogVersion: Int64, options: DatasetPageOptions, request: Request,
+        context: PortalRequestContext
     ) async throws -> Response {
+        let language = context.visit.language
+        let title =
+            catalog.text("dataset_tab_\(tab.rawValue)", in: language) + " · " + DatasetText(dataset, language: language).title
+        let build = {
+            try await datasetValues(tab, dataset: dataset, options: options, request: request, context: context)
+        }
+        var response: Response
+        switch tab {
+        case .information, .table:
+            // Everything these tabs show comes from the dataset (its row in the catalog, and its records table, which
+            // only a publication replaces) and from the query string; the information tab also prints the site origin.
+            var key = "catalog \(catalogVersion) dataset \(dataset.id) version \(dataset.version) "
+            key += "records \(dataset.recordsTable ?? "-") processed \(dataset.dataProcessed?.timeIntervalSince1970 ?? 0) "
+            key += "modified \(dataset.modified.timeIntervalSince1970)"
+            if tab == .information { key += " origin " + Self.siteOrigin(request, context) }
+            response = try await renderer.cachedPage(
+                "dataset_\(tab.rawValue)", title: title, key: key, request: request, context: context, values: build)
+        default:
+            response = renderer.page(
+                "dataset_\(tab.rawValue)", title: title, values: try await build(), request: request, context: context)
+        }
+        if dataset.metadata.visibility != .public { response.headers[.cacheControl] = "private, no-store" }
+        return response
+    }
+
+    /// The values of one tab's template.
+    private func datasetValues(
+        _ tab: DatasetTab, dataset: Dataset, options: DatasetPageOptions, request: Request, context: PortalRequestContext
+    ) async throws -> [String: Any] {
         let language = context.visit.language
         let compiler = recordsCompiler(for: dataset, language: language.rawValue)
         var query = DatasetPageQuery(
@@ -148,11 +182,7 @@ extension PortalServices {
                 "text": catalog.text("dataset_ignored", in: language, ["items": query.ignored.joined(separator: ", ")])
             ]
         }
-        let title = catalog.text("dataset_tab_\(tab.rawValue)", in: language) + " · " + text.title
-        var response = renderer.page(
-            "dataset_\(tab.rawValue)", title: title, values: values, request: request, context: context)
-        if dataset.metadata.visibility != .public { response.headers[.cacheControl] = "private, no-store" }
-        return response
+        return values
     }
 }
 

@@ -9,9 +9,8 @@ extension PortalServices {
     static let latestOnHome = 6
 
     /// The home page's themes with their dataset counts and its latest datasets, from one read of the catalog.
-    func homeCatalogValues(_ context: PortalRequestContext) async throws -> [String: Any] {
-        let language = context.visit.language
-        let datasets = try await visibleDatasets(context)
+    func homeCatalogValues(language: Language, includingPrivate: Bool) async throws -> [String: Any] {
+        let datasets = try await visibleDatasets(includingPrivate: includingPrivate)
         var themes: [String: Int] = [:]
         for dataset in datasets {
             for theme in Set(dataset.metadata.themes) where !theme.isEmpty { themes[theme, default: 0] += 1 }
@@ -41,18 +40,28 @@ extension PortalServices {
     func addHomeRoutes(to router: Router<PortalRequestContext>) {
         router.get("/") { request, context in
             let language = context.visit.language
-            var values: [String: Any] = [:]
-            if let service = registry.service(id: "map_tiles") {
-                values["map"] = [
-                    "allowed": context.visit.consent.allows(service),
-                    "markup": service.markup,
-                    "service_id": service.id,
-                    "placeholder": catalog.text("consent_placeholder", in: language, ["provider": service.provider]),
-                ]
+            let mapService = registry.service(id: "map_tiles")
+            let mapAllowed = mapService.map { context.visit.consent.allows($0) } ?? false
+            let includingPrivate = try await seesPrivateDatasets(context)
+            // The page shows the catalog, which datasets this visitor may see, and the map preview or its placeholder.
+            let key = "catalog \(try await store.catalogVersion()) private \(includingPrivate) map \(mapAllowed)"
+            return try await renderer.cachedPage(
+                "home", title: catalog.text("nav_home", in: language), key: key, request: request, context: context
+            ) {
+                var values: [String: Any] = [:]
+                if let service = mapService {
+                    values["map"] = [
+                        "allowed": mapAllowed,
+                        "markup": service.markup,
+                        "service_id": service.id,
+                        "placeholder": catalog.text("consent_placeholder", in: language, ["provider": service.provider]),
+                    ]
+                }
+                values.merge(try await homeCatalogValues(language: language, includingPrivate: includingPrivate)) { _, new in
+                    new
+                }
+                return values
             }
-            values.merge(try await homeCatalogValues(context)) { _, new in new }
-            return renderer.page(
-                "home", title: catalog.text("nav_home", in: language), values: values, request: request, context: context)
         }
         router.get("/healthz") { _, _ in
             Response(

@@ -11,12 +11,30 @@ extension SQLiteStore: DatasetStore {
         try await pool.unsafeRead { db in try catalog(in: db).dataset(id: id) }
     }
 
+    /// A dataset by id, with the catalog version it was read at (see ``catalogVersion()``), in one read.
+    public func versionedDataset(id: String) async throws -> (dataset: Dataset?, catalogVersion: Int64) {
+        try await pool.unsafeRead { db in
+            let catalog = try catalog(in: db)
+            return (catalog.dataset(id: id), catalog.version)
+        }
+    }
+
+    /// The catalog version: a number that changes whenever any dataset is created, edited, published or deleted,
+    /// by this process or another one on the same file. Pages rendered from the catalog are kept by it.
+    public func catalogVersion() async throws -> Int64 {
+        try await pool.unsafeRead { db in try Self.catalogVersion(in: db) }
+    }
+
+    static func catalogVersion(in db: GRDB.Database) throws -> Int64 {
+        try Int64.fetchOne(db, sql: "SELECT version FROM catalog_version") ?? 0
+    }
+
     /// The current catalog: the cached copy when the version still matches, else a fresh read.
     ///
     /// It runs outside a transaction (most calls are one statement). Should a publication land between the two
     /// reads, the snapshot holds newer datasets under an older version, and the next call reads them again.
     func catalog(in db: GRDB.Database) throws -> DatasetCache.Snapshot {
-        let version = try Int64.fetchOne(db, sql: "SELECT version FROM catalog_version") ?? 0
+        let version = try Self.catalogVersion(in: db)
         if let cached = datasetCache.snapshot(version: version) { return cached }
         let datasets = try Row.fetchAll(db, sql: "SELECT * FROM datasets ORDER BY id").map(Self.dataset)
         return datasetCache.store(DatasetCache.Snapshot(version: version, datasets: datasets))

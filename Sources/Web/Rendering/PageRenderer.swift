@@ -8,19 +8,28 @@ import Mustache
 /// Every page gets the same frame: `<html lang>`, the skip link, the language switch, the
 /// consent banner when one is due, and a footer with "Gérer les cookies". Rendering a page uses
 /// the CSRF token, so the `csrftoken` cookie is (re)sent with it, as Django does.
+///
+/// Pages whose content follows from a known data state may be kept rendered in ``cache``
+/// (see ``cachedPage(_:title:key:status:request:context:values:)``).
 public struct PageRenderer: Sendable {
     private let library: MustacheLibrary
     private let catalog: Catalog
     private let registry: CookieRegistry
     private let siteName: String
     private let random: RandomSource
+    /// Rendered pages, by the state they were rendered from.
+    public let cache: PageCache
 
-    public init(library: MustacheLibrary, catalog: Catalog, registry: CookieRegistry, siteName: String, random: RandomSource) {
+    public init(
+        library: MustacheLibrary, catalog: Catalog, registry: CookieRegistry, siteName: String, random: RandomSource,
+        cache: PageCache = PageCache()
+    ) {
         self.library = library
         self.catalog = catalog
         self.registry = registry
         self.siteName = siteName
         self.random = random
+        self.cache = cache
     }
 
     /// Loads the templates shipped in this module's resources.
@@ -40,41 +49,96 @@ public struct PageRenderer: Sendable {
         request: Request,
         context: PortalRequestContext
     ) -> Response {
-        var all = commonValues(title: title, request: request, context: context)
+        let token = csrfToken(for: context.visit)
+        var all = commonValues(title: title, frame: Frame(request: request, context: context, registry: registry), token: token)
         all.merge(values) { _, new in new }
         let html = library.render(all, withTemplate: template) ?? ""
+        return Self.response(ByteBuffer(string: html), status: status)
+    }
+
+    /// Like ``page(_:title:values:status:request:context:)``, but served from ``cache`` when a page
+    /// was already rendered for the same template, title, frame and `key`.
+    ///
+    /// `key` must name everything the route's values depend on besides the frame (the data state,
+    /// the consent choices the page shows); the frame (language, user, banner, path with its query)
+    /// is added here. On a hit `values` is not called. Only `200 OK` pages are kept.
+    public func cachedPage(
+        _ template: String,
+        title: String,
+        key: String,
+        status: HTTPResponse.Status = .ok,
+        request: Request,
+        context: PortalRequestContext,
+        values: () async throws -> [String: Any]
+    ) async throws -> Response {
+        let token = csrfToken(for: context.visit)
+        let frame = Frame(request: request, context: context, registry: registry)
+        let fullKey = Self.key([
+            template, title, frame.language.rawValue, frame.username ?? "", frame.banner ? "b" : "", frame.path, key,
+        ])
+        if status == .ok, let page = cache.page(fullKey) {
+            return Self.response(PageCache.body(page, token: token), status: status)
+        }
+        let cacheable = status == .ok
+        var all = commonValues(title: title, frame: frame, token: cacheable ? cache.sentinelText : token)
+        all.merge(try await values()) { _, new in new }
+        let html = library.render(all, withTemplate: template) ?? ""
+        guard cacheable else { return Self.response(ByteBuffer(string: html), status: status) }
+        return Self.response(PageCache.body(cache.store(html, key: fullKey), token: token), status: status)
+    }
+
+    /// The parts joined unambiguously: each is prefixed with its length in bytes.
+    static func key(_ parts: [String]) -> String {
+        var key = ""
+        for part in parts { key += String(part.utf8.count) + ":" + part }
+        return key
+    }
+
+    private static func response(_ body: ByteBuffer, status: HTTPResponse.Status) -> Response {
         var response = Response(
             status: status,
             headers: [.contentType: "text/html; charset=utf-8"],
-            body: ResponseBody(byteBuffer: ByteBuffer(string: html))
+            body: ResponseBody(byteBuffer: body)
         )
         response.headers.addVary("Cookie")
         return response
     }
 
+    /// What the page frame shows that varies per visitor.
+    struct Frame {
+        let language: Language
+        let username: String?
+        let banner: Bool
+        /// The path with its query string, for the forms' `next`.
+        let path: String
+
+        init(request: Request, context: PortalRequestContext, registry: CookieRegistry) {
+            let (language, username, asks) = context.visit.with { state in
+                (state.language, state.sessionData[SessionKeys.username], state.consent.asks)
+            }
+            self.language = language
+            self.username = username.flatMap { $0.isEmpty ? nil : $0 }
+            path = request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")
+            banner = registry.needsConsent && asks && !request.uri.path.hasPrefix("/cookies/preferences")
+        }
+    }
+
     /// The values every page template may use.
-    func commonValues(title: String, request: Request, context: PortalRequestContext) -> [String: Any] {
-        let token = csrfToken(for: context.visit)
-        let state = context.visit.snapshot
-        let language = state.language
-        let path = request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")
+    func commonValues(title: String, frame: Frame, token: String) -> [String: Any] {
+        let language = frame.language
         var values: [String: Any] = [
             "lang": language.rawValue,
             "t": catalog.table(for: language),
             "site_name": siteName,
             "title": title,
             "csrf_token": token,
-            "path": path,
+            "path": frame.path,
             "languages": Language.allCases.map { code in
                 ["code": code.rawValue, "name": Self.languageName(code), "current": code == language]
             },
         ]
-        if let username = state.sessionData[SessionKeys.username], !username.isEmpty {
-            values["user"] = ["username": username]
-        }
-        if registry.needsConsent && state.consent.asks && !request.uri.path.hasPrefix("/cookies/preferences") {
-            values["banner"] = ["next": path]
-        }
+        if let username = frame.username { values["user"] = ["username": username] }
+        if frame.banner { values["banner"] = ["next": frame.path] }
         return values
     }
 

@@ -15,9 +15,11 @@ extension HTTPField.Name {
 
 extension HTTPFields {
     /// Adds `token` to the `Vary` header unless it is already there.
+    /// Plain Swift, no Foundation string calls: every page response goes through it (Vary: Cookie, Accept-Language).
     public mutating func addVary(_ token: String) {
-        let existing = self[values: .vary].flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
-        guard !existing.contains(where: { $0.caseInsensitiveCompare(token) == .orderedSame }) else { return }
+        let existing = self[values: .vary].flatMap { value in value.split(separator: ",").map { String($0.trimmingBlanks) } }
+        let wanted = token.lowercased()
+        guard !existing.contains(where: { $0.lowercased() == wanted }) else { return }
         self[.vary] = (existing + [token]).joined(separator: ", ")
     }
 
@@ -29,5 +31,15 @@ extension HTTPFields {
     /// Appends a `Set-Cookie` header.
     public mutating func append(_ cookie: SetCookie, now: Date) {
         append(HTTPField(name: .setCookie, value: cookie.headerValue(now: now)))
+    }
+}
+
+extension Substring {
+    /// Without the spaces and tabs around it.
+    fileprivate var trimmingBlanks: Substring {
+        var text = self
+        while let first = text.first, first == " " || first == "\t" { text.removeFirst() }
+        while let last = text.last, last == " " || last == "\t" { text.removeLast() }
+        return text
     }
 }
