@@ -75,7 +75,7 @@ extension PortalServices {
         guard let compiler = recordsCompiler(for: dataset, language: language.rawValue),
             let text = DatasetMap.pointsQuery(dataset, query: query)
         else { throw PageError.notFound }
-        let total = try await matchingCount(dataset, compiler: compiler, query: query, cache: options.cache)
+        let total = try await matchingCount(dataset, compiler: compiler, query: query)
         let compiled = try compiler.records(text, limit: DatasetMap.listedPoints)
         let rows = try await store.rows(compiled)
         let popup = DatasetMap.popupFields(of: dataset)

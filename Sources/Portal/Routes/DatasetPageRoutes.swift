@@ -29,8 +29,6 @@ struct DatasetPageOptions: Sendable {
     var tileURL: String
     var leaflet: StaticFiles
     var leafletImages: StaticFiles
-    /// Facet counts and filtered totals, per published version.
-    let cache = DatasetPageCache()
 
     init(tileURL: String, leafletDirectory: String? = nil) {
         let directory = URL(
@@ -148,7 +146,7 @@ extension PortalServices {
             head += "\n" + DatasetJSONLD.script(dataset, text: text, base: Self.siteOrigin(request, context) + Self.apiBase)
         case .table:
             values = try await tableValues(
-                dataset, compiler: compiler, query: &query, cache: options.cache, language: language)
+                dataset, compiler: compiler, query: &query, language: language)
         case .map:
             values = try await mapValues(dataset, query: query, options: options, request: request, context: context)
             if options.hasLeaflet {

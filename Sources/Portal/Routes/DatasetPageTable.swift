@@ -10,11 +10,10 @@ extension PortalServices {
     static let facetValuesShown = 10
 
     func tableValues(
-        _ dataset: Dataset, compiler: ODSQL.Compiler?, query: inout DatasetPageQuery, cache: DatasetPageCache,
-        language: Language
+        _ dataset: Dataset, compiler: ODSQL.Compiler?, query: inout DatasetPageQuery, language: Language
     ) async throws -> [String: Any] {
         guard let compiler else { throw PageError.notFound }
-        let total = try await matchingCount(dataset, compiler: compiler, query: query, cache: cache)
+        let total = try await matchingCount(dataset, compiler: compiler, query: query)
         let lastPage = max(1, (total + DatasetPageQuery.pageSize - 1) / DatasetPageQuery.pageSize)
         let windowPages = DatasetPageQuery.maxOffset / DatasetPageQuery.pageSize
         if query.page > lastPage { throw PageError.notFound }
@@ -68,7 +67,7 @@ extension PortalServices {
             "search": query.search,
             "hidden": (query.refines.map { ("refine." + $0.field, $0.value) } + sortPair).map { ["name": $0.0, "value": $0.1] },
             "facets": try await facetValues(
-                dataset, compiler: compiler, query: query, base: base, cache: cache, language: language),
+                dataset, compiler: compiler, query: query, base: base, language: language),
             "active": query.refines.map { refine in
                 [
                     "label": (dataset.fields.first { $0.name == refine.field }?.label ?? refine.field) + " : " + refine.value,
@@ -90,32 +89,21 @@ extension PortalServices {
         return values
     }
 
-    /// Records matching the filters: the stored count when there is no filter, else one COUNT query.
-    func matchingCount(
-        _ dataset: Dataset, compiler: ODSQL.Compiler, query: DatasetPageQuery, cache: DatasetPageCache
-    ) async throws -> Int {
+    /// Records matching the filters: the stored count when there is no filter, else one COUNT query (remembered).
+    func matchingCount(_ dataset: Dataset, compiler: ODSQL.Compiler, query: DatasetPageQuery) async throws -> Int {
         if query.search.isEmpty && query.refines.isEmpty { return dataset.recordsCount }
-        let counted = try compiler.count(query.odsql)
-        let rows = try await cache.rows(Self.cacheKey(compiler, "count", query)) { try await store.rows(counted) }
+        let rows = try await memo.rows(of: dataset, try compiler.count(query.odsql), load: store.rows)
         return Int(rows.first?.first?.double ?? 0)
     }
 
-    /// The records table, the kind of figure and the filters, unambiguously.
-    static func cacheKey(_ compiler: ODSQL.Compiler, _ kind: String, _ query: DatasetPageQuery) -> String {
-        ([compiler.layout.recordsTable, kind, query.search] + query.refines.map { $0.field + "\u{1F}" + $0.value })
-            .joined(separator: "\u{1E}")
-    }
-
     private func facetValues(
-        _ dataset: Dataset, compiler: ODSQL.Compiler, query: DatasetPageQuery, base: String, cache: DatasetPageCache,
-        language: Language
+        _ dataset: Dataset, compiler: ODSQL.Compiler, query: DatasetPageQuery, base: String, language: Language
     ) async throws -> [[String: Any]] {
         var facets: [[String: Any]] = []
         let sortPair: [(String, String)] = query.sort.map { [("sort", ($0.descending ? "-" : "") + $0.field)] } ?? []
         for field in dataset.fields where field.facet && ![.geoPoint2D, .geoShape, .jsonBlob].contains(field.type) {
             let compiled = try compiler.facet(query.odsql, field: field.name, limit: Self.facetValuesShown)
-            let entry = Self.cacheKey(compiler, "facet:" + field.name, query)
-            let rows = try await cache.rows(entry) { try await store.rows(compiled) }
+            let rows = try await memo.rows(of: dataset, compiled, load: store.rows)
             guard !rows.isEmpty else { continue }
             let key = "refine." + field.name
             let entries: [[String: Any]] = rows.map { row in

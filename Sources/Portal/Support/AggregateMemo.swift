@@ -29,7 +29,7 @@ final class AggregateMemo: Sendable {
     }
 
     /// The rows stored for `key`, or those `load` returns, then stored.
-    func rows(_ key: String, load: () async throws -> [[SQLValue]]) async throws -> [[SQLValue]] {
+    private func rows(_ key: String, load: () async throws -> [[SQLValue]]) async throws -> [[SQLValue]] {
         if let found = entries.withLock({ $0[key] }) { return found }
         let rows = try await load()
         guard rows.count <= Self.largestKeptAnswer else { return rows }
@@ -58,6 +58,3 @@ final class AggregateMemo: Sendable {
         return key
     }
 }
-
-/// The dataset pages' name for the memo, until they take the shared one from ``PortalServices``.
-typealias DatasetPageCache = AggregateMemo
