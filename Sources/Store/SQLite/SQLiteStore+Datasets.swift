@@ -4,16 +4,16 @@ import Ingest
 
 extension SQLiteStore: DatasetStore {
     public func datasets() async throws -> [Dataset] {
-        try await pool.unsafeRead { db in try catalog(in: db).datasets }
+        try catalogReader.inDatabase { db in try catalog(in: db).datasets }
     }
 
     public func dataset(id: String) async throws -> Dataset? {
-        try await pool.unsafeRead { db in try catalog(in: db).dataset(id: id) }
+        try catalogReader.inDatabase { db in try catalog(in: db).dataset(id: id) }
     }
 
     /// A dataset by id, with the catalog version it was read at (see ``catalogVersion()``), in one read.
     public func versionedDataset(id: String) async throws -> (dataset: Dataset?, catalogVersion: Int64) {
-        try await pool.unsafeRead { db in
+        try catalogReader.inDatabase { db in
             let catalog = try catalog(in: db)
             return (catalog.dataset(id: id), catalog.version)
         }
@@ -22,7 +22,7 @@ extension SQLiteStore: DatasetStore {
     /// The catalog version: a number that changes whenever any dataset is created, edited, published or deleted,
     /// by this process or another one on the same file. Pages rendered from the catalog are kept by it.
     public func catalogVersion() async throws -> Int64 {
-        try await pool.unsafeRead { db in try Self.catalogVersion(in: db) }
+        try catalogReader.inDatabase { db in try Self.catalogVersion(in: db) }
     }
 
     static func catalogVersion(in db: GRDB.Database) throws -> Int64 {

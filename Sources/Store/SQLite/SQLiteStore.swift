@@ -5,6 +5,10 @@ import GRDB
 /// `garona import` can write while `garona serve` reads.
 public final class SQLiteStore: Sendable {
     let pool: DatabasePool
+    /// A read-only connection of its own for the catalog, used synchronously by the calling task. Every page and
+    /// API call checks the catalog version; a read through the pool would cost two thread switches, far more than
+    /// the read itself (one indexed row, or the decoded catalog kept in ``datasetCache``).
+    let catalogReader: DatabaseQueue
     /// The decoded datasets, reused while the catalog version does not change.
     let datasetCache = DatasetCache()
     /// How long one API query may run (``rows(_:)``).
@@ -21,6 +25,10 @@ public final class SQLiteStore: Sendable {
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
             try SQLiteMigrations.migrator.migrate(pool)
+            var readOnly = Configuration()
+            readOnly.readonly = true
+            readOnly.busyMode = .timeout(10)
+            catalogReader = try DatabaseQueue(path: path, configuration: readOnly)
         } catch {
             throw StoreError.unavailable("cannot open the database \(path): \(error)")
         }
