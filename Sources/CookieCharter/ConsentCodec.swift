@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Synchronization
 
 /// Writes and reads the value of the `cookies_preferences` cookie.
 ///
@@ -14,6 +15,9 @@ public struct ConsentCodec: Sendable {
     private static let formatVersion = "1"
     private let keyBytes: [UInt8]
     private var key: SymmetricKey { SymmetricKey(data: keyBytes) }
+    /// Payloads of values whose signature was already checked: a visitor sends the same value on every request,
+    /// and checking it (base64, HMAC) is most of the cost of reading it. Policy and age are checked every time.
+    private let verified = VerifiedPayloads()
 
     /// - Parameter secret: the instance secret. A purpose-specific key is derived from it.
     public init(secret: some DataProtocol) {
@@ -37,14 +41,7 @@ public struct ConsentCodec: Sendable {
 
     /// The choice stored in `value`, or nil when it is not a valid, current choice.
     public func decode(_ value: String, policyVersion: String, now: Date) -> ConsentChoice? {
-        guard value.utf8.count <= 1024 else { return nil }
-        let parts = value.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 2,
-            let payload = Base64URL.decode(String(parts[0])),
-            let signature = Base64URL.decode(String(parts[1])),
-            HMAC<SHA256>.isValidAuthenticationCode(signature, authenticating: payload, using: key),
-            let text = String(data: payload, encoding: .utf8)
-        else { return nil }
+        guard value.utf8.count <= 1024, let text = verified.payload(of: value, verify: verifiedPayload) else { return nil }
         let fields = text.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
         guard fields.count == 5, fields[0] == Self.formatVersion, fields[1] == policyVersion,
             let seconds = Int(fields[2])
@@ -59,6 +56,36 @@ public struct ConsentCodec: Sendable {
         }
         let services = Set(fields[4].split(separator: ",").map(String.init))
         return ConsentChoice(policyVersion: policyVersion, date: date, categories: categories, services: services)
+    }
+}
+
+extension ConsentCodec {
+    /// The payload text of `value` when its signature is valid.
+    fileprivate func verifiedPayload(_ value: String) -> String? {
+        let parts = value.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 2,
+            let payload = Base64URL.decode(String(parts[0])),
+            let signature = Base64URL.decode(String(parts[1])),
+            HMAC<SHA256>.isValidAuthenticationCode(signature, authenticating: payload, using: key)
+        else { return nil }
+        return String(data: payload, encoding: .utf8)
+    }
+}
+
+/// Cookie values already verified, with their payload; bounded, emptied when full. Only valid values are kept, so
+/// forged ones cannot fill it faster than real visitors do.
+private final class VerifiedPayloads: Sendable {
+    private static let capacity = 4096
+    private let payloads = Mutex<[String: String]>([:])
+
+    func payload(of value: String, verify: (String) -> String?) -> String? {
+        if let known = payloads.withLock({ $0[value] }) { return known }
+        guard let payload = verify(value) else { return nil }
+        payloads.withLock { payloads in
+            if payloads.count >= Self.capacity { payloads.removeAll(keepingCapacity: true) }
+            payloads[value] = payload
+        }
+        return payload
     }
 }
 

@@ -59,6 +59,20 @@ import Testing
         #expect(codec.decode(value, policyVersion: "abcd1234", now: beforeIt) == nil)
     }
 
+    @Test func aValueReadBeforeIsStillCheckedForPolicyAgeAndTampering() throws {
+        let value = codec.encode(choice([.thirdParty], services: ["map_tiles"]))
+        // Read once, its signature is remembered; every later reading still checks the policy and the age.
+        for _ in 0..<3 { #expect(codec.decode(value, policyVersion: "abcd1234", now: now)?.services == ["map_tiles"]) }
+        #expect(codec.decode(value, policyVersion: "ffff0000", now: now) == nil)
+        #expect(codec.decode(value, policyVersion: "abcd1234", now: now.addingTimeInterval(ConsentCodec.lifetime + 1)) == nil)
+        // A neighbour of a remembered value is not it.
+        let parts = value.split(separator: ".").map(String.init)
+        #expect(codec.decode(parts[0] + "." + parts[1].dropLast() + "A", policyVersion: "abcd1234", now: now) == nil)
+        // Another secret never shares what this codec remembered.
+        #expect(
+            ConsentCodec(secret: Array(repeating: UInt8(9), count: 64)).decode(value, policyVersion: "abcd1234", now: now) == nil)
+    }
+
     @Test func consentStateAllowsOnlyWhatWasChosen() {
         let tiles = ConsentService.mapTiles(urlTemplate: "https://t.example/{z}/{x}/{y}.png")
         #expect(!ConsentState.undecided.allows(tiles))

@@ -26,7 +26,7 @@ extension SQLiteStore: DatasetStore {
     }
 
     static func catalogVersion(in db: GRDB.Database) throws -> Int64 {
-        try Int64.fetchOne(db, sql: "SELECT version FROM catalog_version") ?? 0
+        try Int64.fetchOne(db.cachedStatement(sql: "SELECT version FROM catalog_version")) ?? 0
     }
 
     /// The current catalog: the cached copy when the version still matches, else a fresh read.
