@@ -1,4 +1,5 @@
 import CookieCharter
+import Synchronization
 
 /// How the visitor's language is chosen, following Django's `get_language_from_request`.
 public enum LanguageNegotiation {
@@ -9,12 +10,24 @@ public enum LanguageNegotiation {
     /// `Accept-Language` range, else French.
     public static func language(cookie: String?, acceptLanguage: String?) -> Language {
         if let cookie, let language = supportedVariant(of: cookie) { return language }
-        if let header = acceptLanguage {
-            for (range, _) in parseAcceptLanguage(header) {
-                if range == "*" { break }
-                guard isLanguageCode(range), let language = supportedVariant(of: range) else { continue }
-                return language
-            }
+        guard let header = acceptLanguage else { return .default }
+        // Browsers send the same few headers again and again; Django keeps 1,000 parsed ones too (`lru_cache`).
+        if let known = negotiated.withLock({ $0[header] }) { return known }
+        let language = language(acceptLanguage: header)
+        negotiated.withLock { memo in
+            if memo.count >= 1000 { memo.removeAll(keepingCapacity: true) }
+            memo[header] = language
+        }
+        return language
+    }
+
+    private static let negotiated = Mutex<[String: Language]>([:])
+
+    private static func language(acceptLanguage header: String) -> Language {
+        for (range, _) in parseAcceptLanguage(header) {
+            if range == "*" { break }
+            guard isLanguageCode(range), let language = supportedVariant(of: range) else { continue }
+            return language
         }
         return .default
     }

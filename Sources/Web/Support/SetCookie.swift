@@ -45,8 +45,9 @@ public struct SetCookie: Sendable, Hashable {
 
     /// The cookie name of a `Set-Cookie` header value.
     public static func name(ofHeader value: String) -> String {
-        let pair = value.prefix { $0 != ";" }
-        return String(pair.prefix { $0 != "=" }).trimmingCharacters(in: .whitespaces)
+        let name = value.utf8.prefix { $0 != UInt8(ascii: ";") && $0 != UInt8(ascii: "=") }
+        let isBlank = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+        return String(decoding: name.drop(while: isBlank).reversed().drop(while: isBlank).reversed(), as: UTF8.self)
     }
 
     /// An RFC 7231 date: `Sun, 06 Nov 1994 08:49:37 GMT`.
