@@ -1,4 +1,6 @@
 import CookieCharter
+import HTTPTypes
+import Hummingbird
 import Synchronization
 
 /// Everything the middlewares learn and decide about one request, shared between them and the
@@ -36,6 +38,9 @@ public struct VisitState: Sendable {
     /// The parsed form body of a POST, once the CSRF middleware has read it.
     public var form = FormData()
 
+    /// The request's cookies by name, once a middleware asked for one (see ``Visit/cookie(_:in:)``).
+    var requestCookies: [String: String]?
+
     public init() {}
 }
 
@@ -56,4 +61,21 @@ public final class Visit: Sendable {
     public var language: Language { with { $0.language } }
     public var consent: ConsentState { with { $0.consent } }
     public var form: FormData { with { $0.form } }
+
+    /// The value of the request's cookie `name`. The `Cookie` header is read once per request, not once per
+    /// middleware that asks; as with Hummingbird's reader, the first cookie of a name counts.
+    public func cookie(_ name: String, in request: Request) -> String? {
+        if let parsed = with({ $0.requestCookies }) { return parsed[name] }
+        var parsed: [String: String] = [:]
+        for header in request.headers[values: .cookie] {
+            for pair in header.split(separator: ";") {
+                let pair = pair.drop { $0 == " " || $0 == "\t" }
+                guard let equals = pair.firstIndex(of: "=") else { continue }
+                let key = String(pair[..<equals])
+                if parsed[key] == nil { parsed[key] = String(pair[pair.index(after: equals)...]) }
+            }
+        }
+        with { $0.requestCookies = parsed }
+        return parsed[name]
+    }
 }

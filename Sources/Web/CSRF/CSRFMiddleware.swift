@@ -29,7 +29,7 @@ public struct CSRFMiddleware: RouterMiddleware {
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
     {
-        let cookie = request.cookies[Self.cookieName]?.value
+        let cookie = context.visit.cookie(Self.cookieName, in: request)
         context.visit.with { state in
             guard let cookie else { return }
             if CSRFToken.formatProblem(cookie) != nil {

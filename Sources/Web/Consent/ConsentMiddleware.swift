@@ -18,9 +18,9 @@ public struct ConsentMiddleware: RouterMiddleware {
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
     {
-        let stored = request.cookies[ConsentCookie.name].flatMap {
+        let stored = context.visit.cookie(ConsentCookie.name, in: request).flatMap {
             environment.consentCodec.decode(
-                $0.value,
+                $0,
                 policyVersion: environment.registry.policyVersion,
                 now: environment.clock()
             )

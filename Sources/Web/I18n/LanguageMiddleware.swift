@@ -15,7 +15,7 @@ public struct LanguageMiddleware: RouterMiddleware {
     {
         let header = request.headers[values: .acceptLanguage].joined(separator: ",")
         let language = LanguageNegotiation.language(
-            cookie: request.cookies[LanguageCookie.name]?.value,
+            cookie: context.visit.cookie(LanguageCookie.name, in: request),
             acceptLanguage: header.isEmpty ? nil : header
         )
         context.visit.with { $0.language = language }

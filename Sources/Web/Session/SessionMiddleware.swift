@@ -22,7 +22,7 @@ public struct SessionMiddleware: RouterMiddleware {
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
     {
-        let sent = request.cookies[Self.cookieName]?.value
+        let sent = context.visit.cookie(Self.cookieName, in: request)
         var record: SessionRecord?
         if let sent, Self.isWellFormed(sent) {
             record = try await environment.sessions.session(key: sent, now: environment.clock())
