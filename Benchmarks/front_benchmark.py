@@ -28,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import time
 import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -66,6 +67,7 @@ class Page:
     target_rps: int | None = None
     error: str = ""
     results: dict[str, benchlib.WrkResult] = field(default_factory=dict)
+    first_ms: float | None = None  # the first request, which renders the page before the page cache keeps it
 
 
 def pages() -> list[Page]:
@@ -194,7 +196,9 @@ def cookie_header(cookies: dict[str, str]) -> str:
 
 def probe(page: Page, server: benchlib.Server) -> None:
     try:
+        started = time.perf_counter()
         answer = benchlib.http_get(server.base + page.path, headers=BROWSER_HEADERS, timeout=120)
+        page.first_ms = (time.perf_counter() - started) * 1000
     except OSError as error:
         page.error = f"no answer ({error})"
         return
@@ -224,10 +228,11 @@ def report(args, page_list: list[Page], visitors: list[str], memory: dict[str, i
         f"--latency` after {args.warmup:.0f} s of warm-up, with a browser's `Accept` and `Accept-Language: fr` headers.",
         "",
     ]
-    header = "| Page |" + "".join(f" {visitor} req/s | p50 (ms) | p99 (ms) |" for visitor in visitors) + " Target |"
-    lines += [header, "|---|" + "---:|---:|---:|" * len(visitors) + "---|"]
+    header = ("| Page | first answer (ms) |" + "".join(f" {visitor} req/s | p50 (ms) | p99 (ms) |" for visitor in visitors)
+              + " Target |")
+    lines += [header, "|---|---:|" + "---:|---:|---:|" * len(visitors) + "---|"]
     for page in page_list:
-        row = f"| {page.title} |"
+        row = f"| {page.title} | {f'{page.first_ms:,.1f}' if page.first_ms is not None else '–'} |"
         for visitor in visitors:
             result = page.results.get(visitor)
             if page.error or result is None or not result.ok:
@@ -266,6 +271,9 @@ def report(args, page_list: list[Page], visitors: list[str], memory: dict[str, i
         "- Visitors: *no cookies* sends none, as a first visit does (pages with a form then set `csrftoken`); "
         "*consent* sends the `csrftoken` and `cookies_preferences` that the real preferences form set after "
         "\"Tout accepter\".",
+        "- Pages come from Garona's rendered-page cache after their first request (kept by catalog version, dataset "
+        "version, language, user, consent banner and URL, with a fresh CSRF token written into each copy): the "
+        "*first answer* column is the request that rendered each page, before the load.",
         *(["- Building the catalog: " + ", ".join(f"{label} {seconds:,.1f} s" for label, seconds in timings.items())
            + "."] if timings else []),
         f"- 1-minute load average at the start and at the end: {load} (on {os.cpu_count()} CPUs).",
