@@ -57,7 +57,7 @@ let package = Package(
         .target(
             name: "Web",
             dependencies: [
-                "CookieCharter", "Store",
+                "CookieCharter", "Store", "Ingest",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -66,10 +66,7 @@ def parse_args() -> argparse.Namespace:
     benchlib.add_garona_arguments(parser)
     parser.add_argument("--datasette-dir", type=Path, default=None,
                         help="keep Datasette's database here: loaded on the first run, used as is on the next ones")
-    parser.add_argument("--tmp-dir", type=Path, default=None, help="where the temporary files go (default: system)")
-    parser.add_argument("--timeout", type=float, default=3600, help="seconds allowed to each loading step (default 3600)")
-    parser.add_argument("--keep", action="store_true", help="keep the temporary directory (its path is logged)")
-    parser.add_argument("--write-docs", action="store_true", help="write the report into docs/benchmarks.md")
+    benchlib.add_run_arguments(parser, timeout=3600, timeout_of="loading step")
     args = parser.parse_args()
     if args.rows < 1000 or args.duration <= 0 or args.export_runs < 1:
         parser.error("--rows must be at least 1000, --duration positive and --export-runs at least 1")

@@ -44,6 +44,16 @@ def add_garona_arguments(parser) -> None:
     parser.add_argument("--skip-build", action="store_true", help="use the existing release build of this repository")
 
 
+def add_run_arguments(parser, timeout: float, timeout_of: str, keep: bool = True) -> None:
+    """`--tmp-dir`, `--timeout` (seconds allowed to each `timeout_of`), `--keep` and `--write-docs`."""
+    parser.add_argument("--tmp-dir", type=Path, default=None, help="where the temporary files go (default: system)")
+    parser.add_argument("--timeout", type=float, default=timeout,
+                        help=f"seconds allowed to each {timeout_of} (default {timeout:.0f})")
+    if keep:
+        parser.add_argument("--keep", action="store_true", help="keep the temporary directory (its path is logged)")
+    parser.add_argument("--write-docs", action="store_true", help="write the report into docs/benchmarks.md")
+
+
 def garona_binary(args, timeout: float) -> str:
     """The binary to run: `--garona-bin`, else this repository's release build (built unless `--skip-build`)."""
     if args.garona_bin is not None:

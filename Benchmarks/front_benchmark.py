@@ -95,10 +95,7 @@ def parse_args() -> argparse.Namespace:
     benchlib.add_garona_arguments(parser)
     parser.add_argument("--data-dir", type=Path, default=None,
                         help="a data directory to keep: built on the first run, used as is on the next ones")
-    parser.add_argument("--tmp-dir", type=Path, default=None, help="where the temporary files go (default: system)")
-    parser.add_argument("--timeout", type=float, default=3600, help="seconds allowed to each import (default 3600)")
-    parser.add_argument("--keep", action="store_true", help="keep the temporary directory (its path is logged)")
-    parser.add_argument("--write-docs", action="store_true", help="write the report into docs/benchmarks.md")
+    benchlib.add_run_arguments(parser, timeout=3600, timeout_of="import")
     args = parser.parse_args()
     if args.rows < 1 or args.datasets < 0 or args.duration <= 0:
         parser.error("--rows must be positive, --datasets 0 or more and --duration positive")

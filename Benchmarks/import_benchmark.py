@@ -201,9 +201,7 @@ def parse_args() -> argparse.Namespace:
     benchlib.add_garona_arguments(parser)
     parser.add_argument("--generator", type=Path, default=None,
                         help="the binary whose `sample` command writes the files (default: the garona binary)")
-    parser.add_argument("--tmp-dir", type=Path, default=None, help="where the temporary files go (default: system)")
-    parser.add_argument("--timeout", type=float, default=1800, help="seconds allowed to each step (default 1800)")
-    parser.add_argument("--write-docs", action="store_true", help="write the report into docs/benchmarks.md")
+    benchlib.add_run_arguments(parser, timeout=1800, timeout_of="step", keep=False)
     args = parser.parse_args()
     if args.rows <= 0 or args.big_rows < 0:
         parser.error("--rows must be positive and --big-rows 0 or more")

@@ -1,8 +1,8 @@
 /// A proleptic Gregorian calendar date.
-struct CivilDate: Equatable {
-    var year: Int
-    var month: Int
-    var day: Int
+public struct CivilDate: Equatable, Sendable {
+    public var year: Int
+    public var month: Int
+    public var day: Int
 
     var isValid: Bool {
         guard year >= 1, year <= 9999, month >= 1, month <= 12, day >= 1 else { return false }
@@ -34,7 +34,8 @@ struct CivilDate: Equatable {
         self.day = day
     }
 
-    init(daysSinceEpoch days: Int) {
+    /// The date `days` after 1970-01-01 (negative: before it).
+    public init(daysSinceEpoch days: Int) {
         let z = days + 719468
         let era = (z >= 0 ? z : z - 146096) / 146097
         let doe = z - era * 146097

@@ -62,8 +62,14 @@ struct APIAccessMiddleware: RouterMiddleware {
     /// `/api/…`, and the legacy download link of older clients (`/explore/dataset/{id}/download/`).
     static func isAPIPath(_ path: String) -> Bool {
         if path.hasPrefix("/api/") { return true }
-        let parts = path.split(separator: "/", omittingEmptySubsequences: true)
-        return parts.count == 4 && parts[0] == "explore" && parts[1] == "dataset" && parts[3] == "download"
+        // Every page request asks: test the ends first, and split nothing.
+        let prefix = "/explore/dataset/"
+        guard path.hasPrefix(prefix) else { return false }
+        var id = path.dropFirst(prefix.utf8.count)
+        if id.hasSuffix("/") { id = id.dropLast() }
+        guard id.hasSuffix("/download") else { return false }
+        id = id.dropLast("/download".utf8.count)
+        return !id.isEmpty && !id.contains("/")
     }
 
     /// The active key for `presented`, recording its use; nil when it is not one.

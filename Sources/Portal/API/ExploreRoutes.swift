@@ -122,7 +122,7 @@ extension PortalServices {
             guard access.canSee(dataset) else { return nil }
             return try recordQuery(dataset, parameters: parameters, recordID: recordID)
         }
-        guard let answer = found?.answer else {
+        guard let answer = found else {
             throw APIError(status: .notFound, code: "NotFound", message: "Unknown dataset: \(id)")
         }
         guard let row = answer.rows.first else {

@@ -25,13 +25,9 @@ final class AggregateMemo: Sendable {
     func rows(
         of dataset: Dataset, _ query: CompiledQuery, load: (CompiledQuery) async throws -> [[SQLValue]]
     ) async throws -> [[SQLValue]] {
-        try await rows(Self.key(dataset, query)) { try await load(query) }
-    }
-
-    /// The rows stored for `key`, or those `load` returns, then stored.
-    private func rows(_ key: String, load: () async throws -> [[SQLValue]]) async throws -> [[SQLValue]] {
+        let key = Self.key(dataset, query)
         if let found = entries.withLock({ $0[key] }) { return found }
-        let rows = try await load()
+        let rows = try await load(query)
         guard rows.count <= Self.largestKeptAnswer else { return rows }
         entries.withLock { entries in
             if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }

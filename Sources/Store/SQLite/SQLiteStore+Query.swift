@@ -16,14 +16,14 @@ extension SQLiteStore {
 
     /// Looks up dataset `id`, then runs the query `compile` makes for it, on one connection in one trip to a
     /// database thread: for a lookup by id, each trip costs more than the query. `compile` returns nil to skip the
-    /// query (say, the dataset is not visible to the caller); the answer is nil when there is no such dataset.
+    /// query (say, the dataset is not visible to the caller); the answer is nil then, and when there is no such
+    /// dataset.
     public func rows(
         ofDataset id: String, _ compile: @escaping @Sendable (Dataset) throws -> CompiledQuery?
-    ) async throws -> (dataset: Dataset, answer: (query: CompiledQuery, rows: [[SQLValue]])?)? {
+    ) async throws -> (query: CompiledQuery, rows: [[SQLValue]])? {
         try await pool.unsafeRead { [queryBudget] db in
-            guard let dataset = try catalog(in: db).dataset(id: id) else { return nil }
-            guard let query = try compile(dataset) else { return (dataset, nil) }
-            return (dataset, (query, try queryBudget.run(db) { try Self.fetch(query, in: db) }))
+            guard let dataset = try catalog(in: db).dataset(id: id), let query = try compile(dataset) else { return nil }
+            return (query, try queryBudget.run(db) { try Self.fetch(query, in: db) })
         }
     }
 

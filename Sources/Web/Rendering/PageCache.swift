@@ -60,11 +60,6 @@ public final class PageCache: Sendable {
         return page
     }
 
-    /// Empties the cache.
-    public func removeAll() {
-        contents.withLock { $0 = Contents() }
-    }
-
     /// `page` with `token` in place of every sentinel.
     static func body(_ page: Page, token: String) -> ByteBuffer {
         let tokenBytes = token.utf8.count

@@ -1,4 +1,5 @@
 import Foundation
+import Ingest
 
 /// A `Set-Cookie` header value, written the way Django writes it.
 ///
@@ -52,27 +53,18 @@ public struct SetCookie: Sendable, Hashable {
 
     /// An RFC 7231 date: `Sun, 06 Nov 1994 08:49:37 GMT`.
     ///
-    /// Computed with integers (days since the epoch to a proleptic Gregorian date): it runs for every
+    /// Computed with integers (days since the epoch to Ingest's ``CivilDate``): it runs for every
     /// response that sets a cookie, where a Calendar and `String(format:)` cost more than the page.
     static func httpDate(_ date: Date) -> String {
         let seconds = Int64(date.timeIntervalSince1970.rounded(.down))
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let time = Int(seconds - days * 86_400)
-        // Days since 0000-03-01, counted in 400-year eras of 146,097 days.
-        let shifted = days + 719_468
-        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
-        let dayOfEra = shifted - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let marchMonth = (5 * dayOfYear + 2) / 153
-        let day = Int(dayOfYear - (153 * marchMonth + 2) / 5 + 1)
-        let month = Int(marchMonth < 10 ? marchMonth + 3 : marchMonth - 9)
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        let civil = CivilDate(daysSinceEpoch: Int(days))
         let weekday = Int(((days % 7) + 11) % 7)  // 1970-01-01 was a Thursday.
         let days3 = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
         let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
         func two(_ number: Int) -> String { number < 10 ? "0" + String(number) : String(number) }
-        return days3[weekday] + ", " + two(day) + " " + months[month - 1] + " " + String(year) + " "
+        return days3[weekday] + ", " + two(civil.day) + " " + months[civil.month - 1] + " " + String(civil.year) + " "
             + two(time / 3_600) + ":" + two(time / 60 % 60) + ":" + two(time % 60) + " GMT"
     }
 }
