@@ -37,6 +37,8 @@ let package = Package(
         ),
         .target(name: "ODSQL", swiftSettings: strict),
         .systemLibrary(name: "GaronaZlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "GaronaProj", providers: [.apt(["libproj-dev"])]),
+        .target(name: "ExportFormats", dependencies: ["ODSQL", "GaronaZlib", "GaronaProj"], swiftSettings: strict),
         .target(
             name: "Ingest",
             dependencies: [
@@ -95,6 +97,7 @@ let package = Package(
         ),
         .testTarget(name: "CookieCharterTests", dependencies: ["CookieCharter"], swiftSettings: strict),
         .testTarget(name: "ODSQLTests", dependencies: ["ODSQL"], swiftSettings: strict),
+        .testTarget(name: "ExportFormatsTests", dependencies: ["ExportFormats", "ODSQL"], swiftSettings: strict),
         .testTarget(name: "IngestTests", dependencies: ["Ingest"], swiftSettings: strict),
         .testTarget(
             name: "StoreTests", dependencies: ["Store", "Ingest", .product(name: "GRDB", package: "GRDB.swift")],

@@ -1,0 +1,98 @@
+/// Conversions between the stored date forms (`YYYY-MM-DD`, `YYYY-MM-DDTHH:MM:SS[.ffffff]Z`) and day or
+/// microsecond counts since the Unix epoch, on the proleptic Gregorian calendar (no Foundation calendar:
+/// this runs once per exported value).
+enum CivilTime {
+    /// Days since 1970-01-01 of `YYYY-MM-DD` (text after the tenth character is ignored).
+    static func days(fromDate text: String) -> Int32? {
+        let bytes = Array(text.utf8.prefix(10))
+        guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
+            let year = digits(bytes[0..<4]), let month = digits(bytes[5..<7]), let day = digits(bytes[8..<10]),
+            (1...12).contains(month), (1...31).contains(day)
+        else { return nil }
+        return Int32(daysFromCivil(year: year, month: month, day: day))
+    }
+
+    /// Microseconds since the epoch of `YYYY-MM-DDTHH:MM:SS[.f…][Z|±HH:MM]` (no zone means UTC).
+    static func microseconds(fromDateTime text: String) -> Int64? {
+        let bytes = Array(text.utf8)
+        guard bytes.count >= 19, let days = days(fromDate: text), bytes[10] == UInt8(ascii: "T") || bytes[10] == 0x20,
+            let hour = digits(bytes[11..<13]), let minute = digits(bytes[14..<16]), let second = digits(bytes[17..<19]),
+            hour < 24, minute < 60, second < 61
+        else { return nil }
+        var index = 19
+        var micros = 0
+        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+            index += 1
+            var scale = 100_000
+            while index < bytes.count, (48...57).contains(bytes[index]) {
+                micros += Int(bytes[index] - 48) * scale
+                scale /= 10
+                index += 1
+            }
+        }
+        var offset = 0
+        if index + 6 <= bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-"),
+            let hours = digits(bytes[index + 1..<index + 3]), let minutes = digits(bytes[index + 4..<index + 6])
+        {
+            offset = (hours * 3600 + minutes * 60) * (bytes[index] == UInt8(ascii: "-") ? -1 : 1)
+        }
+        let seconds = Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + second - offset)
+        return seconds * 1_000_000 + Int64(micros)
+    }
+
+    /// `YYYY-MM-DD` of a day count.
+    static func dateText(days: Int32) -> String {
+        let (year, month, day) = civil(fromDays: Int(days))
+        return pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2)
+    }
+
+    /// `YYYY-MM-DDTHH:MM:SSZ` (with `.ffffff` when not whole seconds) of a microsecond count.
+    static func dateTimeText(microseconds: Int64) -> String {
+        let (seconds, micros) = microseconds.quotientAndRemainder(dividingBy: 1_000_000)
+        let whole = micros < 0 ? seconds - 1 : seconds
+        let fraction = micros < 0 ? micros + 1_000_000 : micros
+        let (days, secondOfDay) = whole.quotientAndRemainder(dividingBy: 86_400)
+        let day = secondOfDay < 0 ? days - 1 : days
+        let second = Int(secondOfDay < 0 ? secondOfDay + 86_400 : secondOfDay)
+        let date = dateText(days: Int32(clamping: day))
+        let time = pad(second / 3600, 2) + ":" + pad(second % 3600 / 60, 2) + ":" + pad(second % 60, 2)
+        return date + "T" + time + (fraction == 0 ? "" : "." + pad(Int(fraction), 6)) + "Z"
+    }
+
+    /// Howard Hinnant's days-from-civil algorithm.
+    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+
+    /// The inverse of ``daysFromCivil(year:month:day:)``.
+    static func civil(fromDays count: Int) -> (year: Int, month: Int, day: Int) {
+        let z = count + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let shifted = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * shifted + 2) / 5 + 1
+        let month = shifted < 10 ? shifted + 3 : shifted - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+
+    private static func digits(_ slice: ArraySlice<UInt8>) -> Int? {
+        var value = 0
+        for byte in slice {
+            guard (48...57).contains(byte) else { return nil }
+            value = value * 10 + Int(byte - 48)
+        }
+        return value
+    }
+
+    private static func pad(_ value: Int, _ width: Int) -> String {
+        let text = String(value)
+        return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
+    }
+}
