@@ -55,7 +55,7 @@ struct Detector {
     }
 
     private func detectWorkbook() throws(IngestError) -> Detection {
-        let workbook = try XLSXWorkbook(origin: origin)
+        let workbook = try XLSXWorkbook(origin: origin, limits: limits)
         let sheet = try workbook.sheet(named: options.sheet).name
         let source = try XLSXRowSource(workbook: workbook, sheet: sheet, limits: limits)
         guard try source.next() else { throw .emptyFile }

@@ -44,6 +44,11 @@ public enum IngestError: Error, Equatable, Sendable, CustomStringConvertible {
     case sheetNotFound(String)
     /// The Excel workbook is damaged or not a workbook.
     case invalidWorkbook(reason: String)
+    /// A ZIP archive (an Excel workbook) goes past a limit that guards against decompression bombs;
+    /// nothing was inflated past the limit.
+    case archiveLimit(ArchiveLimit)
+    /// A part of a workbook could not be written to the extraction directory (full disk, write error).
+    case extractionFailed(reason: String)
 
     /// A stable, machine-readable identifier for the error.
     public var code: String {
@@ -69,6 +74,8 @@ public enum IngestError: Error, Equatable, Sendable, CustomStringConvertible {
         case .invalidGeometry: "invalid_geometry"
         case .sheetNotFound: "sheet_not_found"
         case .invalidWorkbook: "invalid_workbook"
+        case .archiveLimit: "archive_limit"
+        case .extractionFailed: "extraction_failed"
         }
     }
 
@@ -122,6 +129,10 @@ public enum IngestError: Error, Equatable, Sendable, CustomStringConvertible {
             "The workbook has no sheet named \"\(name)\"."
         case .invalidWorkbook(let reason):
             "The Excel workbook cannot be read: \(reason)."
+        case .archiveLimit(let limit):
+            limit.message
+        case .extractionFailed(let reason):
+            "A part of the Excel workbook cannot be written to the data directory: \(reason)."
         }
     }
 
@@ -137,10 +148,63 @@ public struct IngestWarning: Sendable, Equatable, Codable {
     public var field: String?
     /// A one-line English explanation.
     public var message: String
+    /// How many cells or rows the warning concerns, when it counts something (`invalid_values`).
+    public var count: Int?
 
-    public init(code: String, field: String? = nil, message: String) {
+    public init(code: String, field: String? = nil, message: String, count: Int? = nil) {
         self.code = code
         self.field = field
         self.message = message
+        self.count = count
+    }
+
+    /// The `invalid_values` warning: `count` non-empty cells of `field` did not fit `type` (a type the
+    /// publisher forced) and were stored as empty values.
+    public static func invalidValues(field: String, type: FieldType, count: Int) -> IngestWarning {
+        IngestWarning(
+            code: "invalid_values", field: field,
+            message: "\(count) value(s) of field \"\(field)\" could not be read as \(type.rawValue) and were left empty.",
+            count: count)
+    }
+}
+
+/// The limits that guard the reading of a ZIP archive (an XLSX workbook) against decompression bombs;
+/// each is a field of ``IngestLimits``.
+public enum ArchiveLimit: Equatable, Sendable {
+    /// One part inflates (or declares it inflates) to more than ``IngestLimits/maxArchivePartBytes``.
+    case partSize(part: String, limit: Int)
+    /// All parts together inflate to more than ``IngestLimits/maxArchiveBytes``.
+    case totalSize(limit: Int)
+    /// One part is compressed more than ``IngestLimits/maxCompressionRatio`` to 1.
+    case compressionRatio(part: String, limit: Int)
+    /// The archive lists more than ``IngestLimits/maxArchiveEntries`` entries.
+    case entries(limit: Int)
+    /// The workbook has more than ``IngestLimits/maxSharedStrings`` shared strings.
+    case sharedStrings(limit: Int)
+    /// The shared strings take more than ``IngestLimits/maxSharedStringBytes``.
+    case sharedStringBytes(limit: Int)
+
+    /// A one-line English explanation.
+    public var message: String {
+        let refused = "the file is refused as a possible ZIP bomb"
+        return switch self {
+        case .partSize(let part, let limit):
+            "The workbook part \(part) inflates to more than \(Self.size(limit)); \(refused)."
+        case .totalSize(let limit):
+            "The workbook inflates to more than \(Self.size(limit)) in all; \(refused)."
+        case .compressionRatio(let part, let limit):
+            "The workbook part \(part) is compressed more than \(limit) to 1; \(refused)."
+        case .entries(let limit):
+            "The workbook holds more than \(limit) parts; \(refused)."
+        case .sharedStrings(let limit):
+            "The workbook has more than \(limit) shared strings; \(refused)."
+        case .sharedStringBytes(let limit):
+            "The workbook's shared strings take more than \(Self.size(limit)); \(refused)."
+        }
+    }
+
+    /// `1 MiB`-multiples as MB, anything else in bytes.
+    static func size(_ bytes: Int) -> String {
+        bytes >= 1 << 20 && bytes % (1 << 20) == 0 ? "\(bytes >> 20) MB" : "\(bytes) bytes"
     }
 }

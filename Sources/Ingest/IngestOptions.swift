@@ -31,15 +31,43 @@ public struct IngestLimits: Sendable, Equatable, Codable {
     public var maxRecordBytes: Int
     /// How many bytes are read from the file at once.
     public var chunkSize: Int
+    /// The most bytes one part of a ZIP archive (an XLSX sheet, its shared strings) may inflate to:
+    /// 1 GiB by default. Checked against the size the archive declares, then against the bytes inflated.
+    public var maxArchivePartBytes: Int
+    /// The most bytes all the parts of a ZIP archive may inflate to, together: 2 GiB by default.
+    public var maxArchiveBytes: Int
+    /// The highest compression ratio (inflated size over compressed size) a part may have: 100 by
+    /// default, where real workbooks stay under 30 and a ZIP bomb reaches 1,000. A part may always
+    /// inflate to 1 MiB, whatever its ratio.
+    public var maxCompressionRatio: Int
+    /// The most entries a ZIP archive may list in its central directory: 10,000 by default.
+    public var maxArchiveEntries: Int
+    /// The most shared strings an XLSX workbook may hold: 5,000,000 by default.
+    public var maxSharedStrings: Int
+    /// The most bytes the shared strings of an XLSX workbook may take together: 256 MiB by default.
+    public var maxSharedStringBytes: Int
+    /// The directory where the parts of a ZIP archive are extracted (files of mode 0600, removed as
+    /// soon as they are open). When nil: the directory of the file read, or memory for bytes in memory;
+    /// never the system's temporary folder.
+    public var extractionDirectory: String?
 
     public init(
         maxCellBytes: Int = 5 * 1024 * 1024, maxColumns: Int = 500, maxRecordBytes: Int = 64 * 1024 * 1024,
-        chunkSize: Int = 256 * 1024
+        chunkSize: Int = 256 * 1024, maxArchivePartBytes: Int = 1 << 30, maxArchiveBytes: Int = 2 << 30,
+        maxCompressionRatio: Int = 100, maxArchiveEntries: Int = 10_000, maxSharedStrings: Int = 5_000_000,
+        maxSharedStringBytes: Int = 256 << 20, extractionDirectory: String? = nil
     ) {
         self.maxCellBytes = maxCellBytes
         self.maxColumns = maxColumns
         self.maxRecordBytes = maxRecordBytes
         self.chunkSize = max(16, chunkSize)
+        self.maxArchivePartBytes = max(1, maxArchivePartBytes)
+        self.maxArchiveBytes = max(1, maxArchiveBytes)
+        self.maxCompressionRatio = max(1, maxCompressionRatio)
+        self.maxArchiveEntries = max(1, maxArchiveEntries)
+        self.maxSharedStrings = max(1, maxSharedStrings)
+        self.maxSharedStringBytes = max(1, maxSharedStringBytes)
+        self.extractionDirectory = extractionDirectory
     }
 }
 

@@ -15,7 +15,7 @@ public final class RecordBatchReader {
         converter = RowConverter(fields: detection.fields)
         let limits = detection.limits
         if detection.format == .xlsx {
-            let workbook = try XLSXWorkbook(origin: origin)
+            let workbook = try XLSXWorkbook(origin: origin, limits: limits)
             let sheet = try XLSXRowSource(workbook: workbook, sheet: detection.sheet, limits: limits)
             _ = try sheet.next()
             sheet.width = detection.columnKeys.count

@@ -7,7 +7,6 @@ final class XLSXRowSource: RowSource {
     private let strings: SharedStrings
     private let dateStyles: Set<Int>
     private let date1904: Bool
-    private let sheetFile: URL
     /// Cells beyond this column are dropped; set from the header row.
     var width: Int?
     private(set) var row = RawRow()
@@ -18,23 +17,14 @@ final class XLSXRowSource: RowSource {
 
     init(workbook: XLSXWorkbook, sheet: String?, limits: IngestLimits) throws(IngestError) {
         let chosen = try workbook.sheet(named: sheet)
-        strings = try workbook.sharedStrings(limits: limits)
+        strings = try workbook.sharedStrings()
         dateStyles = workbook.dateStyles
         date1904 = workbook.date1904
-        sheetFile = try workbook.extractToTemporaryFile(chosen.path)
-        let source: FileByteSource
-        do {
-            source = try FileByteSource(path: sheetFile.path)
-        } catch {
-            try? FileManager.default.removeItem(at: sheetFile)
-            throw error
-        }
         tokens = XMLTokenizer(
-            stream: DecodedStream(source: source, encoding: .utf8, skip: 0, chunkSize: limits.chunkSize),
+            stream: DecodedStream(
+                source: try workbook.extract(chosen.path), encoding: .utf8, skip: 0, chunkSize: limits.chunkSize),
             maxTokenBytes: limits.maxCellBytes)
     }
-
-    deinit { try? FileManager.default.removeItem(at: sheetFile) }
 
     private static let rowName = Array("row".utf8)
     private static let cellName = Array("c".utf8)

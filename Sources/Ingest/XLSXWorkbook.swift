@@ -1,11 +1,11 @@
 import Foundation
 import XMLCoder
-import ZIPFoundation
 
 /// An Excel workbook opened for reading: sheet list, shared strings, date styles, and the sheet XML
-/// extracted to a temporary file so it can be streamed.
+/// extracted (under the archive limits of ``IngestLimits``) so it can be streamed.
 final class XLSXWorkbook {
-    private let archive: Archive
+    private let archive: XLSXZipReader
+    private let limits: IngestLimits
     /// Sheet names and their part paths inside the archive, in workbook order.
     let sheets: [(name: String, path: String)]
     let date1904: Bool
@@ -48,15 +48,9 @@ final class XLSXWorkbook {
         let cellXfs: CellFormats?
     }
 
-    init(origin: SourceOrigin) throws(IngestError) {
-        do {
-            switch origin {
-            case .file(let path): archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .read)
-            case .memory(let bytes): archive = try Archive(data: Data(bytes), accessMode: .read)
-            }
-        } catch {
-            throw .invalidWorkbook(reason: "it is not a ZIP archive")
-        }
+    init(origin: SourceOrigin, limits: IngestLimits) throws(IngestError) {
+        archive = try XLSXZipReader(origin: origin, limits: limits)
+        self.limits = limits
         let decoder = XMLDecoder()
         let workbook: WorkbookXML
         let relationships: RelationshipsXML
@@ -75,7 +69,8 @@ final class XLSXWorkbook {
         }
         sheets = workbook.sheets.sheet.compactMap { sheet in targets[sheet.id].map { (sheet.name, $0) } }
         date1904 = workbook.workbookPr?.date1904 == "1" || workbook.workbookPr?.date1904 == "true"
-        if let data = try? Self.data(archive, "xl/styles.xml"), let styles = try? decoder.decode(StylesXML.self, from: data) {
+        let stylesData = archive.contains("xl/styles.xml") ? try Self.data(archive, "xl/styles.xml") : nil
+        if let stylesData, let styles = try? decoder.decode(StylesXML.self, from: stylesData) {
             var custom: [Int: String] = [:]
             for format in styles.numFmts?.numFmt ?? [] { custom[format.numFmtId] = format.formatCode }
             var dates = Set<Int>()
@@ -112,15 +107,8 @@ final class XLSXWorkbook {
         return false
     }
 
-    private static func data(_ archive: Archive, _ path: String) throws(IngestError) -> Data {
-        guard let entry = archive[path] else { throw .invalidWorkbook(reason: "\(path) is missing") }
-        var data = Data()
-        do {
-            _ = try archive.extract(entry, skipCRC32: true) { data.append($0) }
-        } catch {
-            throw .invalidWorkbook(reason: "\(path) cannot be extracted")
-        }
-        return data
+    private static func data(_ archive: XLSXZipReader, _ path: String) throws(IngestError) -> Data {
+        Data(try archive.bytes(path))
     }
 
     /// The named sheet, or the first one.
@@ -133,27 +121,18 @@ final class XLSXWorkbook {
         return sheet
     }
 
-    /// Extracts a part to a new temporary file, chunk by chunk.
-    func extractToTemporaryFile(_ path: String) throws(IngestError) -> URL {
-        guard let entry = archive[path] else { throw .invalidWorkbook(reason: "\(path) is missing") }
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("garona-xlsx-\(UUID().uuidString).xml")
-        do {
-            _ = try archive.extract(entry, to: url, skipCRC32: true)
-        } catch {
-            try? FileManager.default.removeItem(at: url)
-            throw .invalidWorkbook(reason: "\(path) cannot be extracted")
-        }
-        return url
+    /// Extracts a part, chunk by chunk, under the archive limits, and opens it.
+    func extract(_ path: String) throws(IngestError) -> any ByteSource {
+        try archive.extract(path)
     }
 
-    /// Reads all shared strings (streamed from a temporary file) into one compact store.
-    func sharedStrings(limits: IngestLimits) throws(IngestError) -> SharedStrings {
-        guard archive["xl/sharedStrings.xml"] != nil else { return SharedStrings() }
-        let url = try extractToTemporaryFile("xl/sharedStrings.xml")
-        defer { try? FileManager.default.removeItem(at: url) }
+    /// Reads all shared strings (streamed from the extracted part) into one compact store, within
+    /// ``IngestLimits/maxSharedStrings`` and ``IngestLimits/maxSharedStringBytes``.
+    func sharedStrings() throws(IngestError) -> SharedStrings {
+        guard archive.contains("xl/sharedStrings.xml") else { return SharedStrings() }
         let tokens = XMLTokenizer(
             stream: DecodedStream(
-                source: try FileByteSource(path: url.path), encoding: .utf8, skip: 0, chunkSize: limits.chunkSize),
+                source: try extract("xl/sharedStrings.xml"), encoding: .utf8, skip: 0, chunkSize: limits.chunkSize),
             maxTokenBytes: limits.maxCellBytes)
         var strings = SharedStrings()
         var inItem = false
@@ -164,7 +143,7 @@ final class XLSXWorkbook {
             case .open(let name, _, let selfClosing):
                 if name == Array("si".utf8) {
                     inItem = true
-                    if selfClosing { strings.finish() }
+                    if selfClosing { try finish(&strings) }
                 } else if name == Array("rPh".utf8) {
                     if !selfClosing { phoneticDepth += 1 }
                 } else if name == Array("t".utf8) && !selfClosing {
@@ -173,17 +152,29 @@ final class XLSXWorkbook {
             case .close(let name):
                 if name == Array("si".utf8) {
                     inItem = false
-                    strings.finish()
+                    try finish(&strings)
                 } else if name == Array("rPh".utf8) {
                     phoneticDepth -= 1
                 } else if name == Array("t".utf8) {
                     inText = false
                 }
             case .text(let text):
-                if inItem && inText && phoneticDepth == 0 { strings.append(text) }
+                if inItem && inText && phoneticDepth == 0 {
+                    strings.append(text)
+                    guard strings.byteCount <= limits.maxSharedStringBytes else {
+                        throw .archiveLimit(.sharedStringBytes(limit: limits.maxSharedStringBytes))
+                    }
+                }
             }
         }
         return strings
+    }
+
+    private func finish(_ strings: inout SharedStrings) throws(IngestError) {
+        strings.finish()
+        guard strings.count <= limits.maxSharedStrings else {
+            throw .archiveLimit(.sharedStrings(limit: limits.maxSharedStrings))
+        }
     }
 }
 
@@ -194,6 +185,8 @@ struct SharedStrings {
     private var pending: [UInt8] = []
 
     var count: Int { ends.count }
+    /// The bytes held, the string being read included.
+    var byteCount: Int { bytes.count + pending.count }
 
     mutating func append(_ text: [UInt8]) { pending.append(contentsOf: text) }
 
