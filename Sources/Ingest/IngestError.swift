@@ -166,6 +166,13 @@ public struct IngestWarning: Sendable, Equatable, Codable {
             message: "\(count) value(s) of field \"\(field)\" could not be read as \(type.rawValue) and were left empty.",
             count: count)
     }
+
+    /// One `invalid_values` warning per field with cells that did not fit its type, in field order.
+    public static func invalidValues(_ counts: [String: Int], fields: [Field]) -> [IngestWarning] {
+        fields.compactMap { field in
+            counts[field.name].map { invalidValues(field: field.name, type: field.type, count: $0) }
+        }
+    }
 }
 
 /// The limits that guard the reading of a ZIP archive (an XLSX workbook) against decompression bombs;

@@ -37,16 +37,20 @@ struct ImportCommand: ParsableCommand {
 
     func run() throws {
         guard FileManager.default.isReadableFile(atPath: file) else { fail("cannot read \(file)") }
-        let request = ImportRequest(
-            file: URL(fileURLWithPath: file), datasetID: dataset, title: title, delimiter: delimiter, encoding: encoding,
-            sheet: sheet, fieldTypes: fieldTypes
-        )
         let store: SQLiteStore
+        let scratch: URL
         do {
-            store = try DataDirectory(path: dataDirectory).openStore()
+            let directory = try DataDirectory(path: dataDirectory)
+            store = try directory.openStore()
+            scratch = try directory.importScratchDirectory()
         } catch {
             fail("\(error)")
         }
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let request = ImportRequest(
+            file: URL(fileURLWithPath: file), datasetID: dataset, title: title, delimiter: delimiter, encoding: encoding,
+            sheet: sheet, fieldTypes: fieldTypes, scratchDirectory: scratch
+        )
         let bar = ProgressBar()
         let started = Date()
         do {
@@ -57,6 +61,7 @@ struct ImportCommand: ParsableCommand {
             print(ImportSummary(detection: detection, report: report, seconds: Date().timeIntervalSince(started)).text)
         } catch {
             bar.finish()
+            try? FileManager.default.removeItem(at: scratch)
             fail(error.description)
         }
     }

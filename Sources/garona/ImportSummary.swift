@@ -31,11 +31,12 @@ struct ImportSummary {
             if field.label != field.name { line += "  \u{2190} \"\(field.label)\"" }
             lines.append(line)
         }
-        if detection.warnings.isEmpty {
+        // The report's warnings: the detection's, then the cells a forced type could not read.
+        if report.warnings.isEmpty {
             lines.append("Warnings: none")
         } else {
             lines.append("Warnings:")
-            for warning in detection.warnings { lines.append("  - " + warning.message) }
+            for warning in report.warnings { lines.append("  - " + warning.message) }
         }
         return lines.joined(separator: "\n")
     }

@@ -115,6 +115,12 @@ extension PortalServices {
                     request: request, context: context, dataset: nil, error: catalog.text("bo_no_file", in: language),
                     status: .badRequest
                 )
+            case .writeFailed:
+                // A full disk or a write error: the partial file went with the directory; nothing was published.
+                return uploadPage(
+                    request: request, context: context, dataset: nil, error: catalog.text("bo_upload_write_failed", in: language),
+                    status: .init(code: 507, reasonPhrase: "Insufficient Storage")
+                )
             }
         }
         let datasetID = (upload.fields["dataset"] ?? "").trimmingCharacters(in: .whitespaces)

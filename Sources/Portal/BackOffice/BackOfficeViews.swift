@@ -37,11 +37,24 @@ enum BackOfficeViews {
                 "records": NumberFormat.integer(report.records, language: language),
                 "version": report.version,
                 "fields": report.fields.map { ["name": $0.name, "type": $0.type.rawValue] },
+                "has_warnings": !report.warnings.isEmpty,
+                "warnings": report.warnings.map { warning($0, report: report, language: language, catalog: catalog) },
             ]
         case .failed(let message):
             values["failed"] = ["message": message, "replace": !job.isNew]
         }
         return values
+    }
+
+    /// A warning of a finished import, in the publisher's language when it counts unreadable cells.
+    private static func warning(_ warning: IngestWarning, report: PublishReport, language: Language, catalog: Catalog) -> String {
+        guard warning.code == "invalid_values", let field = warning.field, let count = warning.count else {
+            return warning.message
+        }
+        let type = report.fields.first { $0.name == field }?.type.rawValue ?? ""
+        return catalog.text(
+            "bo_invalid_values", in: language,
+            ["count": NumberFormat.integer(count, language: language), "field": field, "type": type])
     }
 
     private static func progressValues(_ progress: IngestProgress?, phase: String) -> [String: Any] {

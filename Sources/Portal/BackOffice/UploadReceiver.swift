@@ -22,6 +22,9 @@ struct UploadReceiver {
         case malformed
         case tokenRejected(Response)
         case noFile
+        /// The file could not be created or written (full disk, file size limit, I/O error); the reason is
+        /// the system's, for the log, not for the visitor.
+        case writeFailed(String)
     }
 
     let directory: URL
@@ -46,9 +49,13 @@ struct UploadReceiver {
             let name = Self.safeFileName(Self.parameter("filename", in: disposition) ?? "upload")
             upload.fileName = name
             let url = directory.appendingPathComponent(name)
-            _ = FileManager.default.createFile(atPath: url.path, contents: nil, attributes: [.posixPermissions: 0o600])
-            handle = FileHandle(forWritingAtPath: url.path)
             upload.file = url
+            let descriptor = open(url.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
+            guard descriptor >= 0 else {
+                failure = .writeFailed(String(cString: strerror(errno)))
+                return
+            }
+            handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
         }
         parser.onHeader = { name, content in header[name.lowercased()] = content }
         parser.onBody = { buffer in
@@ -65,7 +72,12 @@ struct UploadReceiver {
                     failure = .tooLarge
                     return
                 }
-                handle?.write(Data(buffer.readableBytesView))
+                // `write(contentsOf:)` throws where `write(_:)` would trap on a full disk.
+                do {
+                    try handle?.write(contentsOf: Data(buffer.readableBytesView))
+                } catch {
+                    failure = .writeFailed("\(error)")
+                }
             } else if value.count + buffer.readableBytes <= 64 * 1024 {
                 value.append(contentsOf: buffer.readableBytesView)
             } else {
@@ -106,7 +118,11 @@ struct UploadReceiver {
             try? handle?.close()
             throw .malformed
         }
-        try? handle?.close()
+        do {
+            try handle?.close()
+        } catch {
+            throw .writeFailed("\(error)")
+        }
         if !tokenVerified, let rejection = checkToken(upload.fields["csrfmiddlewaretoken"]) { throw .tokenRejected(rejection) }
         guard upload.file != nil else { throw .noFile }
         return upload

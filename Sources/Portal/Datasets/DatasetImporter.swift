@@ -13,10 +13,16 @@ public struct ImportRequest: Sendable {
     public var sheet: String?
     /// `NAME=TYPE` overrides.
     public var fieldTypes: [String]
+    /// Where the parts of a workbook are extracted, inside the data directory; the file's own
+    /// directory (an upload's job directory) when nil.
+    public var scratchDirectory: URL?
+    /// The limits against hostile files; by default those of the environment (``ImportLimits``).
+    public var limits: IngestLimits
 
     public init(
         file: URL, datasetID: String, title: String? = nil, delimiter: String? = nil, encoding: String? = nil,
-        sheet: String? = nil, fieldTypes: [String] = []
+        sheet: String? = nil, fieldTypes: [String] = [], scratchDirectory: URL? = nil,
+        limits: IngestLimits = ImportLimits.fromEnvironment()
     ) {
         self.file = file
         self.datasetID = datasetID
@@ -25,6 +31,8 @@ public struct ImportRequest: Sendable {
         self.encoding = encoding
         self.sheet = sheet
         self.fieldTypes = fieldTypes
+        self.scratchDirectory = scratchDirectory
+        self.limits = limits
     }
 }
 
@@ -54,7 +62,8 @@ public enum DatasetImporter {
             )
         }
         do {
-            var options = IngestOptions(sheet: request.sheet)
+            var options = IngestOptions(sheet: request.sheet, limits: request.limits)
+            options.limits.extractionDirectory = (request.scratchDirectory ?? request.file.deletingLastPathComponent()).path
             if let delimiter = request.delimiter { options.delimiter = try IngestOptions.parseDelimiter(delimiter) }
             if let name = request.encoding {
                 guard let encoding = TextEncoding(name: name) else { throw IngestError.unknownEncoding(name) }
@@ -78,8 +87,10 @@ public enum DatasetImporter {
         do {
             let reader = try Ingest.read(url: request.file, detection: detection)
             let metadata = DatasetMetadata(id: request.datasetID, titleFR: request.title ?? request.datasetID)
-            return try store.publish(
+            var report = try store.publish(
                 datasetID: request.datasetID, reader: reader, newDataset: metadata, now: now, progress: progress)
+            report.warnings += IngestWarning.invalidValues(reader.invalidValueCounts, fields: reader.detection.fields)
+            return report
         } catch let error as IngestError {
             throw ImportFailure(code: error.code, description: error.message)
         } catch let error as StoreError {

@@ -28,10 +28,22 @@ public struct DataDirectory: Sendable {
     public var secretPath: String { path + "/secret.key" }
     public var servicesPath: String { path + "/services.json" }
 
+    private var uploadsURL: URL { URL(fileURLWithPath: path).appendingPathComponent("uploads") }
+
     /// `uploads/`, emptied of leftovers of a previous run (uploads are deleted once imported).
     public func uploadsDirectory() throws -> URL {
-        let url = URL(fileURLWithPath: path).appendingPathComponent("uploads")
-        try? FileManager.default.removeItem(at: url)
+        try? FileManager.default.removeItem(at: uploadsURL)
+        return try Self.createPrivateDirectory(uploadsURL)
+    }
+
+    /// A new directory (mode 0700) under `uploads/` where `garona import` extracts a workbook's parts.
+    /// The caller removes it; `serve` empties `uploads/` when it starts, so a killed import leaves nothing.
+    public func importScratchDirectory() throws -> URL {
+        try Self.createPrivateDirectory(uploadsURL.appendingPathComponent("import-" + UUID().uuidString))
+    }
+
+    /// Creates `url` and its missing parents with mode 0700.
+    private static func createPrivateDirectory(_ url: URL) throws -> URL {
         do {
             try FileManager.default.createDirectory(
                 at: url, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])

@@ -1,0 +1,180 @@
+"""Hostile files: ZIP (XLSX) bombs through `garona import` and the back office, and upload writes
+that fail (a file size limit standing in for a full disk).
+
+Every bomb is built at test time: a raw deflate stream of one compressed MiB of `a`, repeated
+(each copy ends on a sync flush, so the copies chain into one valid stream), inside a ZIP written
+by hand so that its headers may lie.
+"""
+
+import os
+import re
+import resource
+import signal
+import struct
+import subprocess
+import zlib
+from contextlib import contextmanager
+from unittest import mock
+
+import pytest
+import requests
+
+from conftest import PASSWORD, USER
+from garona_server import GaronaServer, create_user, dataset_list, garona_bin, import_file
+from test_backoffice import error_text, job_path, logged_in_client, upload, uploaded_files, \
+    wait_job
+
+GIB = 1 << 30
+SHEET = "xl/worksheets/sheet1.xml"
+WORKBOOK = (b'<workbook xmlns:r="r"><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets>'
+            b'</workbook>')
+RELS = (b'<Relationships><Relationship Id="rId1" Type="ws" Target="worksheets/sheet1.xml"/>'
+        b'</Relationships>')
+
+
+def zip_archive(parts):
+    """A ZIP of (name, stored bytes, method, declared uncompressed size) entries, headers as given."""
+    out, central = b"", b""
+    for name, data, method, declared in parts:
+        path = name.encode()
+        common = struct.pack("<HHHHHIIIHH", 20, 0, method, 0, 0x21, 0, len(data), declared,
+                             len(path), 0)
+        central += (struct.pack("<IH", 0x02014B50, 20) + common
+                    + struct.pack("<HHHII", 0, 0, 0, 0, len(out)) + path)
+        out += struct.pack("<I", 0x04034B50) + common + path + data
+    return (out + central + struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(parts), len(parts),
+                                        len(central), len(out), 0))
+
+
+def deflated_run(mebibytes):
+    """A raw deflate stream that inflates to `mebibytes` MiB of `a`, about 1,000 times smaller."""
+    compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
+    chunk = compressor.compress(b"a" * (1 << 20)) + compressor.flush(zlib.Z_SYNC_FLUSH)
+    return chunk * mebibytes + b"\x03\x00"  # a last, empty block
+
+
+def bomb(declared=None, gibibytes=2):
+    """A workbook whose sheet inflates to `gibibytes` GiB; it declares that size, or `declared`."""
+    stream = deflated_run(gibibytes * 1024)
+    size = gibibytes * GIB if declared is None else declared
+    return zip_archive([("xl/workbook.xml", WORKBOOK, 0, len(WORKBOOK)),
+                        ("xl/_rels/workbook.xml.rels", RELS, 0, len(RELS)),
+                        (SHEET, stream, 8, min(size, 0xFFFFFFFE))])
+
+
+BOMBS = {
+    # Honest headers: refused from the central directory before anything is inflated.
+    "declared": (lambda: bomb(), r"inflates to more than 1024 MB; the file is refused as a possible ZIP bomb"),
+    # Lying headers: refused by the bytes inflated, as soon as they pass the declared size.
+    "lying": (lambda: bomb(declared=4096), r"inflates to more than the 4096 bytes its header declares"),
+}
+
+
+def leftover_files(data_dir):
+    """Files of the data directory other than the database, its journals and the secret key."""
+    keep = re.compile(r"garona\.sqlite(-wal|-shm)?|secret\.key|services\.json")
+    return sorted(str(p.relative_to(data_dir)) for p in data_dir.rglob("*")
+                  if p.is_file() and not (p.parent == data_dir and keep.fullmatch(p.name)))
+
+
+@pytest.mark.parametrize("kind", sorted(BOMBS))
+def test_cli_refuses_a_zip_bomb(tmp_path, kind):
+    build, message = BOMBS[kind]
+    path = tmp_path / "bomb.xlsx"
+    path.write_bytes(build())
+    assert path.stat().st_size < 3 << 20
+    data_dir = tmp_path / "data"
+    done = import_file(path, data_dir, "bomb", timeout=120)
+    assert done.returncode == 1, (done.returncode, done.stdout, done.stderr[-2000:])
+    assert re.search(message, done.stderr), done.stderr
+    assert "bomb" not in dataset_list(data_dir)
+    assert leftover_files(data_dir) == []
+
+
+def test_cli_limits_come_from_the_environment(tmp_path):
+    # A real sheet of 2.7 MB that compresses about 8 times, as real ones do: under every default limit.
+    rows = "".join(f'<row r="{i}"><c r="A{i}"><v>{i % 7}</v></c></row>' for i in range(2, 60_000))
+    sheet = ('<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>n</t></is></c></row>'
+             + rows + "</sheetData></worksheet>").encode()
+    compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
+    stream = compressor.compress(sheet) + compressor.flush()
+    path = tmp_path / "book.xlsx"
+    path.write_bytes(zip_archive([("xl/workbook.xml", WORKBOOK, 0, len(WORKBOOK)),
+                                  ("xl/_rels/workbook.xml.rels", RELS, 0, len(RELS)),
+                                  (SHEET, stream, 8, len(sheet))]))
+    ratio = len(sheet) // len(stream)
+    assert len(sheet) > 2 << 20 and 4 <= ratio < 100, ratio
+
+    def run(**env):
+        return subprocess.run([garona_bin(), "import", str(path), "--data-dir", str(tmp_path / "data"),
+                               "--dataset", "book"], env={**os.environ, **env}, capture_output=True,
+                              text=True, timeout=300)
+
+    refused = run(GARONA_ZIP_MAX_RATIO=str(ratio // 2))
+    assert refused.returncode == 1 and f"compressed more than {ratio // 2} to 1" in refused.stderr, \
+        refused.stderr
+    refused = run(GARONA_ZIP_MAX_PART_MB="2")
+    assert refused.returncode == 1 and "inflates to more than 2 MB" in refused.stderr, refused.stderr
+    done = run()
+    assert done.returncode == 0, done.stderr
+    assert "59,998 records" in done.stdout, done.stdout
+    assert leftover_files(tmp_path / "data") == []
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    data_dir = tmp_path_factory.mktemp("garona-data")
+    create_user(data_dir, USER, PASSWORD)
+    srv = GaronaServer(data_dir).start()
+    yield srv
+    srv.stop()
+
+
+@pytest.mark.parametrize("kind", sorted(BOMBS))
+def test_backoffice_refuses_a_zip_bomb(server, kind):
+    build, message = BOMBS[kind]
+    client = logged_in_client(server)
+    path = job_path(upload(client, "bomb.xlsx", build(), f"bomb-{kind}"))
+    page = wait_job(client, path, timeout=120)
+    assert re.search(message, error_text(page) or ""), page.text[:3000]
+    assert server.proc.poll() is None
+    assert requests.get(server.url("/healthz"), timeout=10).status_code == 200
+    assert f"bomb-{kind}" not in dataset_list(server.data_dir)
+    assert uploaded_files(server) == []
+
+
+@contextmanager
+def file_size_limit(limit):
+    """Processes started inside get RLIMIT_FSIZE = `limit` and ignore SIGXFSZ, so that a write past
+    the limit fails with EFBIG, as on a full disk, instead of killing the process."""
+    real_popen = subprocess.Popen
+
+    def limited():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    def popen(*args, **kwargs):
+        return real_popen(*args, **kwargs, preexec_fn=limited)
+
+    with mock.patch.object(subprocess, "Popen", popen):
+        yield
+
+
+def test_upload_write_error_is_a_clear_message_and_leaves_nothing(tmp_path):
+    data_dir = tmp_path / "data"
+    create_user(data_dir, USER, PASSWORD)
+    with file_size_limit(4 << 20):
+        srv = GaronaServer(data_dir).start()
+    try:
+        client = logged_in_client(srv)
+        resp = upload(client, "big.csv", b"nom;valeur\n" + b"a;1\n" * (2 << 20), "big")
+        assert resp.status_code == 507, (resp.status_code, resp.text[:2000])
+        assert re.search(r"(disque plein|full disk)", error_text(resp) or ""), resp.text[:3000]
+        assert srv.proc.poll() is None
+        assert uploaded_files(srv) == []
+        assert "big" not in dataset_list(data_dir)
+        # The server goes on: a file under the limit is imported.
+        small = wait_job(client, job_path(upload(client, "small.csv", b"nom;valeur\na;1\n", "small")))
+        assert error_text(small) is None and "form" in small.text, small.text[:3000]
+    finally:
+        srv.stop()
