@@ -509,3 +509,19 @@ def test_delete_needs_the_matching_confirmation(server, bo, tmp_path):
     assert not [t for t in records_tables(server.data_dir) if t.startswith(f"records_{dataset}_v")]
     assert bo.get(f"/backoffice/datasets/{dataset}").status_code == 404
     assert f"/backoffice/datasets/{dataset}\"" not in bo.get("/backoffice/").text
+
+
+def test_forced_type_reports_unreadable_cells_on_the_job_page(server, bo):
+    plain = through_backoffice(bo, "plain.csv", "nom;valeur\na;1\nb;2\n", new_id("plain"))
+    assert published_count(plain) == 2, dom(plain).text()[:1500]
+    assert re.search(r"(Avertissements|Warnings)\s*:\s*(aucun|none)", dom(plain).text()), \
+        dom(plain).text()[:1500]
+    content = "nom;valeur\na;1\nb;deux\nc;trois\nd;4\n"
+    page = through_backoffice(bo, "forced.csv", content, new_id("forced"), overrides={"valeur": "int"})
+    assert published_count(page) == 4, dom(page).text()[:1500]
+    warnings = dom(page).find("ul", cls="warnings")
+    assert warnings is not None, dom(page).text()[:1500]
+    items = [html.unescape(li.text()).strip() for li in warnings.find_all("li")]
+    assert any(re.fullmatch(r"2 (valeur\(s\) du champ « valeur » n’ont pas pu être lues comme int"
+                            r"|value\(s\) of field “valeur” could not be read as int).*", item)
+               for item in items), items

@@ -515,3 +515,21 @@ def test_demo_publishes_gares_and_sample_datasets(demo):
     listed = dataset_list(demo.data_dir)
     assert listed["gares-occitanie"][1] == 280, listed
     assert listed["donnees-exemple"][1] == 50000, listed
+
+
+# --- forced types ---------------------------------------------------------------------------
+
+def test_forced_types_report_the_cells_they_could_not_read(tmp_path):
+    done = import_file(write(tmp_path, "plain.csv", "nom;valeur\na;1\nb;2\n"), tmp_path / "data", "plain")
+    assert done.returncode == 0, done.stderr
+    assert "Warnings: none" in done.stdout.splitlines(), done.stdout
+    content = "nom;valeur;jour\na;1;x\nb;deux;y\nc;trois;2024-01-02\nd;4;z\n"
+    summary = imported(tmp_path, "forced.csv", content, "forced", "--field-type", "valeur=int",
+                       "--field-type", "jour=date")
+    # After the detection's own warnings (why a field was read as text), the unreadable cells.
+    assert summary["warnings"][-2:] == [
+        '2 value(s) of field "valeur" could not be read as int and were left empty.',
+        '3 value(s) of field "jour" could not be read as date and were left empty.'], summary
+    rows = stored_records(tmp_path / "data", "forced")
+    assert [r["valeur"] for r in rows] == [1, None, None, 4]
+    assert [r["jour"] for r in rows] == [None, None, "2024-01-02", None]
