@@ -31,6 +31,7 @@ public enum Portal {
         let directory = try DataDirectory(path: configuration.dataDirectory)
         let store = try directory.openStore()
         store.queryBudget.milliseconds = configuration.queryTimeoutMS
+        store.queryBudget.exportMilliseconds = configuration.exportTimeoutMS
         let orphans = try store.removeOrphanImports()
         if orphans > 0 { logger.info("removed staging tables of interrupted imports", metadata: ["count": "\(orphans)"]) }
         let secret = try directory.instanceSecret()
@@ -70,7 +71,10 @@ public enum Portal {
             staticFiles: StaticFiles(directory: WebResources.directory.appendingPathComponent("static")),
             jobs: ImportJobs(store: store, clock: overrides.clock),
             uploadsDirectory: try directory.uploadsDirectory(),
-            maxUploadBytes: configuration.maxUploadMB * 1_048_576
+            maxUploadBytes: configuration.maxUploadMB * 1_048_576,
+            exportSlots: ExportSlots(
+                capacity: configuration.maxConcurrentExports > 0
+                    ? configuration.maxConcurrentExports : ExportSlots.defaultCapacity(readers: store.readerCount))
         )
         let router = Router(context: PortalRequestContext.self, options: .autoGenerateHeadEndpoints)
         router.addPortalMiddlewares(web)

@@ -19,6 +19,14 @@ public struct PortalConfiguration: Sendable {
     public var maxUploadMB: Int
     /// Requests a minute each data API client may make; 0 turns the limit off.
     public var apiRateLimit: Int
+    /// How long one export may take (its query and the sending of its rows), in milliseconds.
+    public var exportTimeoutMS: Int = 300_000
+    /// How many exports may stream at once; 0 means the database readers minus 2.
+    public var maxConcurrentExports: Int = 0
+    /// How many days a proof of consent is kept before it is purged.
+    public var consentRetentionDays: Int = 1_825
+    /// How many back-office imports (analysis or publication) may run at once; the others wait, queued.
+    public var maxConcurrentImports: Int = 2
 
     public static let defaultTileURL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 

@@ -19,6 +19,10 @@ struct PortalServices: Sendable {
     let maxUploadBytes: Int
     /// Totals, facet counts and `group_by` answers per published version.
     let memo = AggregateMemo()
+    /// The catalog as an ODSQL table, per catalog version.
+    let catalogTables = CatalogTables()
+    /// How many dataset exports may stream at once (see ``ExportSlots``).
+    var exportSlots = ExportSlots(capacity: 3)
 
     var catalog: Catalog { web.catalog }
     var renderer: PageRenderer { web.renderer }

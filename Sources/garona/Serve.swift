@@ -10,7 +10,9 @@ struct Serve: AsyncParsableCommand {
         abstract: "Run the portal (front office, back office and data API).",
         discussion: "Every option can also be set with an environment variable: GARONA_HOST, GARONA_PORT, "
             + "GARONA_DATA_DIR, GARONA_DEMO=1, GARONA_QUERY_TIMEOUT_MS, GARONA_MAX_UPLOAD_MB, GARONA_TRUSTED_PROXIES and "
-            + "GARONA_CSRF_TRUSTED_ORIGINS (comma-separated), GARONA_TILE_URL, GARONA_API_RATE_LIMIT."
+            + "GARONA_CSRF_TRUSTED_ORIGINS (comma-separated), GARONA_TILE_URL, GARONA_API_RATE_LIMIT, "
+            + "GARONA_EXPORT_TIMEOUT_MS, GARONA_MAX_CONCURRENT_EXPORTS, GARONA_CONSENT_RETENTION_DAYS, "
+            + "GARONA_MAX_CONCURRENT_IMPORTS."
     )
 
     @Option(help: "Address to listen on.")
@@ -43,14 +45,32 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("api-rate-limit"), help: "Data API requests a minute per client (API key or address); 0 is off.")
     var apiRateLimit = EnvironmentDefaults.int("GARONA_API_RATE_LIMIT", 0)
 
+    @Option(name: .customLong("export-timeout-ms"), help: "Longest run of one export (query and sending), in milliseconds.")
+    var exportTimeoutMS = EnvironmentDefaults.int("GARONA_EXPORT_TIMEOUT_MS", 300_000)
+
+    @Option(name: .customLong("max-concurrent-exports"), help: "Exports streaming at once; 0 keeps 2 database readers free.")
+    var maxConcurrentExports = EnvironmentDefaults.int("GARONA_MAX_CONCURRENT_EXPORTS", 0)
+
+    @Option(name: .customLong("consent-retention-days"), help: "Days a proof of consent is kept before it is purged.")
+    var consentRetentionDays = EnvironmentDefaults.int("GARONA_CONSENT_RETENTION_DAYS", 1_825)
+
+    @Option(name: .customLong("max-concurrent-imports"), help: "Back-office imports running at once; the others wait, queued.")
+    var maxConcurrentImports = EnvironmentDefaults.int("GARONA_MAX_CONCURRENT_IMPORTS", 2)
+
     func run() async throws {
         guard (1...65535).contains(port) else { fail("--port must be between 1 and 65535") }
         guard maxUploadMB > 0 else { fail("--max-upload-mb must be positive") }
         guard apiRateLimit >= 0 else { fail("--api-rate-limit must be 0 (off) or positive") }
         guard queryTimeoutMS > 0 else { fail("--query-timeout-ms must be positive") }
+        guard exportTimeoutMS >= queryTimeoutMS, exportTimeoutMS <= 86_400_000 else {
+            fail("--export-timeout-ms must be at least --query-timeout-ms and at most 86400000 (one day)")
+        }
+        guard maxConcurrentExports >= 0 else { fail("--max-concurrent-exports must be 0 (automatic) or positive") }
+        guard (1...36_500).contains(consentRetentionDays) else { fail("--consent-retention-days must be 1 to 36500") }
+        guard maxConcurrentImports > 0 else { fail("--max-concurrent-imports must be positive") }
         var logger = Logger(label: "garona")
         logger.logLevel = Logger.Level(rawValue: EnvironmentDefaults.string("LOG_LEVEL", "info")) ?? .info
-        let configuration = PortalConfiguration(
+        var configuration = PortalConfiguration(
             host: host,
             port: port,
             dataDirectory: dataDirectory,
@@ -62,6 +82,10 @@ struct Serve: AsyncParsableCommand {
             maxUploadMB: maxUploadMB,
             apiRateLimit: apiRateLimit
         )
+        configuration.exportTimeoutMS = exportTimeoutMS
+        configuration.maxConcurrentExports = maxConcurrentExports
+        configuration.consentRetentionDays = consentRetentionDays
+        configuration.maxConcurrentImports = maxConcurrentImports
         do {
             if demo, let password = try await Portal.seedDemo(dataDirectory: dataDirectory) {
                 say("Admin account: username \"admin\", password \"\(password)\"")

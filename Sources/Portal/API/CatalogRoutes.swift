@@ -40,10 +40,18 @@ extension PortalServices {
         return (state.isSecure ? "https" : "http") + "://" + state.host
     }
 
-    /// The datasets the caller may see (``APIAccess/current``) as a queryable table.
+    /// The datasets the caller may see (``APIAccess/current``) as a queryable table, built once per catalog version
+    /// (see ``CatalogTables``).
     func catalogTable(language: String) async throws -> CatalogTable {
-        let visible = try await store.datasets().filter { APIAccess.current.canSee($0) }
-        return try CatalogTable(visible, language: language)
+        let access = APIAccess.current
+        let store = self.store
+        // The version is read before the datasets: should a change land in between, the table holds newer datasets
+        // under the older version, and the next request, seeing the newer version, builds it again.
+        let version = try await store.catalogVersion()
+        return try await catalogTables.table(version: version, language: language, includingPrivate: access.key != nil) {
+            let visible = try await store.datasets().filter { access.canSee($0) }
+            return try CatalogTable(visible, language: language)
+        }
     }
 
     /// `catalog/datasets`: ODSQL over the catalog. Without `select`/`group_by` each result is the full dataset

@@ -2,11 +2,13 @@ import CookieCharter
 import Foundation
 import ODSQL
 import Store
+import Synchronization
 
 /// The catalog as a table the ODSQL compiler can target, so `catalog/datasets`, `catalog/facets` and the
 /// catalog exports take the same select/where/group_by/order_by/refine/exclude/q as records do. The table is
-/// built per request in a private in-memory SQLite database from the public datasets (a catalog holds at most
-/// a few thousand rows), with an FTS5 index over its text fields; every value is a bound parameter.
+/// built in a private in-memory SQLite database from the visible datasets (a catalog holds at most a few
+/// thousand rows), with an FTS5 index over its text fields; every value is a bound parameter. It is built once
+/// per catalog version, language and audience, and kept in ``CatalogTables``.
 struct CatalogTable: Sendable {
     /// The catalog's fields, as the Explore API names its dataset metadata.
     static let schema = ODSQL.Schema(fields: [
@@ -83,5 +85,50 @@ struct CatalogTable: Sendable {
     private static func json(_ list: [String]) -> SQLValue {
         guard let data = try? JSONEncoder().encode(list) else { return .text("[]") }
         return .text(String(decoding: data, as: UTF8.self))
+    }
+}
+
+/// The catalog tables built for the current catalog version: one per language and audience (public datasets
+/// only, or all of them for an API key), built once by whichever request needs it first while the others wait
+/// for that build.
+///
+/// A new catalog version drops every table of older versions, so at most a few tables are kept. A build that
+/// fails is forgotten, and the next request tries again.
+final class CatalogTables: Sendable {
+    private struct Key: Hashable {
+        let version: Int64
+        let language: String
+        let includingPrivate: Bool
+    }
+
+    /// Tables kept at most (languages × audiences of one version, with room to spare).
+    static let capacity = 8
+    private let tables = Mutex<[Key: Task<CatalogTable, any Error>]>([:])
+
+    /// How many tables are kept now (for tests).
+    var count: Int { tables.withLock { $0.count } }
+
+    /// The table of `version` for `language` and the audience, built with `build` if it is not kept yet.
+    func table(
+        version: Int64, language: String, includingPrivate: Bool,
+        build: @escaping @Sendable () async throws -> CatalogTable
+    ) async throws -> CatalogTable {
+        let key = Key(version: version, language: language, includingPrivate: includingPrivate)
+        let task = tables.withLock { tables in
+            if let kept = tables[key] { return kept }
+            tables = tables.filter { $0.key.version >= version }
+            if tables.count >= Self.capacity { tables.removeAll() }
+            let task = Task { try await build() }
+            tables[key] = task
+            return task
+        }
+        do {
+            return try await task.value
+        } catch {
+            tables.withLock { tables in
+                if tables[key] == task { tables[key] = nil }
+            }
+            throw error
+        }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Logging
 import ODSQL
 import Store
 import Web
@@ -64,16 +65,43 @@ final class ExportOutput {
     private func compress(_ bytes: [UInt8]) -> [UInt8] { gzip?.compress(bytes) ?? bytes }
 }
 
+/// The response body writer of an export, handed to the task that sends the rows while the handler's task keeps
+/// the time: the writer is used by that one task only.
+final class ExportSink: @unchecked Sendable {
+    // @unchecked: `writer` is used by one task at a time, the one that sends the export.
+    private var writer: any ResponseBodyWriter
+
+    init(_ writer: any ResponseBodyWriter) { self.writer = writer }
+
+    func write(_ bytes: [UInt8]) async throws { try await writer.write(ByteBuffer(bytes: bytes)) }
+
+    func finish() async throws {
+        let last = writer
+        try await last.finish(nil)
+    }
+}
+
 extension PortalServices {
+    /// A dataset export: one slot of ``exportSlots`` (or a 503 when they stay taken), one query under the export
+    /// budget. The first batch is read before the answer starts, so that a query cut by the budget before its
+    /// first row (a `group_by` sorted on a `percentile`, say) gets the API's usual 400, like any query.
     func export(_ format: ExportFormat, request: Request, context: PortalRequestContext) async throws -> Response {
         let dataset = try await visibleDataset(context)
         let parameters = try APIParameters(request)
         let compiler = try compiler(for: dataset, parameters: parameters)
         let labels = Dictionary(dataset.fields.map { ($0.name, $0.label) }, uniquingKeysWith: { first, _ in first })
         let plan = try exportPlan(format, compiler: compiler, parameters: parameters, labels: labels)
-        let store = self.store
-        return try streamExport(plan, name: dataset.id, parameters: parameters) { query, consume in
-            try await store.streamRows(query, consume)
+        guard let slot = await exportSlots.enter() else {
+            web.logger.warning("export refused: every export slot is taken", metadata: ["slots": "\(exportSlots.capacity)"])
+            return exportSlots.busyResponse()
+        }
+        let stream = store.rowStream(plan.query)
+        let first = try await stream.next()
+        return try streamExport(plan, name: dataset.id, parameters: parameters, slot: slot) { _, consume in
+            defer { stream.cancel() }
+            guard let first else { return }
+            try await consume(first)
+            while let batch = try await stream.next() { try await consume(batch) }
         }
     }
 
@@ -114,22 +142,46 @@ extension PortalServices {
 
     /// Streams an export as one query read batch by batch (constant memory, no 10,000-row window), gzipped with `compressed=true`
     /// as `NAME.FORMAT.gzip` (the reference's naming) in `application/gzip`, without a `Content-Encoding`.
+    ///
+    /// The whole body is sent within the export budget (``QueryBudget/exportMilliseconds``). Past it, or when the
+    /// client goes away, sending stops and the connection is closed without the final chunk: the status is sent
+    /// already, and a client sees an incomplete body rather than a short file that looks whole. `slot` is given
+    /// back when the body ends, however it ends.
     func streamExport(
-        _ plan: ExportPlan, name: String, parameters: APIParameters,
+        _ plan: ExportPlan, name: String, parameters: APIParameters, slot: ExportSlot? = nil,
         rows: @escaping RowStreamer
     ) throws -> Response {
         let compressed = try parameters.flag("compressed", default: false)
+        let budget = store.queryBudget.exportMilliseconds
+        let logger = web.logger
         let body = ResponseBody { writer in
-            let output = ExportOutput(format: plan.format, compressed: compressed)
-            var first = true
-            try await writer.write(ByteBuffer(bytes: output.open(sheetName: name) + output.write(ExportEncoder.prologue(plan))))
-            try await rows(plan.query) { batch in
-                let bytes = output.write(ExportEncoder.rows(batch, plan: plan, first: first))
-                if !bytes.isEmpty { try await writer.write(ByteBuffer(bytes: bytes)) }
-                first = first && batch.isEmpty
+            defer { slot?.release() }
+            let sink = ExportSink(writer)
+            let sent = try await withThrowingTaskGroup(of: Bool.self) { group in
+                group.addTask {
+                    let output = ExportOutput(format: plan.format, compressed: compressed)
+                    var first = true
+                    try await sink.write(output.open(sheetName: name) + output.write(ExportEncoder.prologue(plan)))
+                    try await rows(plan.query) { batch in
+                        let bytes = output.write(ExportEncoder.rows(batch, plan: plan, first: first))
+                        if !bytes.isEmpty { try await sink.write(bytes) }
+                        first = first && batch.isEmpty
+                    }
+                    try await sink.write(output.write(ExportEncoder.epilogue(plan)) + output.close())
+                    try await sink.finish()
+                    return true
+                }
+                group.addTask {
+                    try? await Task.sleep(for: .milliseconds(budget))
+                    return false
+                }
+                defer { group.cancelAll() }
+                return try await group.next() ?? false
             }
-            try await writer.write(ByteBuffer(bytes: output.write(ExportEncoder.epilogue(plan)) + output.close()))
-            try await writer.finish(nil)
+            guard sent else {
+                logger.warning("export cut: over its time budget", metadata: ["dataset": "\(name)", "budget_ms": "\(budget)"])
+                throw QueryTimeoutError(milliseconds: budget)
+            }
         }
         let filename = "\(name).\(plan.format.rawValue)" + (compressed ? ".gzip" : "")
         return Response(

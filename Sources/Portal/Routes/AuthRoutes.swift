@@ -40,6 +40,9 @@ extension PortalServices {
         return response
     }
 
+    /// Checks a login. The attempt is counted as a failure before the password is checked (and forgiven on
+    /// success), and the check waits for one of the few bcrypt slots (``LoginThrottle/enterCheck(account:)``): a
+    /// locked account or client, or no slot in time, gets the "too many attempts" page (429) at once.
     private func logIn(request: Request, context: PortalRequestContext) async throws -> Response {
         let form = context.visit.form
         let username = String((form["username"] ?? "").prefix(150))
@@ -48,25 +51,47 @@ extension PortalServices {
         let language = context.visit.language
         let client = context.visit.with { $0.clientAddress }
         let now = web.clock()
-        if let until = throttle.lockedUntil(account: username, client: client, now: now) {
+        let reservation: LoginThrottle.Reservation
+        switch throttle.reserve(account: username, client: client, now: now) {
+        case .locked(let until):
             let minutes = max(1, Int((until.timeIntervalSince(now) / 60).rounded(.up)))
             let message = catalog.text("login_throttled", in: language, ["minutes": String(minutes)])
-            var response = loginPage(
-                request: request, context: context, next: next, error: message, username: username, status: .tooManyRequests
-            )
-            response.headers[.retryAfter] = String(minutes * 60)
-            return response
+            return throttledPage(
+                request: request, context: context, next: next, message: message, username: username, retryAfter: minutes * 60)
+        case .admitted(let admitted):
+            reservation = admitted
         }
-        let user = username.isEmpty ? nil : try await store.user(named: username)
-        guard try await passwords.verify(password, hash: user?.passwordHash), let user else {
-            throttle.recordFailure(account: username, client: client, now: now)
+        guard await throttle.enterCheck(account: username) else {
+            // The attempt stays counted: a flood of parallel guesses uses up the account's tries without a check.
+            let message = catalog.text("login_busy", in: language)
+            return throttledPage(
+                request: request, context: context, next: next, message: message, username: username, retryAfter: 5)
+        }
+        let user: User?
+        let valid: Bool
+        do {
+            defer { throttle.leaveCheck(account: username) }
+            user = username.isEmpty ? nil : try await store.user(named: username)
+            valid = try await passwords.verify(password, hash: user?.passwordHash)
+        }
+        guard valid, let user else {
             return loginPage(
                 request: request, context: context, next: next, error: catalog.text("login_invalid", in: language),
                 username: username
             )
         }
-        throttle.recordSuccess(account: username)
+        throttle.release(reservation)
         context.visit.logIn(userID: user.id, username: user.username, authHash: authHash(for: user), random: web.random)
         return Self.redirect(to: Self.safeNext(next, context: context, fallback: "/backoffice/"))
+    }
+
+    /// The login page with a "too many attempts" message, as a 429 with `Retry-After`.
+    private func throttledPage(
+        request: Request, context: PortalRequestContext, next: String, message: String, username: String, retryAfter: Int
+    ) -> Response {
+        var response = loginPage(
+            request: request, context: context, next: next, error: message, username: username, status: .tooManyRequests)
+        response.headers[.retryAfter] = String(retryAfter)
+        return response
     }
 }

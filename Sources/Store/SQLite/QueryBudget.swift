@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import GRDB
 import GRDBSQLite
 import Synchronization
@@ -12,7 +13,8 @@ public struct QueryTimeoutError: Error, Sendable, Equatable {
     public init(milliseconds: Int) { self.milliseconds = milliseconds }
 }
 
-/// The time a read-only API query may run before SQLite interrupts it (5,000 ms unless configured).
+/// The time a read-only API query may run before SQLite interrupts it (5,000 ms unless configured), and the
+/// longer time a whole export may take (300,000 ms unless configured).
 ///
 /// The budget is enforced with `sqlite3_progress_handler` on the connection running the query: every
 /// few thousand virtual-machine steps SQLite asks whether the deadline has passed, and aborts the
@@ -21,37 +23,74 @@ public struct QueryTimeoutError: Error, Sendable, Equatable {
 public final class QueryBudget: Sendable {
     /// How many SQLite virtual-machine instructions run between two clock checks.
     static let checkInterval: Int32 = 4_096
+    /// The largest budget: one day.
+    static let maximum = 86_400_000
     private let limit = Atomic<Int>(5_000)
+    private let exportLimit = Atomic<Int>(300_000)
 
     init() {}
 
-    /// The budget in milliseconds, from 1 ms to one day.
+    /// The budget of one API query in milliseconds, from 1 ms to one day.
     public var milliseconds: Int {
         get { limit.load(ordering: .relaxed) }
-        set { limit.store(min(max(1, newValue), 86_400_000), ordering: .relaxed) }
+        set { limit.store(min(max(1, newValue), Self.maximum), ordering: .relaxed) }
+    }
+
+    /// The budget of one whole export (its query and the sending of its rows) in milliseconds, from 1 ms to one day.
+    public var exportMilliseconds: Int {
+        get { exportLimit.load(ordering: .relaxed) }
+        set { exportLimit.store(min(max(1, newValue), Self.maximum), ordering: .relaxed) }
     }
 
     /// Runs `body` on `db` under the budget; an interrupted query throws ``QueryTimeoutError``.
     func run<T>(_ db: GRDB.Database, _ body: () throws -> T) throws -> T {
-        let budget = milliseconds
-        let deadline = UnsafeMutablePointer<UInt64>.allocate(capacity: 1)
-        defer { deadline.deallocate() }
-        deadline.pointee = DispatchTime.now().uptimeNanoseconds + UInt64(budget) * 1_000_000
+        try Self.run(db, QueryInterruption(milliseconds: milliseconds), body)
+    }
+
+    /// Runs `body` on `db` until `interruption` expires or is stopped. An expired query throws
+    /// ``QueryTimeoutError``; a stopped one throws SQLite's own interruption error.
+    static func run<T>(_ db: GRDB.Database, _ interruption: QueryInterruption, _ body: () throws -> T) throws -> T {
         let connection = db.sqliteConnection
-        // Non-zero (interrupt) once the deadline in `context` has passed.
+        // Non-zero (interrupt) once the interruption in `context` expired or was stopped.
         sqlite3_progress_handler(
-            connection, Self.checkInterval,
+            connection, checkInterval,
             { context in
-                guard let deadline = context?.assumingMemoryBound(to: UInt64.self).pointee else { return 0 }
-                return DispatchTime.now().uptimeNanoseconds >= deadline ? 1 : 0
-            }, UnsafeMutableRawPointer(deadline))
+                guard let context else { return 0 }
+                return Unmanaged<QueryInterruption>.fromOpaque(context).takeUnretainedValue().isDue ? 1 : 0
+            }, Unmanaged.passUnretained(interruption).toOpaque())
         defer { sqlite3_progress_handler(connection, 0, nil, nil) }
         do {
-            return try body()
-        } catch let error as DatabaseError
-            where error.resultCode == .SQLITE_INTERRUPT && DispatchTime.now().uptimeNanoseconds >= deadline.pointee
-        {
-            throw QueryTimeoutError(milliseconds: budget)
+            return try withExtendedLifetime(interruption) { try body() }
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_INTERRUPT && interruption.isExpired {
+            throw QueryTimeoutError(milliseconds: interruption.milliseconds)
         }
     }
+}
+
+/// When a running query must stop: a deadline, and a stop request from its consumer (an export whose client
+/// went away). SQLite checks it every few thousand steps (see ``QueryBudget``).
+final class QueryInterruption: Sendable {
+    /// The budget, in milliseconds.
+    let milliseconds: Int
+    /// The deadline on the monotonic clock, in nanoseconds.
+    private let deadline: UInt64
+    /// The same deadline on the wall clock, for condition waits.
+    let wallDeadline: Date
+    private let stopped = Atomic<Bool>(false)
+
+    /// Starts a budget of `milliseconds` (1 ms to one day) now.
+    init(milliseconds: Int) {
+        let budget = min(max(1, milliseconds), QueryBudget.maximum)
+        self.milliseconds = budget
+        deadline = DispatchTime.now().uptimeNanoseconds + UInt64(budget) * 1_000_000
+        wallDeadline = Date().addingTimeInterval(Double(budget) / 1_000)
+    }
+
+    /// Asks the query to stop at its next check.
+    func stop() { stopped.store(true, ordering: .relaxed) }
+
+    var isStopped: Bool { stopped.load(ordering: .relaxed) }
+    var isExpired: Bool { DispatchTime.now().uptimeNanoseconds >= deadline }
+    /// Whether SQLite should interrupt the query now.
+    var isDue: Bool { isStopped || isExpired }
 }

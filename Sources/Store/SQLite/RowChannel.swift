@@ -3,7 +3,9 @@ import ODSQL
 
 /// Hands batches of rows from a database thread to an async consumer, a few at a time: the
 /// producer blocks while the consumer is behind, so a long export holds a bounded number of rows
-/// in memory whatever the table size, and stops as soon as the consumer gives up.
+/// in memory whatever the table size, and stops as soon as the consumer gives up, or when its
+/// deadline passes while the consumer reads nothing (so a stalled client never holds a database
+/// reader past the export's budget).
 final class RowChannel: @unchecked Sendable {
     // @unchecked: every mutable property is guarded by `condition`.
     private let condition = NSCondition()
@@ -18,12 +20,14 @@ final class RowChannel: @unchecked Sendable {
         self.capacity = capacity
     }
 
-    /// Producer side: queues a batch, waiting while the queue is full. False once the consumer
-    /// cancelled, which tells the producer to stop.
-    func put(_ batch: [[SQLValue]]) -> Bool {
+    /// Producer side: queues a batch, waiting while the queue is full, at most until `deadline`. False once
+    /// the consumer cancelled or the deadline passed, which tells the producer to stop.
+    func put(_ batch: [[SQLValue]], until deadline: Date = .distantFuture) -> Bool {
         condition.lock()
-        while batches.count >= capacity && !cancelled { condition.wait() }
-        guard !cancelled else {
+        while batches.count >= capacity && !cancelled {
+            if !condition.wait(until: deadline) && batches.count >= capacity { break }
+        }
+        guard !cancelled, batches.count < capacity else {
             condition.unlock()
             return false
         }
@@ -46,12 +50,16 @@ final class RowChannel: @unchecked Sendable {
         waiting?.resume()
     }
 
-    /// Consumer side: the producer must stop at its next batch.
+    /// Consumer side: the producer must stop at its next batch, and a consumer waiting in ``next()``
+    /// wakes up with a `CancellationError`.
     func cancel() {
         condition.lock()
         cancelled = true
         condition.broadcast()
+        let waiting = waiter
+        waiter = nil
         condition.unlock()
+        waiting?.resume()
     }
 
     /// Consumer side: the next batch, or nil at the end.
@@ -79,6 +87,7 @@ final class RowChannel: @unchecked Sendable {
     private func poll() -> Poll {
         condition.lock()
         defer { condition.unlock() }
+        if cancelled { return .end(CancellationError()) }
         if !batches.isEmpty {
             condition.broadcast()
             return .batch(batches.removeFirst())
@@ -90,7 +99,7 @@ final class RowChannel: @unchecked Sendable {
     private func park(_ continuation: CheckedContinuation<Void, Never>) -> Bool {
         condition.lock()
         defer { condition.unlock() }
-        guard batches.isEmpty && !finished else { return false }
+        guard batches.isEmpty && !finished && !cancelled else { return false }
         waiter = continuation
         return true
     }

@@ -1,51 +1,111 @@
+import Foundation
 import GRDB
 import GRDBSQLite
 import ODSQL
 
+/// The rows of one query as they are read on a database thread (see ``SQLiteStore/rowStream(_:milliseconds:batchSize:)``).
+///
+/// The query holds one database reader until its last row is read, it fails, its budget runs out, or the stream
+/// is cancelled or released: a consumer that stops reading (a client that went away) frees the reader at once.
+public final class RowStream: Sendable {
+    private let channel: RowChannel
+    private let interruption: QueryInterruption
+
+    init(channel: RowChannel, interruption: QueryInterruption) {
+        self.channel = channel
+        self.interruption = interruption
+    }
+
+    deinit { cancel() }
+
+    /// The next batch of rows, or nil after the last. Throws ``QueryTimeoutError`` when the budget ran out, and
+    /// `CancellationError` when the calling task is cancelled (which also stops the query).
+    public func next() async throws -> [[SQLValue]]? {
+        try await withTaskCancellationHandler {
+            try await channel.next()
+        } onCancel: {
+            cancel()
+        }
+    }
+
+    /// Stops the query: an interrupted statement, a producer that no longer waits, the reader back in the pool.
+    public func cancel() {
+        interruption.stop()
+        channel.cancel()
+    }
+}
+
 extension SQLiteStore {
-    /// Runs a compiled, read-only ODSQL query and hands its rows to `consume` in batches, as they
-    /// are read: one statement and one read transaction for the whole result, so that an export
-    /// of any size costs one pass over the table and constant memory. Values are bound, never
-    /// spliced into the SQL. When `consume` throws (the client went away), reading stops.
-    public func streamRows(
-        _ query: CompiledQuery, batchSize: Int = 1_000, _ consume: ([[SQLValue]]) async throws -> Void
-    ) async throws {
+    /// The most database readers that may run at once (GRDB's pool size); exports are kept below it.
+    public var readerCount: Int { pool.configuration.maximumReaderCount }
+
+    /// Starts a compiled, read-only ODSQL query and returns its rows as a stream of batches: one statement and
+    /// one read transaction for the whole result, so that an export of any size costs one pass over the table
+    /// and constant memory. Values are bound, never spliced into the SQL.
+    ///
+    /// The whole read runs under `milliseconds` (the export budget, ``QueryBudget/exportMilliseconds``, unless
+    /// given): an expensive statement is interrupted like an API query, and a producer whose consumer reads
+    /// nothing stops at the deadline, so that the reader never stays taken longer.
+    public func rowStream(_ query: CompiledQuery, milliseconds: Int? = nil, batchSize: Int = 1_000) -> RowStream {
+        let interruption = QueryInterruption(milliseconds: milliseconds ?? queryBudget.exportMilliseconds)
         let channel = RowChannel()
         pool.asyncRead { database in
+            guard !interruption.isStopped else { return }
             do {
                 let db = try database.get()
-                let statement = try db.makeStatement(sql: query.sql)
-                statement.setUncheckedArguments(StatementArguments(query.bindings.map(Self.databaseValue)))
-                let raw = statement.sqliteStatement
-                let width = sqlite3_column_count(raw)
-                var batch: [[SQLValue]] = []
-                batch.reserveCapacity(batchSize)
-                while true {
-                    let status = sqlite3_step(raw)
-                    guard status == SQLITE_ROW else {
-                        guard status == SQLITE_DONE else {
-                            throw DatabaseError(resultCode: ResultCode(rawValue: status), message: db.lastErrorMessage)
-                        }
-                        break
-                    }
-                    batch.append((0..<width).map { Self.columnValue(raw, $0) })
-                    if batch.count == batchSize {
-                        guard channel.put(batch) else { return }
-                        batch.removeAll(keepingCapacity: true)
-                    }
+                let complete = try QueryBudget.run(db, interruption) {
+                    try Self.produce(query, in: db, batchSize: batchSize, into: channel, until: interruption.wallDeadline)
                 }
-                if !batch.isEmpty { _ = channel.put(batch) }
+                guard complete else {
+                    if interruption.isExpired { channel.finish(QueryTimeoutError(milliseconds: interruption.milliseconds)) }
+                    return
+                }
                 channel.finish(nil)
             } catch {
                 channel.finish(error)
             }
         }
-        do {
-            while let batch = try await channel.next() { try await consume(batch) }
-        } catch {
-            channel.cancel()
-            throw error
+        return RowStream(channel: channel, interruption: interruption)
+    }
+
+    /// Runs a compiled, read-only ODSQL query and hands its rows to `consume` in batches, as they are read
+    /// (see ``rowStream(_:milliseconds:batchSize:)``). When `consume` throws (the client went away), reading stops.
+    public func streamRows(
+        _ query: CompiledQuery, milliseconds: Int? = nil, batchSize: Int = 1_000,
+        _ consume: ([[SQLValue]]) async throws -> Void
+    ) async throws {
+        let stream = rowStream(query, milliseconds: milliseconds, batchSize: batchSize)
+        defer { stream.cancel() }
+        while let batch = try await stream.next() { try await consume(batch) }
+    }
+
+    /// Steps `query` and queues its rows in `channel`; false when the consumer gave up or stalled past `deadline`.
+    private static func produce(
+        _ query: CompiledQuery, in db: GRDB.Database, batchSize: Int, into channel: RowChannel, until deadline: Date
+    ) throws -> Bool {
+        let statement = try db.makeStatement(sql: query.sql)
+        statement.setUncheckedArguments(StatementArguments(query.bindings.map(Self.databaseValue)))
+        let raw = statement.sqliteStatement
+        let width = sqlite3_column_count(raw)
+        let size = max(1, batchSize)
+        var batch: [[SQLValue]] = []
+        batch.reserveCapacity(size)
+        while true {
+            let status = sqlite3_step(raw)
+            guard status == SQLITE_ROW else {
+                guard status == SQLITE_DONE else {
+                    throw DatabaseError(resultCode: ResultCode(rawValue: status), message: db.lastErrorMessage)
+                }
+                break
+            }
+            batch.append((0..<width).map { Self.columnValue(raw, $0) })
+            if batch.count == size {
+                guard channel.put(batch, until: deadline) else { return false }
+                batch.removeAll(keepingCapacity: true)
+            }
         }
+        if !batch.isEmpty { return channel.put(batch, until: deadline) }
+        return true
     }
 
     /// One column of the current row, read straight from SQLite.
