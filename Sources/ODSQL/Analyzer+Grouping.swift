@@ -24,9 +24,9 @@ extension Analyzer {
             if operand.type.isTemporal { return try dateWidthRange(operand, args[1]) }
             let width = try numberLiteral(args[1])
             guard width > 0 else { throw error(.invalidLiteral, "Range width must be positive", at: args[1].position) }
-            let integral = operand.type == .int && width == width.rounded() && width < 1e15
-            let bound: SQLValue = integral ? .int(Int64(width)) : .double(width)
-            return TypedExpression(.widthRanges(operand, width: bound, integerLabels: integral), .text)
+            let integral = operand.type == .int ? Analyzer.exactInteger(width) : nil
+            let bound: SQLValue = integral.map(SQLValue.int) ?? .double(width)
+            return TypedExpression(.widthRanges(operand, width: bound, integerLabels: integral != nil), .text)
         }
         var bounds: [(value: Double, date: DateValue?)?] = []
         for (offset, argument) in args.dropFirst().enumerated() {
@@ -52,10 +52,14 @@ extension Analyzer {
         }
         let asDate = operand.type == .date && bounds.allSatisfy { $0?.date?.isMidnight ?? true }
         if operand.type == .date, !asDate { operand = TypedExpression(.dateAsDateTime(operand), .datetime) }
-        let integerLabels = operand.type == .int && bounds.allSatisfy { ($0?.value).map { $0 == $0.rounded() } ?? true }
+        // Integer labels only when every bound is a whole number well inside Int64 (a bound of 1e19 is a double).
+        let integerLabels =
+            operand.type == .int && bounds.allSatisfy { ($0?.value).map { Analyzer.exactInteger($0) != nil } ?? true }
         func sqlValue(_ bound: (value: Double, date: DateValue?)) -> SQLValue {
             if let date = bound.date { return .text(asDate ? date.dateText : date.dateTimeText) }
-            return integerLabels ? .int(Int64(bound.value)) : .double(bound.value)
+            return integerLabels
+                ? Analyzer.exactInteger(bound.value).map(SQLValue.int) ?? .double(bound.value)
+                : .double(bound.value)
         }
         func label(_ bound: (value: Double, date: DateValue?)?, upper: Bool) -> String {
             guard let bound else { return "*" }
@@ -96,7 +100,14 @@ extension Analyzer {
 
     /// `10` for integral values, `20.5` otherwise.
     static func format(_ value: Double) -> String {
-        if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
+        if let integer = exactInteger(value) { return String(integer) }
         return String(value)
+    }
+
+    /// The whole number `value` stands for when it is one and lies within ±10^15 (where every integer is exact
+    /// as a Double and a label minus one stays exact); nil otherwise, never a trap.
+    static func exactInteger(_ value: Double) -> Int64? {
+        guard abs(value) < 1e15 else { return nil }
+        return Int64(exactly: value)
     }
 }

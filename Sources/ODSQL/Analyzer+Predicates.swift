@@ -177,7 +177,8 @@ extension Analyzer {
         case .number(let text): (amount, factor) = (text, 1)
         default: throw error(.typeMismatch, "Expected a distance such as 10km", at: argument.position)
         }
-        guard let value = Double(amount), value.isFinite, value >= 0 else {
+        // The product too must be finite: 1e306mi is a finite number of miles but no number of metres.
+        guard let value = Double(amount), value >= 0, (value * factor).isFinite else {
             throw error(.invalidLiteral, "Invalid distance \(amount)", at: argument.position)
         }
         return value * factor

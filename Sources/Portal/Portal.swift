@@ -71,7 +71,7 @@ public enum Portal {
             staticFiles: StaticFiles(directory: WebResources.directory.appendingPathComponent("static")),
             jobs: ImportJobs(store: store, clock: overrides.clock),
             uploadsDirectory: try directory.uploadsDirectory(),
-            maxUploadBytes: configuration.maxUploadMB * 1_048_576,
+            maxUploadBytes: min(configuration.maxUploadMB, Int.max >> 20) << 20,
             exportSlots: ExportSlots(
                 capacity: configuration.maxConcurrentExports > 0
                     ? configuration.maxConcurrentExports : ExportSlots.defaultCapacity(readers: store.readerCount))

@@ -77,3 +77,46 @@ func garbageNeverCrashes(_ text: String) {
         }
     }
 }
+
+/// Issue 10: `range()` bounds past Int64 trapped on a Double → Int64 conversion and killed the process.
+@Test(arguments: [
+    "range(population, 0, 10000000000000000000)",
+    "range(population, *, -9223372036854775808, 9223372036854775807, *)",
+    "range(population, 9223372036854775807)",
+    "range(population, 0, 1000000000000000)",
+    "range(price, 0, 10000000000000000000)",
+])
+func rangeBoundsBeyondInt64AreDoubles(_ groupBy: String) throws {
+    let query = try Fixtures.records(select: "count(*)", groupBy: groupBy)
+    for case .int(let bound) in query.bindings { #expect(abs(bound) < 1_000_000_000_000_000) }
+    #expect(query.bindings.contains { if case .double = $0 { true } else { false } })
+}
+
+@Test func rangeKeepsIntegerLabelsForWholeNumbers() throws {
+    let query = try Fixtures.records(select: "count(*)", groupBy: "range(population, 0, 100, 1000)")
+    #expect(query.bindings.contains(.int(100)))
+    #expect(query.bindings.contains(.text("[100, 999]")))
+}
+
+@Test(arguments: [
+    "population > 9223372036854775808", "population = -9223372036854775808", "price > 1e400",
+    "population in [1..99999999999999999999]", "updated > now(days=9223372036854775807)",
+    "updated > now(years=-9223372036854775807, months=9223372036854775807)", "updated > date'-0001-01-01'",
+    "updated > date'0000-01-01'", "updated > date'99999-01-01'", "updated > date'2020-13-01'",
+    "date > 0", "date > 99999", "within_distance(geo, geom'POINT(1 43)', 179769313486231570000000000mi)",
+    "intersects(shape, geom'POLYGON((0 0, 1e308 0, 1 1, 0 0))')", "in_bbox(geo, 1e308, -1e308, 0, 0)",
+    #"intersects(shape, geom'{"type":"Polygon","coordinates":[[[0,0],[1e400,0],[1,1],[0,0]]]}')"#,
+])
+func extremeLiteralsAreACleanErrorOrAQuery(_ text: String) {
+    do {
+        _ = try Fixtures.records(where: [text])
+    } catch {
+        #expect(error is ODSQLError)
+    }
+}
+
+@Test func anInfiniteDistanceIsRefused() {
+    let metres = String(repeating: "9", count: 306) + "mi"
+    let error = Fixtures.error { _ = try Fixtures.records(where: ["within_distance(geo, geom'POINT(1 43)', \(metres))"]) }
+    #expect(error?.kind == .invalidLiteral)
+}

@@ -41,7 +41,7 @@ struct DatasetPageQuery {
                     ignored.append("sort=" + Self.short(value))
                 }
             case "page":
-                if let number = Int(value), number >= 1 {
+                if let number = Self.pageNumber(value) {
                     page = number
                 } else {
                     ignored.append("page=" + Self.short(value))
@@ -75,7 +75,19 @@ struct DatasetPageQuery {
         return text
     }
 
-    var offset: Int { (page - 1) * Self.pageSize }
+    /// The first row of ``page``; pages past the paging window (which the table tab refuses or clamps first) stop at
+    /// its end rather than overflow.
+    var offset: Int { min(page - 1, Self.maxOffset / Self.pageSize) * Self.pageSize }
+
+    /// A page number: decimal digits worth at least 1. Digits too many for an `Int` read as `Int.max`, a page past
+    /// any last page, like every other page number there is no page for; anything else is nil.
+    static func pageNumber(_ text: String) -> Int? {
+        guard !text.isEmpty, text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else {
+            return nil
+        }
+        let number = Int(text) ?? .max
+        return number >= 1 ? number : nil
+    }
 
     /// The filter parameters (`q`, `refine.*`) as URL query pairs.
     var filterPairs: [(String, String)] {

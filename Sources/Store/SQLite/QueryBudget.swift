@@ -63,6 +63,8 @@ public final class QueryBudget: Sendable {
             return try withExtendedLifetime(interruption) { try body() }
         } catch let error as DatabaseError where error.resultCode == .SQLITE_INTERRUPT && interruption.isExpired {
             throw QueryTimeoutError(milliseconds: interruption.milliseconds)
+        } catch let error as DatabaseError where QueryOverflowError.isOverflow(error) {
+            throw QueryOverflowError()
         }
     }
 }

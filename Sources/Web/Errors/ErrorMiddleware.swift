@@ -26,6 +26,11 @@ public struct ErrorMiddleware: RouterMiddleware {
         } catch let error as QueryTimeoutError {
             let message = "The query took longer than \(error.milliseconds) ms and was interrupted."
             return APIError(status: .badRequest, code: "ODSQLError", message: message).response()
+        } catch is QueryOverflowError {
+            guard !request.uri.path.hasPrefix("/api/") else {
+                return APIError(status: .badRequest, code: "ODSQLError", message: QueryOverflowError.message).response()
+            }
+            return render(PageError(.badRequest, messageKey: "error_bad_request"), request: request, context: context)
         } catch let error as PageError {
             return render(error, request: request, context: context)
         } catch let error as HTTPError {
