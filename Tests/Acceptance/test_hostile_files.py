@@ -20,8 +20,9 @@ import pytest
 import requests
 
 from conftest import PASSWORD, USER
-from garona_server import GaronaServer, create_user, dataset_list, garona_bin, import_file
-from test_backoffice import error_text, job_path, logged_in_client, upload, uploaded_files, \
+from garona_server import GaronaServer, create_user, dataset_list, dataset_show, garona_bin, \
+    import_file, records_tables
+from test_backoffice import error_text, job_path, logged_in_client, publish, upload, uploaded_files, \
     wait_job
 
 GIB = 1 << 30
@@ -178,3 +179,36 @@ def test_upload_write_error_is_a_clear_message_and_leaves_nothing(tmp_path):
         assert error_text(small) is None and "form" in small.text, small.text[:3000]
     finally:
         srv.stop()
+
+
+def test_publish_write_error_is_a_clear_message_and_publishes_nothing(tmp_path):
+    data_dir = tmp_path / "data"
+    create_user(data_dir, USER, PASSWORD)
+    with file_size_limit(4 << 20):
+        srv = GaronaServer(data_dir).start()
+    try:
+        client = logged_in_client(srv)
+        # 3 MB uploaded fit under the limit; the records table and its indexes do not.
+        content = "nom;valeur;texte\n" + "".join(f"n{i};{i};un texte pour remplir la table {i}\n"
+                                                 for i in range(60_000))
+        path = job_path(upload(client, "big.csv", content.encode(), "big"))
+        page = wait_job(client, path)
+        assert error_text(page) is None, error_text(page)
+        resp = publish(client, path, page)
+        assert resp.status_code == 303, resp.status_code
+        message = error_text(wait_job(client, path)) or ""
+        # Which write meets the limit decides the wording: a record (Store's own message) or a commit.
+        assert re.search(r"cannot write a record: disk I/O error|the data directory is full or cannot be "
+                         r"written; nothing was published", message), message
+        assert "SQLite" not in message
+        assert srv.proc.poll() is None
+        assert requests.get(srv.url("/healthz"), timeout=10).status_code == 200
+        # No version was published. Store's clean-up (drop the staging table and the new dataset's row)
+        # is itself a write, which can fail on the same full disk: then the next start removes the table.
+        shown = dataset_show(data_dir, "big")
+        assert shown is None or (shown["records"], shown["version"]) == (0, 0), shown
+        assert uploaded_files(srv) == []
+    finally:
+        srv.stop()
+    GaronaServer(data_dir).start().stop()
+    assert not [t for t in records_tables(data_dir) if t.startswith("records_big_")]
