@@ -32,10 +32,11 @@ let package = Package(
     targets: [
         .target(
             name: "CookieCharter",
-            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["Markup", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict
         ),
         .target(name: "ODSQL", swiftSettings: strict),
+        .target(name: "Markup", swiftSettings: strict),
         .systemLibrary(name: "GaronaZlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "GaronaProj", providers: [.apt(["libproj-dev"])]),
         .target(name: "ExportFormats", dependencies: ["ODSQL", "GaronaZlib", "GaronaProj"], swiftSettings: strict),
@@ -59,7 +60,7 @@ let package = Package(
         .target(
             name: "Web",
             dependencies: [
-                "CookieCharter", "Store", "Ingest",
+                "CookieCharter", "Store", "Ingest", "Markup",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -73,7 +74,7 @@ let package = Package(
         .target(
             name: "Portal",
             dependencies: [
-                "CookieCharter", "Store", "Web", "Ingest", "ODSQL", "GaronaZlib",
+                "CookieCharter", "Store", "Web", "Ingest", "ODSQL", "GaronaZlib", "Markup",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -98,6 +99,7 @@ let package = Package(
         .testTarget(name: "CookieCharterTests", dependencies: ["CookieCharter"], swiftSettings: strict),
         .testTarget(name: "ODSQLTests", dependencies: ["ODSQL"], swiftSettings: strict),
         .testTarget(name: "ExportFormatsTests", dependencies: ["ExportFormats", "ODSQL"], swiftSettings: strict),
+        .testTarget(name: "MarkupTests", dependencies: ["Markup"], swiftSettings: strict),
         .testTarget(name: "IngestTests", dependencies: ["Ingest"], swiftSettings: strict),
         .testTarget(
             name: "StoreTests", dependencies: ["Store", "Ingest", .product(name: "GRDB", package: "GRDB.swift")],
@@ -106,7 +108,8 @@ let package = Package(
         .testTarget(
             name: "WebTests",
             dependencies: [
-                "Web", "Store", "CookieCharter", .product(name: "HummingbirdTesting", package: "hummingbird"),
+                "Web", "Store", "CookieCharter", "Markup", .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             swiftSettings: strict

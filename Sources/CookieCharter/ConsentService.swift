@@ -1,4 +1,5 @@
 import Foundation
+import Markup
 
 /// A service that may only run after the visitor consents: third-party map tiles, a video
 /// embed, a non-exempt analytics tool.
@@ -73,7 +74,7 @@ extension ConsentService {
         let tiles = [(64, 45), (65, 45), (66, 45), (64, 46), (65, 46), (66, 46)]
         let images = tiles.map { x, y in
             let url = urlTemplate.replacingPlaceholders(z: 7, x: x, y: y)
-            return "<img class=\"map-tile\" src=\"\(url.htmlAttributeEscaped)\" alt=\"\" width=\"128\" height=\"128\">"
+            return "<img class=\"map-tile\" src=\"\(MarkupEscaping.html(url))\" alt=\"\" width=\"128\" height=\"128\">"
         }
         return ConsentService(
             id: "map_tiles",
@@ -104,10 +105,5 @@ extension String {
     fileprivate func replacingPlaceholders(z: Int, x: Int, y: Int) -> String {
         replacing("{z}", with: String(z)).replacing("{x}", with: String(x)).replacing("{y}", with: String(y))
             .replacing("{s}", with: "a")
-    }
-
-    fileprivate var htmlAttributeEscaped: String {
-        replacing("&", with: "&amp;").replacing("\"", with: "&quot;").replacing("<", with: "&lt;")
-            .replacing(">", with: "&gt;")
     }
 }

@@ -97,6 +97,7 @@ public enum Portal {
             logger: logger
         )
         app.addServices(SessionPurge(store: store, clock: overrides.clock, logger: logger))
+        app.addServices(RetiredTablesPurge(store: store, clock: overrides.clock, logger: logger))
         return app
     }
 

@@ -201,11 +201,21 @@ def read_only_db(data_dir):
 
 
 def records_tables(data_dir):
-    """Names of the tables that hold records, `records_<id>_v<n>` (not their FTS shadows)."""
+    """Names of the tables that hold records, `records_<id>_v<n>` (not their FTS shadows), current or staging.
+
+    Tables retired by a publication or a deletion, kept a grace period for the readers that looked the dataset
+    up just before (see `retired_tables`), are left out."""
     with closing(read_only_db(data_dir)) as db:
         names = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
                                           "AND name LIKE 'records\\_%' ESCAPE '\\'")]
-    return sorted(n for n in names if re.fullmatch(r"records_.+_v\d+", n))
+    retired = set(retired_tables(data_dir))
+    return sorted(n for n in names if re.fullmatch(r"records_.+_v\d+", n) and n not in retired)
+
+
+def retired_tables(data_dir):
+    """Records tables that a publication or a deletion retired and that are not dropped yet."""
+    with closing(read_only_db(data_dir)) as db:
+        return sorted(r[0] for r in db.execute("SELECT records_table FROM retired_tables"))
 
 
 def stored_records(data_dir, dataset):

@@ -1,6 +1,8 @@
-"""HTTPS behind a trusted proxy (X-Forwarded-Proto from 127.0.0.1): Secure cookies, Referer rules."""
+"""HTTPS behind a trusted proxy (X-Forwarded-Proto from 127.0.0.1): Secure cookies, Referer rules, HSTS."""
 
 import html
+
+import pytest
 
 from conftest import PASSWORD, USER
 from web import CSRF_FAILED, Client, assert_cookie, assert_csrf_cookie, form_token, set_cookies
@@ -118,3 +120,39 @@ def test_forwarded_headers_ignored_without_trusted_proxy(plain):
                       {"csrftoken": cookie.value}, **{"X-Forwarded-Host": "data.example.net"})
     assert resp.status_code == 302, "X-Forwarded-Proto from an untrusted client must not enable Referer checks"
     assert not set_cookies(resp)["django_language"].attr("secure")
+
+
+# --- Strict-Transport-Security ----------------------------------------------------------------
+
+HSTS = "max-age=31536000"
+HSTS_PATHS = ["/", "/explore", "/login", "/cookies", "/static/garona.css", "/no-such-page",
+              "/api/explore/v2.1/catalog/datasets?limit=1", "/api/explore/v2.1/catalog/datasets?limit=-5"]
+
+
+@pytest.mark.parametrize("path", HSTS_PATHS)
+def test_hsts_on_every_https_answer(demo, path):
+    resp = https_get(demo, path)
+    # One year, this host only: no includeSubDomains (other hosts of the region's domain may be HTTP only).
+    assert resp.headers.get("Strict-Transport-Security") == HSTS, (path, resp.status_code)
+
+
+def test_hsts_on_https_redirects_and_posts(demo):
+    cookie, token = fresh_csrf(demo)
+    referer = f"https://127.0.0.1:{demo.port}/login"
+    login = https_post(demo, "/login", {"username": USER, "password": PASSWORD, "next": "/backoffice/",
+                                        "csrfmiddlewaretoken": token}, {"csrftoken": cookie.value}, referer=referer)
+    assert login.status_code == 302
+    assert login.headers.get("Strict-Transport-Security") == HSTS
+    refused = https_post(demo, "/i18n/setlang/", {"language": "en"}, {})
+    assert refused.status_code == 403 and refused.headers.get("Strict-Transport-Security") == HSTS
+
+
+@pytest.mark.parametrize("path", HSTS_PATHS)
+def test_no_hsts_over_plain_http(demo, path):
+    resp = Client(demo).get(path)
+    assert "Strict-Transport-Security" not in resp.headers, (path, resp.status_code)
+
+
+def test_no_hsts_when_an_untrusted_client_claims_https(plain):
+    resp = https_get(plain, "/")
+    assert resp.status_code == 200 and "Strict-Transport-Security" not in resp.headers

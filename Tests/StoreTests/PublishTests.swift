@@ -13,11 +13,24 @@ import Testing
         return try Ingest.read(bytes: bytes, detection: detection, batchSize: 2)
     }
 
+    /// The records tables, current or staging; retired ones (see ``retiredTables(_:)``) aside.
     func tables(_ path: String) throws -> [String] {
+        let retired = Set(try retiredTables(path))
+        return try allTables(path).filter { !retired.contains($0) }
+    }
+
+    func allTables(_ path: String) throws -> [String] {
         try DatabaseQueue(path: path).read { db in
             try String.fetchAll(
                 db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'records%' ORDER BY name")
         }.filter { !$0.contains("__fts") }
+    }
+
+    /// Records tables replaced by a publication or a deletion and kept for ``SQLiteStore/retiredTableGrace``.
+    func retiredTables(_ path: String) throws -> [String] {
+        try DatabaseQueue(path: path).read { db in
+            try String.fetchAll(db, sql: "SELECT records_table FROM retired_tables ORDER BY records_table")
+        }
     }
 
     @Test func publishesTypedRecordsAndReplacesTheOldVersion() async throws {
@@ -37,6 +50,12 @@ import Testing
             )
             #expect(second.version == 2 && second.records == 3)
             #expect(try tables(path) == ["records_cities_v2"])
+            // The old version stays readable for the requests that looked it up just before, then goes.
+            #expect(try retiredTables(path) == ["records_cities_v1"])
+            #expect(try allTables(path) == ["records_cities_v1", "records_cities_v2"])
+            #expect(try await store.dropRetiredTables(now: now.addingTimeInterval(SQLiteStore.retiredTableGrace - 1)) == 0)
+            #expect(try await store.dropRetiredTables(now: now.addingTimeInterval(SQLiteStore.retiredTableGrace)) == 1)
+            #expect(try allTables(path) == ["records_cities_v2"] && retiredTables(path).isEmpty)
             let dataset = try #require(try await store.dataset(id: "cities"))
             #expect(dataset.recordsCount == 3)
             #expect(dataset.metadata.titleFR == "Villes")
@@ -125,7 +144,7 @@ import Testing
                 datasetID: "gone", reader: try reader("a\nx\n"), newDataset: DatasetMetadata(id: "gone"), now: now)
             try await store.deleteDataset(id: "gone")
             #expect(try await store.dataset(id: "gone") == nil)
-            #expect(try tables(path).isEmpty)
+            #expect(try tables(path).isEmpty && retiredTables(path) == ["records_gone_v1"])
         }
     }
 }

@@ -1,5 +1,6 @@
 import CookieCharter
 import Foundation
+import Markup
 import Store
 
 /// The catalog as DCAT-AP RDF/XML, for data.gouv.fr-style harvesters: one `dcat:Dataset` per public dataset with
@@ -70,6 +71,6 @@ struct DCATWriter {
         return xml + "</dct:modified></dcat:Distribution>"
     }
 
-    private func text(_ value: String) -> String { XLSXWriter.escape(value) }
-    private func attribute(_ value: String) -> String { XLSXWriter.escape(value) }
+    private func text(_ value: String) -> String { MarkupEscaping.xml(value) }
+    private func attribute(_ value: String) -> String { MarkupEscaping.xml(value) }
 }

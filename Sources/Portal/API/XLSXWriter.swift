@@ -1,3 +1,4 @@
+import Markup
 import ODSQL
 
 /// SpreadsheetML for the `xlsx` export: the fixed package parts, and one worksheet whose rows use inline
@@ -14,7 +15,10 @@ enum XLSXWriter {
 
     /// The parts before the worksheet: content types, package relationships, the workbook and its relationships.
     static func packageParts(sheetName: String) -> [(String, String)] {
-        let name = escape(String(sheetName.filter { !"[]:*?/\\".contains($0) }.prefix(31)))
+        // Per scalar: a `[` fused with a combining mark is still a `[` to Excel.
+        var allowed = String.UnicodeScalarView()
+        allowed.append(contentsOf: sheetName.unicodeScalars.filter { !"[]:*?/\\".unicodeScalars.contains($0) })
+        let name = escape(String(String(allowed).prefix(31)))
         let openXML = "application/vnd.openxmlformats-officedocument.spreadsheetml"
         return [
             (
@@ -78,22 +82,6 @@ enum XLSXWriter {
         #"<c t="inlineStr"><is><t xml:space="preserve">"# + escape(String(text.prefix(maxCellLength))) + "</t></is></c>"
     }
 
-    /// Escapes XML text and drops the characters XML 1.0 cannot carry.
-    static func escape(_ text: String) -> String {
-        var escaped = ""
-        escaped.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": escaped += "&amp;"
-            case "<": escaped += "&lt;"
-            case ">": escaped += "&gt;"
-            case "\"": escaped += "&quot;"
-            case "\t", "\n", "\r": escaped.unicodeScalars.append(scalar)
-            default:
-                if scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF { continue }
-                escaped.unicodeScalars.append(scalar)
-            }
-        }
-        return escaped
-    }
+    /// Escapes XML text and drops the characters XML 1.0 cannot carry (see ``MarkupEscaping/xml(_:)``).
+    static func escape(_ text: String) -> String { MarkupEscaping.xml(text) }
 }

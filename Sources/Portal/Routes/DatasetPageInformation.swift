@@ -1,6 +1,7 @@
 import CookieCharter
 import Foundation
 import Ingest
+import Markup
 import Store
 import Web
 
@@ -86,7 +87,7 @@ enum DatasetJSONLD {
         }
         if !metadata.themes.isEmpty { object["about"] = metadata.themes }
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
-        let json = String(decoding: data, as: UTF8.self).replacing("<", with: "\\u003c")
+        let json = MarkupEscaping.scriptJSON(String(decoding: data, as: UTF8.self))
         return "<script type=\"application/ld+json\">" + json + "</script>"
     }
 }

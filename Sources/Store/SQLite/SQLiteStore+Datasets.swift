@@ -71,7 +71,8 @@ extension SQLiteStore: DatasetStore {
     public func deleteDataset(id: String) async throws {
         try await pool.write { db in
             guard let dataset = try Self.dataset(id: id, in: db) else { throw StoreError.notFound(id) }
-            if let table = dataset.recordsTable { try Self.dropRecordsTable(table, in: db) }
+            // Requests that looked the dataset up just before still read its records (see ``retiredTableGrace``).
+            if let table = dataset.recordsTable { try Self.retireRecordsTable(table, at: Date(), in: db) }
             try db.execute(sql: "DELETE FROM datasets WHERE id = ?", arguments: [id])
         }
     }

@@ -9,7 +9,8 @@ extension SQLiteStore {
     /// The records go to a staging table, written in chunks so that the portal keeps serving
     /// and writing sessions meanwhile. The staging table is then validated, indexed and given
     /// its full-text index, and only then swapped in, with one short transaction that also
-    /// drops the previous version. Until that commit the previous version stays served; a
+    /// retires the previous version (kept for ``retiredTableGrace``, for the requests that looked
+    /// it up just before). Until that commit the previous version stays served; a
     /// failure drops the staging table, and a killed import leaves one that
     /// ``removeOrphanImports()`` deletes at the next start.
     ///
@@ -93,7 +94,8 @@ extension SQLiteStore {
                 return kill(pid, 0) == 0 || errno == EPERM
             }.map { $0["records_table"] as String }
             let current = try String.fetchAll(db, sql: "SELECT records_table FROM datasets WHERE records_table IS NOT NULL")
-            let keep = Set(live + current)
+            // Retired tables go after their grace period (``dropRetiredTables(now:)``), not here.
+            let keep = Set(live + current + (try Self.retiredTables(in: db)))
             let tables = try String.fetchAll(
                 db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'records\\_%' ESCAPE '\\'"
             ).filter { !$0.hasSuffix("__fts") && !$0.contains("__fts_") }
@@ -219,7 +221,8 @@ extension SQLiteStore {
         return fields
     }
 
-    /// The atomic step: point the dataset at the new table and drop the old one.
+    /// The atomic step: point the dataset at the new table and retire the old one; drop the tables retired
+    /// long enough ago.
     static func swapIn(table: String, version: Int, datasetID: String, fields: [DatasetField], now: Date, in db: GRDB.Database)
         throws -> Int
     {
@@ -240,8 +243,9 @@ extension SQLiteStore {
                 """,
             arguments: [table, version, count, try json(merged), now.timeIntervalSince1970, now.timeIntervalSince1970, datasetID]
         )
-        if let old = dataset.recordsTable, old != table { try dropRecordsTable(old, in: db) }
+        if let old = dataset.recordsTable, old != table { try retireRecordsTable(old, at: now, in: db) }
         try db.execute(sql: "DELETE FROM imports WHERE records_table = ?", arguments: [table])
+        try dropRetiredTables(now: now, in: db)
         return count
     }
 }

@@ -122,6 +122,13 @@ enum SQLiteMigrations {
                     """
             )
         }
+        migrator.registerMigration("v5-retired-records-tables") { db in
+            // A records table replaced by a publication (or of a deleted dataset) is kept a while for the readers
+            // that looked the dataset up just before; see ``SQLiteStore/dropRetiredTables(now:)``.
+            try db.execute(
+                sql: "CREATE TABLE retired_tables (records_table TEXT PRIMARY KEY, retired_at REAL NOT NULL)"
+            )
+        }
         return migrator
     }
 }

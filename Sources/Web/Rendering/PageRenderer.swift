@@ -32,9 +32,9 @@ public struct PageRenderer: Sendable {
         self.cache = cache
     }
 
-    /// Loads the templates shipped in this module's resources.
+    /// Loads the templates shipped in this module's resources, escaping per UTF-8 byte (see ``TemplateLibrary``).
     public static func loadLibrary() async throws -> MustacheLibrary {
-        try await MustacheLibrary(directory: WebResources.directory.appendingPathComponent("templates").path)
+        try TemplateLibrary.load(directory: WebResources.directory.appendingPathComponent("templates").path)
     }
 
     /// Whether a template with this name exists.

@@ -1,0 +1,29 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import Store
+
+/// Drops, every minute, the records tables that publications and deletions retired more than
+/// ``SQLiteStore/retiredTableGrace`` ago, whichever process retired them (`garona import` included).
+struct RetiredTablesPurge: Service {
+    let store: SQLiteStore
+    let clock: @Sendable () -> Date
+    let logger: Logger
+
+    func run() async throws {
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            await dropDue()
+            _ = try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(60)) }
+        }
+    }
+
+    /// One pass; a failure is logged and the next pass tries again.
+    func dropDue() async {
+        do {
+            let dropped = try await store.dropRetiredTables(now: clock())
+            if dropped > 0 { logger.info("dropped retired records tables", metadata: ["count": "\(dropped)"]) }
+        } catch {
+            logger.error("retired records tables purge failed", metadata: ["error.type": "\(type(of: error))"])
+        }
+    }
+}
