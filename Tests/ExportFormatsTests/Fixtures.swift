@@ -81,6 +81,18 @@ enum Readers {
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
+    /// GDAL's reading of `path`: `ogr2ogr` to GeoJSON (features, properties, coordinates) and `ogrinfo -so`'s
+    /// summary (field types, feature count, layer SRS).
+    static func gdal(_ path: String, layer: String? = nil) throws -> (features: [[String: Any]], summary: String) {
+        let converted = try #require(run("ogr2ogr", ["-f", "GeoJSON", "/vsistdout/", path] + (layer.map { [$0] } ?? [])))
+        #expect(converted.status == 0, "ogr2ogr exited with \(converted.status)")
+        let collection = try JSONSerialization.jsonObject(with: Data(converted.output.utf8)) as? [String: Any]
+        let features = try #require(collection?["features"] as? [[String: Any]])
+        let summary = try #require(run("ogrinfo", ["-ro", "-so", path] + (layer.map { [$0] } ?? ["-al"])))
+        #expect(summary.status == 0)
+        return (features, summary.output)
+    }
+
     /// Runs a Python snippet with `arguments` in `sys.argv[1:]` and decodes its JSON output.
     static func python(_ script: String, _ arguments: [String]) throws -> Any {
         let result = try #require(run("python3", ["-c", script] + arguments))
