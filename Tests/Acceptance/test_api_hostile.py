@@ -276,3 +276,165 @@ def test_intersects_and_within_on_the_gares_geo_shape(demo):
     assert count(f"within(geo_shape, geom'{hole}')") == ring < inside
     assert count("within(geo_shape, geom'POLYGON((10 10, 11 10, 11 11, 10 10))')") == 0
     assert count(f"intersects(geo_shape, geom'{{\"type\":\"Polygon\",\"coordinates\":[[[1,43.3],[1.8,43.3],[1.8,43.9],[1,43.3]]]}}')") > 0
+
+
+# Issue 10: numbers, dates and geometries at their extremes, full-text syntax, deep nesting, long ids and odd
+# time zones. Each is a normal answer or a 4xx in the ODS shape, never a 5xx, and the process lives through all.
+
+CATALOG = f"{API}/catalog/datasets"
+BIG = "9223372036854775807"  # Int64.max
+NINES = "9" * 306  # a finite number of miles, but no finite number of metres
+
+EXTREMES = [
+    # Integers and floats.
+    (CATALOG, "group_by", "range(records_count,0,10000000000000000000)"),
+    (CATALOG, "group_by", f"range(records_count, *, -9223372036854775808, {BIG}, *)"),
+    (CATALOG, "where", "records_count > 9223372036854775808"),
+    (CATALOG, "limit", "1e400"),
+    (CATALOG, "offset", "-9223372036854775808"),
+    (GARES + "/records", "group_by", "range(objectid, 0, 10000000000000000000)"),
+    (GARES + "/records", "group_by", f"range(objectid, {BIG})"),
+    (GARES + "/records", "group_by", "range(objectid, 1e400)"),
+    (GARES + "/records", "where", "objectid > 1e400"),
+    (GARES + "/records", "where", "objectid = -9223372036854775808"),
+    (GARES + "/records", "where", "objectid = 9223372036854775808"),
+    (GARES + "/records", "where", "objectid = -0"),
+    (GARES + "/records", "where", "objectid = nan"),
+    (GARES + "/records", "where", "objectid < inf"),
+    (GARES + "/records", "select", f"objectid * {BIG} * {BIG} as big"),
+    (GARES + "/records", "select", f"-{BIG} - 1 - 1 as small"),
+    (GARES + "/records", "select", f"sum(objectid * {BIG}) as total"),
+    (GARES + "/records", "order_by", f"random({BIG})"),
+    (GARES + "/records", "order_by", "random(-9223372036854775808)"),
+    (GARES + "/records", "refine", "objectid:9223372036854775808"),
+    (GARES + "/records", "refine", "objectid:-0"),
+    (GARES + "/records", "refine", "objectid:1e400"),
+    (GARES + "/records", "refine", "objectid:nan"),
+    (GARES + "/records", "limit", "-9223372036854775808"),
+    (GARES + "/records", "limit", "9223372036854775808"),
+    (GARES + "/records", "limit", "nan"),
+    (GARES + "/records", "limit", "inf"),
+    (GARES + "/records", "limit", "-0"),
+    (GARES + "/records", "offset", "1e400"),
+    (GARES + "/records", "offset", "-0"),
+    (GARES + "/exports/csv", "limit", BIG),
+    (GARES + "/exports/csv", "offset", BIG),
+    (GARES + "/exports/json", "limit", "9223372036854775808"),
+    (f"{API}/catalog/exports/csv", "offset", BIG),
+    (GARES + "/facets", "facet", f"facet(name=\"departement\", limit={BIG})"),
+    (GARES + "/facets", "facet", "facet(name=\"departement\", limit=99999999999999999999)"),
+    (GARES + "/facets", "limit", BIG),
+    # Dates out of range.
+    (GARES + "/records", "where", "date_maj > date'0000-01-01'"),
+    (GARES + "/records", "where", "date_maj > date'99999-01-01'"),
+    (GARES + "/records", "where", "date_maj > date'-0001-01-01'"),
+    (GARES + "/records", "where", "date_maj > date'2020-13-01'"),
+    (GARES + "/records", "where", "date_maj > date'9999-12-31T23:59:59-14:00'"),
+    (GARES + "/records", "where", "date_maj > 0"),
+    (GARES + "/records", "where", "date_maj > 99999"),
+    (GARES + "/records", "where", "date_maj > now(year=0)"),
+    (GARES + "/records", "where", f"date_maj > now(days={BIG})"),
+    (GARES + "/records", "where", f"date_maj > now(years=-{BIG}, months={BIG}, mondays={BIG})"),
+    (GARES + "/records", "refine", "date_maj:0000"),
+    (GARES + "/records", "refine", "date_maj:99999"),
+    (GARES + "/records", "refine", "date_maj:9999-12-31"),
+    (GARES + "/records", "group_by", "range(date_maj, 1000000 days)"),
+    (GARES + "/records", "group_by", f"range(date_maj, {BIG} days)"),
+    (GARES + "/records", "group_by", "range(date_maj, date'0001-01-01', date'9999-12-31')"),
+    (GARES + "/records", "select", "date_format(date_maj, '" + "y" * 5_000 + "') as d"),
+    # Geometry extremes.
+    (GARES + "/records", "where", "within_distance(geo_point_2d, geom'POINT(1 1e308)', 1km)"),
+    (GARES + "/records", "where", "within_distance(geo_point_2d, geom'POINT(1 43)', 1e400m)"),
+    (GARES + "/records", "where", f"within_distance(geo_point_2d, geom'POINT(1 43)', {NINES}mi)"),
+    (GARES + "/records", "where", "within_distance(geo_point_2d, geom'POINT(180 90)', 20000km)"),
+    (GARES + "/records", "select", "distance(geo_point_2d, geom'POINT(1 1e308)') as d"),
+    (GARES + "/records", "order_by", "distance(geo_point_2d, geom'POINT(-180 -90)')"),
+    (GARES + "/records", "where", "intersects(geo_shape, geom'POLYGON((0 0, 1e308 0, 1 1, 0 0))')"),
+    (GARES + "/records", "where", "intersects(geo_shape, geom'POLYGON((0 0, nan 0, 1 1, 0 0))')"),
+    (GARES + "/records", "where", "within(geo_shape, geom'POLYGON((0 0, 1e400 0, 1 1, 0 0))')"),
+    (GARES + "/records", "where",
+     "intersects(geo_shape, geom'{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[1e400,0],[1,1],[0,0]]]}')"),
+    (GARES + "/records", "where", "intersects(geo_shape, geom'{\"type\":\"GeometryCollection\",\"geometries\":[]}')"),
+    (GARES + "/records", "where", "in_bbox(geo_point_2d, 1e308, -1e308, 0, 0)"),
+    # Full-text syntax in search() and q.
+    *[(GARES + "/records", "where", f"search(toponyme, '{text}')")
+      for text in ['"', "*", "^", "NEAR(", "AND", ":", "(", "\"a OR \"b", "toulouse\" NEAR/2 \"gare", "a*b*", "-"]],
+    *[(path, "q", text) for path in (GARES + "/records", CATALOG)
+      for text in ['"', "*", "^", "NEAR(", "AND", "OR", "NOT", ":", "(", ")", '"unbalanced', "a:b", "{toponyme}: x"]],
+    # Nesting, size and ids.
+    (GARES + "/records", "where", "(" * 3_000 + "objectid = 1" + ")" * 3_000),
+    (GARES + "/records", "select", ", ".join(["objectid"] * 5_000)),
+    (GARES + "/records", "order_by", ", ".join(["objectid"] * 5_000)),
+    (GARES + "/records", "group_by", ", ".join(["departement"] * 5_000)),
+    # Odd time zones.
+    (GARES + "/records", "timezone", "../../etc/passwd"),
+    (GARES + "/records", "timezone", "Europe/../../../etc/passwd"),
+    (GARES + "/records", "timezone", "Europe/Paris" + "x" * 10_240),
+    (GARES + "/records", "timezone", "UTC+99"),
+    (GARES + "/records", "timezone", ""),
+    (GARES + "/records", "timezone", "Pacific/Kiritimati"),
+    (GARES + "/exports/csv", "timezone", "Etc/GMT+12"),
+]
+
+
+def assert_alive(server):
+    """The process has not exited and the home page answers."""
+    assert server.proc.poll() is None, f"garona exited with {server.proc.returncode}: {server.stderr_lines[-5:]}"
+    assert requests.get(server.url("/"), timeout=30).status_code == 200
+
+
+def assert_answered(resp, label):
+    """A normal answer, or a 4xx that the API explains in its shape."""
+    assert resp.status_code < 500, (label, resp.status_code, resp.text[:300])
+    if resp.status_code >= 400 and resp.headers.get("Content-Type", "").startswith("application/json"):
+        body = resp.json()
+        assert body["error_code"] and body["message"], (label, body)
+
+
+@pytest.mark.parametrize("path,param,value", EXTREMES, ids=[label(c) for c in EXTREMES])
+def test_extreme_values_never_fail_the_server(demo, path, param, value):
+    resp = get(demo, path, {param: value})
+    assert_answered(resp, (path, param, value[:60]))
+    assert_alive(demo)
+
+
+@pytest.mark.parametrize("path", [CATALOG, GARES + "/records"])
+def test_range_bounds_past_int64_group_as_decimals(demo, path):
+    field = "records_count" if path == CATALOG else "objectid"
+    resp = get(demo, path, {"select": "count(*) as n", "group_by": f"range({field}, 0, 10000000000000000000) as r"})
+    assert resp.status_code == 200, resp.text[:300]
+    assert [row["r"] for row in resp.json()["results"]] == ["[0, 1e+19["]
+    assert_alive(demo)
+
+
+@pytest.mark.parametrize("path,params", [
+    (GARES + "/records", {"select": f"sum({BIG}) as total"}),
+    (GARES + "/records", {"select": f"sum({BIG}) as total", "group_by": "departement"}),
+    (GARES + "/records", {"select": "departement", "group_by": "departement", "order_by": f"sum({BIG})"}),
+    (GARES + "/exports/csv", {"select": f"sum({BIG}) as total"}),
+    (CATALOG, {"select": f"sum({BIG}) as total"}),
+])
+def test_an_integer_sum_past_int64_is_a_clear_400(demo, path, params):
+    resp = get(demo, path, params)
+    assert resp.status_code == 400, resp.text[:300]
+    body = resp.json()
+    assert body["error_code"] == "ODSQLError" and "sum(field * 1.0)" in body["message"], body
+    decimal = get(demo, GARES + "/records", {"select": f"sum({BIG} * 1.0) as total"})
+    assert decimal.status_code == 200 and decimal.json()["results"][0]["total"] > 2e21
+    assert_alive(demo)
+
+
+@pytest.mark.parametrize("path", [
+    f"{API}/catalog/datasets/" + "d" * 10_000,
+    f"{API}/catalog/datasets/" + "d" * 10_000 + "/records",
+    f"{API}/catalog/datasets/" + "d" * 10_000 + "/exports/csv",
+    f"{API}/catalog/datasets/" + "d" * 10_000 + "/facets",
+    f"{GARES}/records/" + "r" * 10_000,
+    f"{GARES}/records/" + "9" * 10_000,
+    f"{API}/catalog/datasets/" + "%C3%A9" * 3_000,
+])
+def test_ten_thousand_character_ids_are_not_found(demo, path):
+    resp = requests.get(demo.url(path), timeout=30)
+    assert resp.status_code == 404, (path[:80], resp.status_code, resp.text[:200])
+    assert resp.json()["error_code"] == "NotFound"
+    assert_alive(demo)

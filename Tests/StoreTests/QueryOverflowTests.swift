@@ -29,4 +29,14 @@ import Testing
             #expect(after == [[.int(1)]])
         }
     }
+
+    @Test func theCatalogsScratchTableReportsTheOverflowToo() throws {
+        let table = try ScratchTable(
+            name: "catalog", columns: [("records_count", "INTEGER")], fullText: [],
+            rows: [[.int(Int64.max)], [.int(Int64.max)]])
+        #expect(throws: QueryOverflowError()) {
+            _ = try table.rows(CompiledQuery(sql: "SELECT sum(records_count) FROM catalog", bindings: []))
+        }
+        #expect(try table.rows(CompiledQuery(sql: "SELECT count(*) FROM catalog", bindings: [])) == [[.int(2)]])
+    }
 }

@@ -34,8 +34,12 @@ public final class ScratchTable: Sendable {
         }
     }
 
-    /// Runs a compiled, read-only query on the table.
+    /// Runs a compiled, read-only query on the table. An integer sum past Int64 throws ``QueryOverflowError``.
     public func rows(_ query: CompiledQuery) throws -> [[SQLValue]] {
-        try queue.read { db in try SQLiteStore.fetch(query, in: db) }
+        do {
+            return try queue.read { db in try SQLiteStore.fetch(query, in: db) }
+        } catch let error as DatabaseError where QueryOverflowError.isOverflow(error) {
+            throw QueryOverflowError()
+        }
     }
 }
