@@ -7,6 +7,9 @@ final class XLSXRowSource: RowSource {
     private let strings: SharedStrings
     private let dateStyles: Set<Int>
     private let date1904: Bool
+    /// The largest cell, shared strings resolved; a row's cells together may take `maxRowBytes`.
+    private let maxCellBytes: Int
+    private let maxRowBytes: Int
     /// Cells beyond this column are dropped; set from the header row.
     var width: Int?
     private(set) var row = RawRow()
@@ -20,6 +23,8 @@ final class XLSXRowSource: RowSource {
         strings = try workbook.sharedStrings()
         dateStyles = workbook.dateStyles
         date1904 = workbook.date1904
+        maxCellBytes = limits.maxCellBytes
+        maxRowBytes = limits.maxRecordBytes
         tokens = XMLTokenizer(
             stream: DecodedStream(
                 source: try workbook.extract(chosen.path), encoding: .utf8, skip: 0, chunkSize: limits.chunkSize),
@@ -37,7 +42,7 @@ final class XLSXRowSource: RowSource {
             guard case .open(let name, let attributes, let selfClosing) = token, name == Self.rowName else { continue }
             cells.removeAll(keepingCapacity: true)
             let number = XMLTokenizer.attribute("r", in: attributes).flatMap { Int(String(decoding: $0, as: UTF8.self)) }
-            if !selfClosing { try readCells() }
+            if !selfClosing { try readCells(line: number ?? 0) }
             while let last = cells.last, last == nil || last?.isEmpty == true { cells.removeLast() }
             if cells.isEmpty { continue }
             row.reset()
@@ -49,7 +54,10 @@ final class XLSXRowSource: RowSource {
         }
     }
 
-    private func readCells() throws(IngestError) {
+    /// Reads the cells of row `line` up to its end. A cell may not pass ``maxCellBytes`` (a shared string
+    /// referenced from many cells could otherwise multiply memory), nor the row ``maxRowBytes``.
+    private func readCells(line: Int) throws(IngestError) {
+        var rowBytes = 0
         var column = 0
         var type: [UInt8] = []
         var style: Int?
@@ -77,11 +85,21 @@ final class XLSXRowSource: RowSource {
                     capturing = false
                 } else if name == Self.cellName {
                     inCell = false
-                    store(resolve(value, type: type, style: style), at: column)
+                    let cell = resolve(value, type: type, style: style)
+                    guard cell.count <= maxCellBytes else {
+                        throw .cellTooLarge(line: line, column: column + 1, limit: maxCellBytes)
+                    }
+                    rowBytes += cell.count
+                    guard rowBytes <= maxRowBytes else { throw .recordTooLarge(record: line, limit: maxRowBytes) }
+                    store(cell, at: column)
                     column += 1
                 }
             case .text(let text):
-                if capturing { value.append(contentsOf: text) }
+                guard capturing else { continue }
+                value.append(contentsOf: text)
+                guard value.count <= maxCellBytes else {
+                    throw .cellTooLarge(line: line, column: column + 1, limit: maxCellBytes)
+                }
             }
         }
     }

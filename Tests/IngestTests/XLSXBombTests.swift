@@ -190,6 +190,28 @@ enum HostileZip {
         #expect(detect(bytes, IngestLimits(maxArchiveEntries: 23)) == nil)
     }
 
+    /// One shared string referenced from every cell would multiply memory: cells and rows are capped.
+    @Test func aSharedStringCannotBeMultipliedPastTheCellAndRowLimits() {
+        let strings = HostileZip.Part.stored(
+            "xl/sharedStrings.xml",
+            "<sst><si>" + String(repeating: "<r><t>" + String(repeating: "x", count: 1500) + "</t></r>", count: 2)
+                + "</si></sst>")
+        let cells = String(repeating: "<c t=\"s\"><v>0</v></c>", count: 5)
+        let sheet = HostileZip.Part.stored(
+            Self.sheetPath, "<worksheet><sheetData><row r=\"1\">\(cells)</row></sheetData></worksheet>")
+        let workbook = HostileZip.workbook(sheet: sheet, extra: [strings])
+        #expect(detect(workbook, IngestLimits(maxCellBytes: 2999)) == .cellTooLarge(line: 1, column: 1, limit: 2999))
+        #expect(detect(workbook, IngestLimits(maxRecordBytes: 14_999)) == .recordTooLarge(record: 1, limit: 14_999))
+        #expect(detect(workbook, IngestLimits(maxRecordBytes: 15_000)) == .headerOnly)
+        let runs = String(repeating: "<t>" + String(repeating: "y", count: 100) + "</t>", count: 30)
+        let inline = HostileZip.Part.stored(
+            Self.sheetPath,
+            "<worksheet><sheetData><row r=\"1\"><c t=\"inlineStr\"><is>\(runs)</is></c></row></sheetData></worksheet>")
+        #expect(
+            detect(HostileZip.workbook(sheet: inline), IngestLimits(maxCellBytes: 2999))
+                == .cellTooLarge(line: 1, column: 1, limit: 2999))
+    }
+
     /// A deflate stream whose last block runs past the end of the file must fail, not spin.
     @Test func aStreamThatNeverEndsIsRefused() {
         let endless = HostileZip.Part(
