@@ -92,19 +92,24 @@ def test_cli_refuses_a_zip_bomb(tmp_path, kind):
     assert leftover_files(data_dir) == []
 
 
-def test_cli_limits_come_from_the_environment(tmp_path):
-    # A real sheet of 2.7 MB that compresses about 8 times, as real ones do: under every default limit.
+def real_workbook(path):
+    """A real sheet of 2.7 MB (59,998 records) that compresses about 8 times, as real ones do;
+    returns its size and ratio."""
     rows = "".join(f'<row r="{i}"><c r="A{i}"><v>{i % 7}</v></c></row>' for i in range(2, 60_000))
     sheet = ('<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>n</t></is></c></row>'
              + rows + "</sheetData></worksheet>").encode()
     compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
     stream = compressor.compress(sheet) + compressor.flush()
-    path = tmp_path / "book.xlsx"
     path.write_bytes(zip_archive([("xl/workbook.xml", WORKBOOK, 0, len(WORKBOOK)),
                                   ("xl/_rels/workbook.xml.rels", RELS, 0, len(RELS)),
                                   (SHEET, stream, 8, len(sheet))]))
-    ratio = len(sheet) // len(stream)
-    assert len(sheet) > 2 << 20 and 4 <= ratio < 100, ratio
+    return len(sheet), len(sheet) // len(stream)
+
+
+def test_cli_limits_come_from_the_environment(tmp_path):
+    path = tmp_path / "book.xlsx"
+    size, ratio = real_workbook(path)
+    assert size > 2 << 20 and 4 <= ratio < 100, ratio
 
     def run(**env):
         return subprocess.run([garona_bin(), "import", str(path), "--data-dir", str(tmp_path / "data"),
@@ -212,3 +217,15 @@ def test_publish_write_error_is_a_clear_message_and_publishes_nothing(tmp_path):
         srv.stop()
     GaronaServer(data_dir).start().stop()
     assert not [t for t in records_tables(data_dir) if t.startswith("records_big_")]
+
+
+def test_cli_extraction_write_error_is_a_clear_message(tmp_path):
+    path = tmp_path / "book.xlsx"
+    real_workbook(path)
+    with file_size_limit(1 << 20):
+        done = import_file(path, tmp_path / "data", "book")
+    assert done.returncode == 1, (done.returncode, done.stderr[-2000:])
+    assert done.stderr.strip() == ("garona: A part of the Excel workbook cannot be written to the data "
+                                   "directory: File too large."), done.stderr
+    assert "book" not in dataset_list(tmp_path / "data")
+    assert leftover_files(tmp_path / "data") == []
