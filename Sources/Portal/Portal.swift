@@ -69,7 +69,9 @@ public enum Portal {
             throttle: LoginThrottle(),
             passwords: PasswordHasher(cost: overrides.bcryptCost),
             staticFiles: StaticFiles(directory: WebResources.directory.appendingPathComponent("static")),
-            jobs: ImportJobs(store: store, clock: overrides.clock),
+            jobs: ImportJobs(
+                store: store, clock: overrides.clock, maxConcurrent: configuration.maxConcurrentImports,
+                uploadsDirectory: try directory.uploadsDirectory()),
             uploadsDirectory: try directory.uploadsDirectory(),
             maxUploadBytes: min(configuration.maxUploadMB, Int.max >> 20) << 20,
             exportSlots: ExportSlots(
@@ -96,7 +98,10 @@ public enum Portal {
             onServerRunning: onServerRunning,
             logger: logger
         )
-        app.addServices(SessionPurge(store: store, clock: overrides.clock, logger: logger))
+        app.addServices(
+            SessionPurge(
+                store: store, clock: overrides.clock, logger: logger,
+                consentRetention: TimeInterval(configuration.consentRetentionDays) * 86_400, jobs: portal.jobs))
         app.addServices(RetiredTablesPurge(store: store, clock: overrides.clock, logger: logger))
         return app
     }
@@ -139,21 +144,42 @@ public enum Portal {
     }
 }
 
-/// Deletes expired sessions at start-up and then every hour.
+/// Deletes expired sessions, proofs of consent past their retention period, and finished or abandoned import jobs
+/// with their uploaded files, at start-up and then every hour.
 struct SessionPurge: Service {
     let store: SQLiteStore
     let clock: @Sendable () -> Date
     let logger: Logger
+    /// How long a proof of consent is kept.
+    var consentRetention: TimeInterval = 1_825 * 86_400
+    /// The back-office import jobs, whose finished and abandoned ones are removed.
+    var jobs: ImportJobs?
 
     func run() async throws {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            do {
-                let purged = try await store.purgeExpiredSessions(now: clock())
-                if purged > 0 { logger.info("purged expired sessions", metadata: ["count": "\(purged)"]) }
-            } catch {
-                logger.error("session purge failed", metadata: ["error.type": "\(type(of: error))"])
-            }
+            await purge()
             _ = try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(3600)) }
+        }
+    }
+
+    /// One pass of every purge; a failure is logged, and the next pass tries again.
+    func purge() async {
+        let now = clock()
+        do {
+            let purged = try await store.purgeExpiredSessions(now: now)
+            if purged > 0 { logger.info("purged expired sessions", metadata: ["count": "\(purged)"]) }
+        } catch {
+            logger.error("session purge failed", metadata: ["error.type": "\(type(of: error))"])
+        }
+        do {
+            let purged = try await store.purgeConsents(before: now.addingTimeInterval(-consentRetention))
+            if purged > 0 { logger.info("purged proofs of consent past their retention", metadata: ["count": "\(purged)"]) }
+        } catch {
+            logger.error("consent purge failed", metadata: ["error.type": "\(type(of: error))"])
+        }
+        if let jobs {
+            let purged = jobs.purge(now: now)
+            if purged > 0 { logger.info("removed finished and abandoned import jobs", metadata: ["count": "\(purged)"]) }
         }
     }
 }

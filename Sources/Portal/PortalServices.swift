@@ -21,6 +21,8 @@ struct PortalServices: Sendable {
     let memo = AggregateMemo()
     /// The catalog as an ODSQL table, per catalog version.
     let catalogTables = CatalogTables()
+    /// Proofs of consent written per client address (see `recordChoice`).
+    let consentLimiter = RateLimiter(limit: PortalServices.consentProofsPerMinute, window: 60)
     /// How many dataset exports may stream at once (see ``ExportSlots``).
     var exportSlots = ExportSlots(capacity: 3)
 

@@ -1,5 +1,5 @@
 """No stall from slow or expensive clients: exports that read nothing, exports over their budget,
-and a flood of parallel logins.
+a flood of parallel logins, and repeated or scripted consent choices.
 
 The dataset comes from `garona sample` (GARONA_STALL_ROWS rows, 50,000 by default: about 9 MB of CSV,
 more than the kernel buffers of a client whose receive buffer is 4 KB). Every wait below is a generous
@@ -10,11 +10,12 @@ import os
 import socket
 import time
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing
 
 import pytest
 import requests
 
-from garona_server import GaronaServer, create_user, import_file, run_cli
+from garona_server import GaronaServer, create_user, import_file, read_only_db, run_cli
 from web import Client
 
 ROWS = int(os.environ.get("GARONA_STALL_ROWS", "50000"))
@@ -158,3 +159,34 @@ def test_parallel_wrong_logins_get_no_more_checks_than_the_limit(server):
     assert all(a.headers["Retry-After"].isdigit() and "Trop de tentatives" in a.text for a in refused)
     # The account is locked now, even for its right password.
     assert Client(server).login(FLOODED, PASSWORD).status_code == 429
+
+
+def choose(client, action="refuse_all"):
+    data = {"action": action, "next": "", "csrfmiddlewaretoken": client.token("/cookies/preferences")}
+    return client.post("/cookies/preferences", data=data)
+
+
+def consent_proofs(data_dir):
+    with closing(read_only_db(data_dir)) as db:
+        return db.execute("SELECT count(*) FROM consent_log").fetchone()[0]
+
+
+def test_the_same_choice_again_records_no_second_proof(server, data_dir):
+    visitor = Client(server)
+    before = consent_proofs(data_dir)
+    first = choose(visitor)
+    assert first.status_code == 302 and visitor.cookie("cookies_preferences")
+    again = choose(visitor)
+    assert again.status_code == 302
+    assert consent_proofs(data_dir) == before + 1
+
+
+def test_proofs_of_consent_are_rate_limited_per_client(server, data_dir):
+    # Each visitor comes without a cookie, so each choice is a new one; they all share one address.
+    before = consent_proofs(data_dir)
+    answers = [choose(Client(server)).status_code for _ in range(32)]
+    assert set(answers) == {302, 429} and answers[-1] == 429, answers
+    assert consent_proofs(data_dir) - before == answers.count(302) <= 30
+    refused = choose(Client(server))
+    assert refused.status_code == 429 and refused.headers["Retry-After"].isdigit()
+    assert "Trop de choix" in refused.text

@@ -24,6 +24,9 @@ enum BackOfficeViews {
     static func job(_ job: ImportJobs.Job, language: Language, catalog: Catalog) -> [String: Any] {
         var values: [String: Any] = ["dataset": job.request.datasetID, "file": job.fileName]
         switch job.state {
+        case .queued:
+            values["running"] = progressValues(nil, phase: catalog.text("bo_phase_queued", in: language))
+            values["refresh"] = 1
         case .analysing(let progress):
             values["running"] = progressValues(progress, phase: catalog.text("bo_phase_analysing", in: language))
             values["refresh"] = 1

@@ -7,6 +7,10 @@ import Web
 /// `/cookies` (the charter), `/cookies.json` (the same declarations as data) and
 /// `/cookies/preferences` (where choices are made, changed and withdrawn).
 extension PortalServices {
+    /// Proofs of consent one client address may write in a minute: a visitor changes their mind a few times, a
+    /// script posting in a loop fills no disk.
+    static let consentProofsPerMinute = 30
+
     func addCharterRoutes(to router: Router<PortalRequestContext>) {
         router.get("/cookies") { request, context in
             let document = CharterDocument(registry: registry, language: context.visit.language, siteName: web.siteName)
@@ -64,6 +68,9 @@ extension PortalServices {
         return response
     }
 
+    /// Records a choice: sets `cookies_preferences` and appends its proof to the consent log. Posting the choice the
+    /// cookie already holds records nothing; proofs are written at most ``PortalServices/consentProofsPerMinute`` a
+    /// minute per client address (over it: the "too many choices" page, 429).
     private func recordChoice(request: Request, context: PortalRequestContext) async throws -> Response {
         let form = context.visit.form
         let action = form["action"] ?? ""
@@ -91,6 +98,19 @@ extension PortalServices {
         }
         let now = web.clock()
         let choice = ConsentChoice(policyVersion: registry.policyVersion, date: now, categories: categories, services: services)
+        let target = Self.safeNext(form["next"], context: context, fallback: "/cookies/preferences?saved=1")
+        if case .chosen(let current) = context.visit.consent, current.policyVersion == choice.policyVersion,
+            current.categories == choice.categories, current.services == choice.services
+        {
+            // The same choice again: the stored cookie and its proof stand as they are.
+            return Self.redirect(to: target)
+        }
+        let client = context.visit.with { $0.clientAddress }
+        let decision = consentLimiter.take(client, now: now)
+        guard decision.allowed else {
+            let wait = max(1, Int(decision.resetAt.timeIntervalSince(now).rounded(.up)))
+            throw PageError(.tooManyRequests, messageKey: "preferences_throttled", headers: [.retryAfter: String(wait)])
+        }
         context.visit.with { $0.consent = .chosen(choice) }
         try await store.appendConsent(
             ConsentLogEntry(
@@ -101,7 +121,6 @@ extension PortalServices {
                 action: action
             )
         )
-        let target = Self.safeNext(form["next"], context: context, fallback: "/cookies/preferences?saved=1")
         var response = Self.redirect(to: target)
         let secure = context.visit.with { $0.isSecure }
         response.headers.append(ConsentCookie.make(choice, codec: web.consentCodec, secure: secure), now: now)

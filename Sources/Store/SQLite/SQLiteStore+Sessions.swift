@@ -77,3 +77,13 @@ extension SQLiteStore: ConsentLog {
         }
     }
 }
+
+extension SQLiteStore {
+    /// Deletes the proofs of consent recorded before `cutoff` (the end of their retention period); returns how many.
+    @discardableResult public func purgeConsents(before cutoff: Date) async throws -> Int {
+        try await pool.write { db in
+            try db.execute(sql: "DELETE FROM consent_log WHERE created_at < ?", arguments: [cutoff.timeIntervalSince1970])
+            return db.changesCount
+        }
+    }
+}

@@ -1,0 +1,124 @@
+import Foundation
+import Logging
+import Testing
+
+@testable import Portal
+@testable import Store
+
+/// Back-office imports wait in a queue beyond their limit, and the periodic purge removes finished and
+/// abandoned jobs, orphan uploads and proofs of consent past their retention.
+@Suite struct ImportQueueTests {
+    static let csv = "name;count\nalpha;1\nbeta;2\n"
+
+    /// A data directory with a store and an uploads folder, removed afterwards.
+    static func withDirectory(_ body: (SQLiteStore, URL) async throws -> Void) async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("garona-jobs-\(UUID().uuidString)")
+        let uploads = directory.appendingPathComponent("uploads")
+        try FileManager.default.createDirectory(at: uploads, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try await body(try SQLiteStore(path: directory.appendingPathComponent("garona.sqlite").path), uploads)
+    }
+
+    /// An upload folder `id` holding `upload.csv`.
+    static func upload(_ id: String, in uploads: URL) throws -> URL {
+        let folder = uploads.appendingPathComponent(id)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        return folder.appendingPathComponent("upload.csv")
+    }
+
+    /// Waits (a liveness timeout, not a measure) until `condition` holds.
+    static func eventually(_ condition: () -> Bool) async throws -> Bool {
+        for _ in 0..<600 {
+            if condition() { return true }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return condition()
+    }
+
+    static func isReady(_ job: ImportJobs.Job?) -> Bool {
+        if case .ready = job?.state { return true }
+        return false
+    }
+
+    static func isQueued(_ job: ImportJobs.Job?) -> Bool {
+        if case .queued = job?.state { return true }
+        return false
+    }
+
+    @Test func importsBeyondTheLimitWaitQueuedThenRun() async throws {
+        try await Self.withDirectory { store, uploads in
+            let jobs = ImportJobs(store: store, clock: { Date() }, maxConcurrent: 1, uploadsDirectory: uploads)
+            // The first file is a FIFO: its analysis blocks in open() until the test writes to it.
+            let blocking = try Self.upload("first", in: uploads)
+            #expect(mkfifo(blocking.path, 0o600) == 0)
+            jobs.start(id: "first", request: ImportRequest(file: blocking, datasetID: "first"), fileName: "a.csv", isNew: true)
+            for id in ["second", "third"] {
+                let file = try Self.upload(id, in: uploads)
+                try Self.csv.write(to: file, atomically: true, encoding: .utf8)
+                jobs.start(id: id, request: ImportRequest(file: file, datasetID: id), fileName: "b.csv", isNew: true)
+            }
+            #expect(jobs.load == (running: 1, queued: 2))
+            #expect(Self.isQueued(jobs.job(id: "second")) && Self.isQueued(jobs.job(id: "third")))
+            // Unblock: pair a writer with the waiting reader, put a regular file in the FIFO's place for any later
+            // pass, then send the content.
+            let writer = FileHandle(forWritingAtPath: blocking.path)
+            try FileManager.default.removeItem(at: blocking)
+            try Self.csv.write(to: blocking, atomically: true, encoding: .utf8)
+            writer?.write(Data(Self.csv.utf8))
+            try writer?.close()
+            var mostRunning = 0
+            let done = try await Self.eventually {
+                mostRunning = max(mostRunning, jobs.load.running)
+                return ["first", "second", "third"].allSatisfy { Self.isReady(jobs.job(id: $0)) }
+            }
+            #expect(done && mostRunning <= 1 && jobs.load == (running: 0, queued: 0))
+        }
+    }
+
+    @Test func thePurgeRemovesAbandonedJobsAndOrphanUploads() async throws {
+        try await Self.withDirectory { store, uploads in
+            let jobs = ImportJobs(store: store, clock: { Date() }, maxConcurrent: 2, uploadsDirectory: uploads)
+            let file = try Self.upload("abandoned", in: uploads)
+            try Self.csv.write(to: file, atomically: true, encoding: .utf8)
+            jobs.start(
+                id: "abandoned", request: ImportRequest(file: file, datasetID: "abandoned"), fileName: "a.csv", isNew: true)
+            #expect(try await Self.eventually { Self.isReady(jobs.job(id: "abandoned")) })
+            let old = try Self.upload("old-orphan", in: uploads)
+            try Self.csv.write(to: old, atomically: true, encoding: .utf8)
+            let longAgo = Date().addingTimeInterval(-3 * 3_600)
+            for path in [old.path, old.deletingLastPathComponent().path] {
+                try FileManager.default.setAttributes([.modificationDate: longAgo], ofItemAtPath: path)
+            }
+            let fresh = try Self.upload("upload-in-progress", in: uploads)
+            try Self.csv.write(to: fresh, atomically: true, encoding: .utf8)
+
+            #expect(jobs.purge(now: Date()) == 1)
+            let left = try FileManager.default.contentsOfDirectory(atPath: uploads.path).sorted()
+            #expect(left == ["abandoned", "upload-in-progress"])
+            #expect(jobs.job(id: "abandoned") != nil)
+
+            // Two hours on, the job nobody confirmed is gone with its upload (the other folder is still fresh on disk
+            // but older than the horizon of that clock, so it goes too).
+            #expect(jobs.purge(now: Date().addingTimeInterval(2 * 3_600)) == 2)
+            #expect(jobs.job(id: "abandoned") == nil)
+            #expect(try FileManager.default.contentsOfDirectory(atPath: uploads.path).isEmpty)
+        }
+    }
+
+    @Test func thePeriodicPurgeRemovesProofsOfConsentPastTheirRetention() async throws {
+        try await Self.withDirectory { store, _ in
+            let now = Date(timeIntervalSince1970: 1_790_000_000)
+            for age in [40.0, 20.0, 1.0] {
+                try await store.appendConsent(
+                    ConsentLogEntry(
+                        date: now.addingTimeInterval(-age * 86_400), policyVersion: "1", acceptedCategories: "",
+                        acceptedServices: "", action: "refuse_all"))
+            }
+            let purge = SessionPurge(
+                store: store, clock: { now }, logger: Logger(label: "test"), consentRetention: 30 * 86_400, jobs: nil)
+            await purge.purge()
+            let kept = try await store.recentConsents(limit: 10).map(\.date)
+            #expect(kept == [now.addingTimeInterval(-86_400), now.addingTimeInterval(-20 * 86_400)])
+        }
+    }
+}
