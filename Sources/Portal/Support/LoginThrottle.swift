@@ -85,18 +85,6 @@ public final class LoginThrottle: Sendable {
         }
     }
 
-    public func recordFailure(account: String, client: String, now: Date) {
-        state.withLock { state in
-            state.failures[Self.accountKey(account), default: []].append(now)
-            state.failures[Self.clientKey(client), default: []].append(now)
-        }
-    }
-
-    /// Forgets the account's failures after a successful login.
-    public func recordSuccess(account: String) {
-        _ = state.withLock { $0.failures.removeValue(forKey: Self.accountKey(account)) }
-    }
-
     /// Takes a password check for `account`, waiting up to ``Limits/checkWait`` while the account's or the
     /// process's checks are all running; false when none freed in time. Every true must be matched by one
     /// ``leaveCheck(account:)``.
