@@ -12,7 +12,8 @@ typealias Bytes = UnsafeBufferPointer<UInt8>
 enum CellParsers {
     @inline(__always) static func isDigit(_ byte: UInt8) -> Bool { byte &- 0x30 < 10 }
 
-    /// A strict integer: optional `-`, digits, fits Int64. `leadingZero` is true for codes like `09`.
+    /// A strict integer: optional `-`, digits, fits Int64 (from -9223372036854775808 to 9223372036854775807; the
+    /// value is built with the sign, so the smallest one fits too). `leadingZero` is true for codes like `09`.
     static func parseInt(_ b: Bytes) -> (value: Int64, leadingZero: Bool)? {
         let n = b.count
         guard n > 0 else { return nil }
@@ -26,12 +27,13 @@ enum CellParsers {
             let digit = b[i] &- 0x30
             guard digit < 10 else { return nil }
             let (times, o1) = value.multipliedReportingOverflow(by: 10)
-            let (sum, o2) = times.addingReportingOverflow(Int64(digit))
+            let (sum, o2) =
+                negative ? times.subtractingReportingOverflow(Int64(digit)) : times.addingReportingOverflow(Int64(digit))
             guard !o1, !o2 else { return nil }
             value = sum
             i += 1
         }
-        return (negative ? -value : value, leadingZero)
+        return (value, leadingZero)
     }
 
     /// The shape of a decimal number: which separator it uses, if any.
@@ -246,7 +248,9 @@ enum CellParsers {
             }
         }
         guard i == b.count else { return nil }
-        return DateTime(date: date, hour: hour, minute: minute, second: second, fraction: fraction, offsetMinutes: offset)
+        let dateTime = DateTime(
+            date: date, hour: hour, minute: minute, second: second, fraction: fraction, offsetMinutes: offset)
+        return dateTime.isInStorableRange ? dateTime : nil
     }
 
     /// `"lat,lon"` or `"lat, lon"` (also `;` or space between) with lat in [-90, 90] and lon in [-180, 180].

@@ -86,10 +86,20 @@ struct DateTime: Equatable {
     var fraction: String
     var offsetMinutes: Int
 
+    /// Seconds from 1970-01-01T00:00:00Z to this instant.
+    var utcSeconds: Int { date.daysSinceEpoch * 86400 + hour * 3600 + minute * 60 + second - offsetMinutes * 60 }
+
+    /// Whether the instant falls in years 1 to 9999 in UTC, where every reader of stored dates expects it:
+    /// `9999-12-31T23:00:00-05:00` is in year 10000 once in UTC, `0001-01-01T00:30:00+01:00` in year 0.
+    var isInStorableRange: Bool {
+        let first = CivilDate(year: 1, month: 1, day: 1).daysSinceEpoch * 86400
+        let end = (CivilDate(year: 9999, month: 12, day: 31).daysSinceEpoch + 1) * 86400
+        return (first..<end).contains(utcSeconds)
+    }
+
     /// The instant in UTC as `yyyy-MM-ddTHH:mm:ss[.fff]Z`.
     var utcISO: String {
-        let local = date.daysSinceEpoch * 86400 + hour * 3600 + minute * 60 + second
-        let utc = local - offsetMinutes * 60
+        let utc = utcSeconds
         let days = utc >= 0 ? utc / 86400 : (utc - 86399) / 86400
         let secondsOfDay = utc - days * 86400
         let day = CivilDate(daysSinceEpoch: days)
