@@ -44,14 +44,15 @@ def add_garona_arguments(parser) -> None:
     parser.add_argument("--skip-build", action="store_true", help="use the existing release build of this repository")
 
 
-def add_run_arguments(parser, timeout: float, timeout_of: str, keep: bool = True) -> None:
-    """`--tmp-dir`, `--timeout` (seconds allowed to each `timeout_of`), `--keep` and `--write-docs`."""
+def add_run_arguments(parser, timeout: float, timeout_of: str, keep: bool = True,
+                      docs: str = "docs/benchmarks.md") -> None:
+    """`--tmp-dir`, `--timeout` (seconds allowed to each `timeout_of`), `--keep` and `--write-docs` (into `docs`)."""
     parser.add_argument("--tmp-dir", type=Path, default=None, help="where the temporary files go (default: system)")
     parser.add_argument("--timeout", type=float, default=timeout,
                         help=f"seconds allowed to each {timeout_of} (default {timeout:.0f})")
     if keep:
         parser.add_argument("--keep", action="store_true", help="keep the temporary directory (its path is logged)")
-    parser.add_argument("--write-docs", action="store_true", help="write the report into docs/benchmarks.md")
+    parser.add_argument("--write-docs", action="store_true", help=f"write the report into {docs}")
 
 
 def garona_binary(args, timeout: float) -> str:
@@ -591,14 +592,14 @@ def met(condition: bool | None) -> str:
     return "not measured" if condition is None else ("**met**" if condition else "**not met**")
 
 
-def write_docs(start: str, end: str, section: str, heading: str) -> None:
-    """Replaces the text between the markers `start` and `end` of docs/benchmarks.md, adding `heading` and the
-    markers at the end of the page when they are missing."""
-    text = DOCS.read_text() if DOCS.exists() else "# Benchmarks\n"
+def write_docs(start: str, end: str, section: str, heading: str, path: Path = DOCS) -> None:
+    """Replaces the text between the markers `start` and `end` of `path` (docs/benchmarks.md), adding `heading` (if
+    any) and the markers at the end of the page when they are missing. Nothing outside the markers changes."""
+    text = path.read_text() if path.exists() else ("# Benchmarks\n" if path == DOCS else "")
     if start not in text or end not in text:
-        text = text.rstrip("\n") + f"\n\n{heading.strip()}\n\n{start}\n{end}\n"
+        text = "\n\n".join(part for part in (text.rstrip("\n"), heading.strip(), f"{start}\n{end}\n") if part)
     before, rest = text.split(start, 1)
     _, after = rest.split(end, 1)
-    DOCS.parent.mkdir(parents=True, exist_ok=True)
-    DOCS.write_text(f"{before}{start}\n{section}{end}{after}")
-    log(f"wrote {DOCS.relative_to(REPO)}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"{before}{start}\n{section}{end}{after}")
+    log(f"wrote {path.relative_to(REPO)}")
