@@ -1,6 +1,8 @@
+import CookieCharter
 import Foundation
 import Logging
 import Testing
+import Web
 
 @testable import Portal
 @testable import Store
@@ -73,6 +75,20 @@ import Testing
             }
             #expect(done && mostRunning <= 1 && jobs.load == (running: 0, queued: 0))
         }
+    }
+
+    @Test func theJobPageShowsAQueuedJobAsWaiting() throws {
+        let catalog = try Catalog.load(from: WebResources.directory.appendingPathComponent("locales"))
+        let job = ImportJobs.Job(
+            id: "queued", request: ImportRequest(file: URL(fileURLWithPath: "/nonexistent/a.csv"), datasetID: "queued"),
+            fileName: "a.csv", isNew: true, state: .queued, since: Date())
+        for language in [Language.fr, .en] {
+            let values = BackOfficeViews.job(job, language: language, catalog: catalog)
+            let running = values["running"] as? [String: Any]
+            #expect(running?["phase"] as? String == catalog.text("bo_phase_queued", in: language))
+            #expect(values["refresh"] as? Int == 1)
+        }
+        #expect(catalog.text("bo_phase_queued", in: .fr) != catalog.text("bo_phase_queued", in: .en))
     }
 
     @Test func thePurgeRemovesAbandonedJobsAndOrphanUploads() async throws {
