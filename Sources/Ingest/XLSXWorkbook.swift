@@ -107,8 +107,14 @@ final class XLSXWorkbook {
         return false
     }
 
+    /// A part for XMLDecoder. Foundation's XMLParser under it traps on a name that is not UTF-8 (found by the
+    /// FuzzIngest fuzz target), so such a part is refused here; Excel writes these parts in UTF-8.
     private static func data(_ archive: XLSXZipReader, _ path: String) throws(IngestError) -> Data {
-        Data(try archive.bytes(path))
+        let bytes = try archive.bytes(path)
+        guard String(validating: bytes, as: UTF8.self) != nil else {
+            throw .invalidWorkbook(reason: "\(path) is not UTF-8 text")
+        }
+        return Data(bytes)
     }
 
     /// The named sheet, or the first one.
