@@ -12,7 +12,14 @@ let package = Package(
     name: "garona",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "garona", targets: ["garona"])
+        .executable(name: "garona", targets: ["garona"]),
+        // The modules the fuzz targets (Fuzz/, a package of its own) link against.
+        .library(name: "ODSQL", targets: ["ODSQL"]),
+        .library(name: "Ingest", targets: ["Ingest"]),
+        .library(name: "Store", targets: ["Store"]),
+        .library(name: "CookieCharter", targets: ["CookieCharter"]),
+        .library(name: "Web", targets: ["Web"]),
+        .library(name: "Portal", targets: ["Portal"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0"),
