@@ -181,6 +181,8 @@ final class XLSXZipReader {
         }
         guard count <= limits.maxArchiveEntries else { throw .archiveLimit(.entries(limit: limits.maxArchiveEntries)) }
         guard directoryOffset + directorySize <= tailStart + end else { throw notZIP }
+        // 10,000 entries with long names take a few MiB; more is read into memory for nothing.
+        guard directorySize <= 64 << 20 else { throw .archiveLimit(.entries(limit: limits.maxArchiveEntries)) }
         let directory = try storage.read(at: directoryOffset, count: directorySize)
         var entries: [String: ZipEntry] = [:]
         var position = 0
