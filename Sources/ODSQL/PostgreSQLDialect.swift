@@ -11,8 +11,7 @@ public struct PostgreSQLDialect: SQLDialect {
 
     public func fullTextQuery(_ terms: [FullTextTerm], columns: [String]) -> String {
         terms.map { term in
-            "'" + term.text.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "''") + "'"
-                + (term.isPrefix ? ":*" : "")
+            "'" + SQLQuoting.doubling("'", in: term.text) + "'" + (term.isPrefix ? ":*" : "")
         }.joined(separator: " & ")
     }
 

@@ -69,7 +69,7 @@ extension SQLDialect {
 
     /// Quotes an identifier taken from the schema or the layout: `"name"`, inner quotes doubled.
     public func quoteIdentifier(_ name: String) -> String {
-        "\"" + name.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\""
+        "\"" + SQLQuoting.doubling("\"", in: name) + "\""
     }
 
     /// Replaces each `?` outside quotes with ``placeholder(_:)``.
@@ -162,5 +162,31 @@ public struct DateBucketInterval: Sendable, Hashable {
         case .day: count * 86_400_000
         case .week, .month, .quarter, .year: nil
         }
+    }
+}
+
+/// Quoting for SQL identifiers, SQL strings, full-text query strings and ODSQL literals, per Unicode scalar.
+public enum SQLQuoting {
+    /// `text` with every `quote` doubled, per Unicode scalar: a quote fused with a combining mark into one
+    /// `Character` (`"\u{301}`) is still a quote to SQL, and splitting on `Character`s would miss it.
+    public static func doubling(_ quote: Unicode.Scalar, in text: String) -> String {
+        guard text.unicodeScalars.contains(quote) else { return text }
+        var doubled = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            doubled.append(scalar)
+            if scalar == quote { doubled.append(scalar) }
+        }
+        return String(doubled)
+    }
+
+    /// `text` with a `\` before every scalar of `specials`, as ODSQL string literals and backquoted names escape
+    /// (`"` and `\` in `search("…")`; `` ` `` and `\` in `` `name` ``).
+    public static func backslashing(_ specials: Set<Unicode.Scalar>, in text: String) -> String {
+        var escaped = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            if specials.contains(scalar) { escaped.append("\\") }
+            escaped.append(scalar)
+        }
+        return String(escaped)
     }
 }

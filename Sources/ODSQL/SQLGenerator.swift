@@ -141,12 +141,7 @@ struct SQLGenerator {
         }
     }
 
-    static func escapeLike(_ text: String) -> String {
-        var escaped = ""
-        for character in text {
-            if character == "%" || character == "_" || character == "\\" { escaped.append("\\") }
-            escaped.append(character)
-        }
-        return escaped
-    }
+    /// `text` as a LIKE pattern matching itself: `%`, `_` and `\` escaped with `\`, per Unicode scalar (a `%`
+    /// fused with a combining mark into one Character is still a wildcard to SQL).
+    static func escapeLike(_ text: String) -> String { SQLQuoting.backslashing(["%", "_", "\\"], in: text) }
 }

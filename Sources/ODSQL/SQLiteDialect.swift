@@ -13,8 +13,7 @@ public struct SQLiteDialect: SQLDialect {
 
     public func fullTextQuery(_ terms: [FullTextTerm], columns: [String]) -> String {
         let phrase = terms.map { term in
-            "\"" + term.text.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"")
-                + "\"" + (term.isPrefix ? "*" : "")
+            "\"" + SQLQuoting.doubling("\"", in: term.text) + "\"" + (term.isPrefix ? "*" : "")
         }.joined(separator: " ")
         if columns.isEmpty { return phrase }
         return "{" + columns.map(quoteIdentifier).joined(separator: " ") + "} : (" + phrase + ")"

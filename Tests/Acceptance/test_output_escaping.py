@@ -9,9 +9,13 @@ office, searches that echo the query) must keep them escaped, in text and in att
 
 import csv
 import html
+import io
 import json
 import re
+import xml.etree.ElementTree as ElementTree
 from html.parser import HTMLParser
+
+import openpyxl
 
 import pytest
 
@@ -82,8 +86,9 @@ def server(tmp_path_factory, tiles):
     with open(path, "w", encoding="utf-8", newline="") as out:
         writer = csv.writer(out, delimiter=";")
         writer.writerow([f"nom{HOSTILE[0]}", f"kind{HOSTILE[1]}", "valeur", f"x{HOSTILE[2]}"])
-        for index in range(30):
-            writer.writerow([HOSTILE[index % len(HOSTILE)], HOSTILE[index % 3], index, HOSTILE[(index + 1) % 5]])
+        rows = [[HOSTILE[index % len(HOSTILE)], HOSTILE[index % 3], str(index), HOSTILE[(index + 1) % 5]]
+                for index in range(30)]
+        writer.writerows(rows)
     done = import_file(path, srv.data_dir, DATASET, "--title", f"Titre {HOSTILE[2]}")
     assert done.returncode == 0, done.stderr
     client = Client(srv)
@@ -104,6 +109,7 @@ def server(tmp_path_factory, tiles):
     resp = client.post(f"/backoffice/datasets/{DATASET}", data=data)
     assert resp.status_code == 303, resp.status_code
     srv.bo = client
+    srv.rows = rows
     yield srv
     srv.stop()
 
@@ -154,3 +160,47 @@ def test_back_office_pages(server):
     form = dom(resp).find("form", action=f"/backoffice/datasets/{DATASET}")
     assert form.find("input", name="title_en").attrs["value"] == HOSTILE[4]
     assert form.find("input", name="publisher").attrs["value"] == f"Éditeur {HOSTILE[0]}"
+
+
+# --- exports and searches: the other hand-written escapers ---------------------------------------
+
+API = f"/api/explore/v2.1/catalog/datasets/{DATASET}"
+
+
+def test_csv_export_reads_back_every_cell(server):
+    resp = Client(server).get(f"{API}/exports/csv")
+    assert resp.status_code == 200
+    rows = list(csv.reader(io.StringIO(resp.content.decode("utf-8-sig"), newline=""), delimiter=";"))
+    assert rows[1:] == server.rows
+
+
+def test_xlsx_export_reads_back_every_cell(server):
+    resp = Client(server).get(f"{API}/exports/xlsx")
+    assert resp.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(resp.content), read_only=True).worksheets[0]
+    cells = [[str(value) for value in row] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert [[row[0], row[1], row[3]] for row in cells] == [[row[0], row[1], row[3]] for row in server.rows]
+
+
+def test_dcat_export_is_well_formed_and_reads_back(server):
+    resp = Client(server).get("/api/explore/v2.1/catalog/exports/dcat")
+    assert resp.status_code == 200
+    root = ElementTree.fromstring(resp.content)
+    titles = [node.text for node in root.iter("{http://purl.org/dc/terms/}title")]
+    assert f"Titre {HOSTILE[2]}" in titles
+    keywords = [node.text for node in root.iter("{http://www.w3.org/ns/dcat#}keyword")]
+    assert HOSTILE[1] in keywords
+
+
+@pytest.mark.parametrize("text", [HOSTILE[0], HOSTILE[2], "\u0d4e\"", "%\u0301", "\\\u0301\""])
+def test_searches_with_fused_quotes_are_answered(server, text):
+    client = Client(server)
+    # q= becomes search("…"); a Malayalam dot reph fused with `"` is one letter-like Character, kept in an FTS term.
+    records = client.get(f"{API}/records", params={"q": text, "limit": 1})
+    assert records.status_code == 200, records.text[:300]
+    where = client.get(f"{API}/records", params={"where": f"kind like '{text.replace(chr(39), '')}'", "limit": 1})
+    assert where.status_code in (200, 400), where.text[:300]
+    page = client.get(f"/explore/dataset/{DATASET}/table/", params={"q": text})
+    assert page.status_code == 200
+    export = client.get(f"/explore/dataset/{DATASET}/export/", params={"q": text})
+    assert export.status_code == 200

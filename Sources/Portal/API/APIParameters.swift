@@ -83,6 +83,6 @@ struct APIParameters {
 
     /// `q=words` is a full-text search: a `search("…")` clause with the words as a string literal.
     private static func searchClause(_ text: String) -> String {
-        "search(\"" + text.prefix(1000).replacing("\\", with: "\\\\").replacing("\"", with: "\\\"") + "\")"
+        "search(\"" + SQLQuoting.backslashing(["\\", "\""], in: String(text.prefix(1000))) + "\")"
     }
 }

@@ -112,16 +112,22 @@ enum ExportEncoder {
 
     private static func cell(_ text: String, _ plan: ExportPlan) -> String {
         guard plan.quoteAll || needsQuotes(text, delimiter: plan.delimiter) else { return text }
-        return "\"" + text.replacing("\"", with: "\"\"") + "\""
+        // Per scalar: a `"` fused with a combining mark (`"\u{301}`) is one Character that
+        // `replacing("\"", …)` would not match, and the quote would end the cell early.
+        return "\"" + SQLQuoting.doubling("\"", in: text) + "\""
     }
 
     /// Whether a CSV cell holds the delimiter, a quote or a line break, scanning bytes (Foundation's
-    /// `contains` is the slowest part of an export otherwise).
+    /// `contains` is the slowest part of an export otherwise, and compares Characters, which a combining
+    /// mark after the delimiter would hide it from).
     private static func needsQuotes(_ text: String, delimiter: String) -> Bool {
         let separator = Array(delimiter.utf8)
         if separator.count == 1, let mark = separator.first {
             return text.utf8.contains { $0 == mark || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
         }
-        return text.utf8.contains { $0 == 0x22 || $0 == 0x0A || $0 == 0x0D } || text.contains(delimiter)
+        if text.utf8.contains(where: { $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) { return true }
+        let bytes = Array(text.utf8)
+        guard !separator.isEmpty, bytes.count >= separator.count else { return false }
+        return (0...(bytes.count - separator.count)).contains { bytes[$0..<($0 + separator.count)].elementsEqual(separator) }
     }
 }

@@ -50,7 +50,8 @@ extension PortalServices {
         let language = context.visit.language
         return [
             "calls": calls.map { ["label": catalog.text($0["key"] ?? "", in: language), "url": $0["url"] ?? ""] },
-            "curl": "curl -s '" + records.replacing("'", with: "'\\''") + "'",
+            // Per scalar: a `'` fused with a combining mark would otherwise end the shell quote.
+            "curl": "curl -s '" + records.unicodeScalars.map { $0 == "'" ? "'\\''" : String($0) }.joined() + "'",
         ]
     }
 }

@@ -116,11 +116,11 @@ struct DatasetPageQuery {
 
     /// `` `name` `` for ODSQL, escaping backticks.
     static func identifier(_ name: String) -> String {
-        "`" + name.replacing("\\", with: "\\\\").replacing("`", with: "\\`") + "`"
+        "`" + SQLQuoting.backslashing(["\\", "`"], in: name) + "`"
     }
 
     static func searchClause(_ text: String) -> String {
-        "search(\"" + text.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"") + "\")"
+        "search(\"" + SQLQuoting.backslashing(["\\", "\""], in: text) + "\")"
     }
 
     private static func isRefinable(_ name: String, value: String, dataset: Dataset, compiler: ODSQL.Compiler?) -> Bool {

@@ -1,4 +1,5 @@
 import Ingest
+import ODSQL
 
 /// How a dataset's fields map to SQL columns, the layout the ODSQL compiler targets.
 ///
@@ -34,6 +35,6 @@ public enum RecordLayout {
 
     /// Double-quotes an identifier for SQL.
     public static func quote(_ identifier: String) -> String {
-        "\"" + identifier.replacing("\"", with: "\"\"") + "\""
+        "\"" + SQLQuoting.doubling("\"", in: identifier) + "\""
     }
 }
