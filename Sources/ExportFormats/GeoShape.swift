@@ -103,7 +103,7 @@ public indirect enum GeoShape: Sendable, Hashable {
 
     private static func position(_ raw: Any?) -> Position? {
         guard let numbers = raw as? [Any], numbers.count >= 2, let x = numbers[0] as? NSNumber,
-            let y = numbers[1] as? NSNumber, !(numbers[0] is Bool)
+            let y = numbers[1] as? NSNumber
         else { return nil }
         return Position(x: x.doubleValue, y: y.doubleValue)
     }

@@ -47,3 +47,33 @@ final class ScratchFile {
         pending.removeAll(keepingCapacity: true)
     }
 }
+
+/// Reads a ``ScratchFile`` back sequentially, a given number of bytes at a time.
+struct ScratchReader {
+    private let file: ScratchFile
+    private var buffer: [UInt8] = []
+    private var position = 0
+
+    init(_ file: ScratchFile) { self.file = file }
+
+    /// The next `count` bytes; nil when the file ends first.
+    mutating func read(_ count: Int) throws -> ArraySlice<UInt8>? {
+        while buffer.count - position < count {
+            guard let chunk = try file.nextChunk() else { return nil }
+            buffer = Array(buffer[position...]) + chunk
+            position = 0
+        }
+        defer { position += count }
+        return buffer[position..<position + count]
+    }
+
+    mutating func uint32() throws -> UInt32? {
+        guard let bytes = try read(4) else { return nil }
+        return bytes.reversed().reduce(0) { $0 << 8 | UInt32($1) }
+    }
+
+    mutating func double() throws -> Double? {
+        guard let bytes = try read(8) else { return nil }
+        return Double(bitPattern: bytes.reversed().reduce(0) { $0 << 8 | UInt64($1) })
+    }
+}
