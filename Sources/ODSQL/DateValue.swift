@@ -30,11 +30,22 @@ struct DateValue: Sendable, Hashable {
         return DateValue(seconds: next.epochSeconds, precision: precision)
     }
 
-    /// Reads ISO 8601 (`2017`, `2017-04-03T08:02`, `2017-04-03T08:02:00+02:00`) or `YYYY/MM/DD`; nil when invalid.
+    /// Reads ISO 8601 (`2017`, `2017-04-03T08:02`, `2017-04-03T08:02:00+02:00`) or `YYYY/MM/DD`; nil when invalid,
+    /// and when the instant leaves years 1 to 9999 in UTC (`9999-12-31T23:00-05:00`), where stored dates, compared
+    /// as text, could no longer be compared with it.
     static func parse(_ text: String) -> DateValue? {
         var reader = DateReader(Array(text.trimmingSpaces.utf8))
-        return reader.read()
+        guard let date = reader.read(), storableSeconds.contains(date.seconds) else { return nil }
+        return date
     }
+
+    /// The instants a stored date or datetime can hold: 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z.
+    static let storableSeconds =
+        CivilTime(year: 1, month: 1, day: 1)
+        .epochSeconds...CivilTime(year: 9_999, month: 12, day: 31, hour: 23, minute: 59, second: 59).epochSeconds
+
+    /// The last instant a stored datetime can hold.
+    static let latest = DateValue(seconds: storableSeconds.upperBound, precision: .time)
 }
 
 /// Proleptic Gregorian calendar arithmetic in UTC, without Foundation's Calendar (deterministic everywhere).

@@ -52,9 +52,8 @@ enum NowFunction {
             guard let count = value(name), count != 0 else { continue }
             seconds += Int64(jump(from: CivilTime(epochSeconds: seconds).weekday, to: target, count: count)) * 86_400
         }
-        let clamped = max(
-            CivilTime(year: 1, month: 1, day: 1).epochSeconds,
-            min(seconds, CivilTime(year: 9_999, month: 12, day: 31, hour: 23, minute: 59, second: 59).epochSeconds))
+        let range = DateValue.storableSeconds
+        let clamped = max(range.lowerBound, min(seconds, range.upperBound))
         return DateValue(seconds: clamped, precision: .time)
     }
 

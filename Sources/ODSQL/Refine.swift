@@ -41,13 +41,17 @@ extension Analyzer {
             }
         case .date, .datetime:
             guard let date = DateValue.parse(raw) else { throw invalid() }
-            let end = date.precision == .time ? DateValue(seconds: date.seconds + 1, precision: .time) : date.endOfPeriod
+            let next = date.precision == .time ? DateValue(seconds: date.seconds + 1, precision: .time) : date.endOfPeriod
+            // The period ending with year 9999 ends at the last storable instant, included: a year 10000 bound,
+            // compared as text, would sort before every date.
+            let pastEnd = next.seconds > DateValue.latest.seconds
+            let end = pastEnd ? DateValue.latest : next
             let asDate = field.type == .date
             return TypedExpression(
                 .inRange(
                     column, lower: .text(asDate ? date.dateText : date.dateTimeText),
                     upper: .text(asDate ? end.dateText : end.dateTimeText), lowerInclusive: true,
-                    upperInclusive: false), .boolean)
+                    upperInclusive: pastEnd), .boolean)
         case .geoPoint2D, .geoShape, .jsonBlob:
             throw error(.typeMismatch, "Cannot refine on \(field.type.rawValue) field \"\(name)\"", at: .start)
         }

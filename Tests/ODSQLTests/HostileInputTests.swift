@@ -120,3 +120,24 @@ func extremeLiteralsAreACleanErrorOrAQuery(_ text: String) {
     let error = Fixtures.error { _ = try Fixtures.records(where: ["within_distance(geo, geom'POINT(1 43)', \(metres))"]) }
     #expect(error?.kind == .invalidLiteral)
 }
+
+/// A date literal whose UTC instant is past 9999 (or before year 1) compared as text with stored dates gave wrong
+/// answers (`"10000-…" < "2018-…"`): it is an invalid literal.
+@Test(arguments: [
+    "updated > date'9999-12-31T23:59:59-14:00'", "updated < date'0001-01-01T00:00:00+01:00'",
+    "updated in [date'2020-01-01'..date'9999-12-31T20:00:00-05:00']",
+])
+func dateLiteralsLeavingYearsOneTo9999AreRefused(_ text: String) {
+    #expect(Fixtures.error { _ = try Fixtures.records(where: [text]) }?.kind == .invalidLiteral)
+}
+
+@Test func refiningOnTheLastYearEndsAtItsLastInstant() throws {
+    let datetime = try Fixtures.records(refine: ["updated:9999"], limit: nil)
+    #expect(datetime.bindings.suffix(2) == [.text("9999-01-01T00:00:00Z"), .text("9999-12-31T23:59:59Z")])
+    #expect(datetime.sql.contains("<= ?"))
+    let date = try Fixtures.records(refine: ["date:9999-12-31"], limit: nil)
+    #expect(date.bindings.suffix(2) == [.text("9999-12-31"), .text("9999-12-31")])
+    let earlier = try Fixtures.records(refine: ["updated:9998"], limit: nil)
+    #expect(earlier.bindings.suffix(2) == [.text("9998-01-01T00:00:00Z"), .text("9999-01-01T00:00:00Z")])
+    #expect(earlier.sql.contains("< ?"))
+}
