@@ -56,6 +56,20 @@ import Testing
         #expect(more.count == 16)
     }
 
+    @Test func failuresExpireWithTheirWindowAndTheirNumberIsBounded() {
+        var limits = LoginThrottle.Limits()
+        limits.remembered = 10
+        let throttle = LoginThrottle(limits: limits)
+        for _ in 0..<5 { _ = throttle.reserve(account: "alice", client: "10.0.0.1", now: now) }
+        #expect(throttle.lockedUntil(account: "alice", client: "10.0.0.2", now: now.addingTimeInterval(899)) != nil)
+        #expect(throttle.lockedUntil(account: "alice", client: "10.0.0.2", now: now.addingTimeInterval(901)) == nil)
+        for _ in 0..<5 { _ = throttle.reserve(account: "alice", client: "10.0.0.1", now: now) }
+        // Ten failures of other accounts from other addresses push Alice's five out of memory.
+        for number in 0..<5 { _ = throttle.reserve(account: "user\(number)", client: "10.1.0.\(number)", now: now) }
+        #expect(throttle.lockedUntil(account: "alice", client: "10.0.0.2", now: now) == nil)
+        #expect(throttle.rememberedFailures <= 10)
+    }
+
     @Test func passwordChecksAreCappedPerAccountAndOverall() async {
         var limits = LoginThrottle.Limits()
         limits.checksPerAccount = 1

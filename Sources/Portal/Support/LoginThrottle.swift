@@ -20,6 +20,9 @@ public final class LoginThrottle: Sendable {
         public var checksPerAccount = 1
         /// Password checks running at once in the whole process.
         public var checksOverall = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        /// Failures remembered at most: past it, the oldest are forgotten first, so memory stays bounded under a
+        /// flood from many addresses.
+        public var remembered = 200_000
         /// How long an attempt waits for a check to free before it is refused.
         public var checkWait: Duration = .seconds(3)
 
@@ -41,8 +44,33 @@ public final class LoginThrottle: Sendable {
 
     private struct State {
         var failures: [String: [Date]] = [:]
+        /// Every counted failure (key, date) in the order it was counted, which is also the order in which they
+        /// expire: pruning looks at the front only, whatever the number of accounts and addresses tried.
+        var order: [(key: String, date: Date)] = []
+        var head = 0
         var checks: [String: Int] = [:]
         var checksOverall = 0
+
+        mutating func count(_ key: String, at date: Date) {
+            failures[key, default: []].append(date)
+            order.append((key, date))
+        }
+
+        /// Forgets the failures counted at or before `horizon`, and the oldest ones beyond `capacity` failures.
+        mutating func prune(before horizon: Date, capacity: Int) {
+            while head < order.count, order[head].date <= horizon || order.count - head > capacity {
+                let (key, date) = order[head]
+                if var dates = failures[key], let index = dates.firstIndex(of: date) {
+                    dates.remove(at: index)
+                    failures[key] = dates.isEmpty ? nil : dates
+                }
+                head += 1
+            }
+            if head > 0 && head * 2 >= order.count {
+                order.removeFirst(head)
+                head = 0
+            }
+        }
     }
 
     let limits: Limits
@@ -55,7 +83,7 @@ public final class LoginThrottle: Sendable {
     /// When the attempt may be retried, or nil if it may proceed now. Counts nothing.
     public func lockedUntil(account: String, client: String, now: Date) -> Date? {
         state.withLock { state in
-            prune(&state.failures, now: now)
+            state.prune(before: now.addingTimeInterval(-limits.window), capacity: limits.remembered)
             return lock(in: state.failures, account: Self.accountKey(account), client: Self.clientKey(client))
         }
     }
@@ -65,10 +93,10 @@ public final class LoginThrottle: Sendable {
         let accountKey = Self.accountKey(account)
         let clientKey = Self.clientKey(client)
         return state.withLock { state in
-            prune(&state.failures, now: now)
+            state.prune(before: now.addingTimeInterval(-limits.window), capacity: limits.remembered)
             if let until = lock(in: state.failures, account: accountKey, client: clientKey) { return .locked(until: until) }
-            state.failures[accountKey, default: []].append(now)
-            state.failures[clientKey, default: []].append(now)
+            state.count(accountKey, at: now)
+            state.count(clientKey, at: now)
             return .admitted(Reservation(account: accountKey, client: clientKey, date: now))
         }
     }
@@ -118,6 +146,9 @@ public final class LoginThrottle: Sendable {
         }
     }
 
+    /// Failures remembered now, all keys together (for tests).
+    var rememberedFailures: Int { state.withLock { $0.failures.values.reduce(0) { $0 + $1.count } } }
+
     /// Checks running now, for `account` and overall (for tests).
     func runningChecks(account: String) -> (account: Int, overall: Int) {
         state.withLock { ($0.checks[Self.accountKey(account), default: 0], $0.checksOverall) }
@@ -134,13 +165,5 @@ public final class LoginThrottle: Sendable {
     private func unlock(_ dates: [Date]?, limit: Int) -> Date? {
         guard let dates, dates.count >= limit else { return nil }
         return dates[dates.count - limit].addingTimeInterval(limits.window)
-    }
-
-    private func prune(_ table: inout [String: [Date]], now: Date) {
-        let horizon = now.addingTimeInterval(-limits.window)
-        for (key, dates) in table {
-            let recent = dates.filter { $0 > horizon }
-            table[key] = recent.isEmpty ? nil : recent
-        }
     }
 }
