@@ -1,4 +1,6 @@
 import Foundation
+import Ingest
+import ODSQL
 import Testing
 
 @testable import Portal
@@ -32,5 +34,21 @@ import Testing
         #expect(query.page == 1)
         #expect(query.offset == 0)
         #expect(query.ignored == ["page=" + text])
+    }
+
+    @Test func theAnalyzeTabSumsAsDecimalsSoImportedIntegersCannotOverflow() {
+        var dataset = Self.dataset
+        dataset.fields = [
+            DatasetField(name: "montant", label: "Montant", type: .int, facet: false, sortable: true),
+            DatasetField(name: "commune", label: "Commune", type: .text, facet: true, sortable: true),
+        ]
+        var query = DatasetPageQuery(
+            pairs: [("agg", "sum"), ("y", "montant"), ("x", "commune")], dataset: dataset, compiler: nil)
+        let sum = DatasetAnalysis(dataset, query: &query).odsql(filters: query.odsql)
+        #expect(sum?.select == "sum(`montant` * 1.0) as value")
+        query.extra["agg"] = "max"
+        let largest = DatasetAnalysis(dataset, query: &query).odsql(filters: query.odsql)
+        #expect(largest?.select == "max(`montant`) as value")
+        #expect(query.ignored.isEmpty)
     }
 }

@@ -60,7 +60,10 @@ struct DatasetAnalysis {
         guard let group else { return nil }
         var text = filters
         let measureText = measure.map { DatasetPageQuery.identifier($0.name) } ?? "*"
-        text.select = (aggregate == .count ? "count(*)" : "\(aggregate.rawValue)(\(measureText))") + " as value"
+        // A sum is taken as decimals: whole numbers from an imported file may add up past Int64, and the chart
+        // reads every value as a Double anyway.
+        let measured = aggregate == .sum ? measureText + " * 1.0" : measureText
+        text.select = (aggregate == .count ? "count(*)" : "\(aggregate.rawValue)(\(measured))") + " as value"
         let column = DatasetPageQuery.identifier(group.name)
         switch period {
         case .year: text.groupBy = "date_format(\(column), 'yyyy') as key"
