@@ -93,7 +93,7 @@ public enum Portal {
         portal.addOpenAPIRoute(to: router)
         var app = Application(
             router: router,
-            server: .http1(configuration: Self.http1),
+            server: .http1(configuration: Self.http1(idleTimeoutSeconds: configuration.idleTimeoutSeconds)),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Garona"),
             onServerRunning: onServerRunning,
             logger: logger
@@ -108,8 +108,14 @@ public enum Portal {
 
     /// Request lines and headers up to 256 KB reach the routes, so that an over-long ODSQL query gets the API's own
     /// "too long" 400 rather than a bare one from the HTTP parser (whose default limit is 80 KB).
-    static let http1 = HTTP1Channel.Configuration(
-        httpDecoderConfiguration: .init(maxHeaderFieldSize: 256 * 1024, maxHeaderListSize: 256 * 1024))
+    ///
+    /// A connection that sends nothing, or trickles a request head, for `idleTimeoutSeconds` is closed, so slow
+    /// clients cannot hold connections open forever; a response being written is never cut by it.
+    static func http1(idleTimeoutSeconds: Int) -> HTTP1Channel.Configuration {
+        HTTP1Channel.Configuration(
+            idleTimeout: .seconds(Int64(idleTimeoutSeconds)),
+            httpDecoderConfiguration: .init(maxHeaderFieldSize: 256 * 1024, maxHeaderListSize: 256 * 1024))
+    }
 
     /// With `--demo`, publishes the demo datasets that are missing, creates the `admin` account
     /// on first run and returns its generated password, to be printed once. Returns nil when an

@@ -27,6 +27,9 @@ public struct PortalConfiguration: Sendable {
     public var consentRetentionDays: Int = 1_825
     /// How many back-office imports (analysis or publication) may run at once; the others wait, queued.
     public var maxConcurrentImports: Int = 2
+    /// Seconds a connection may stay idle, or take to send a request head, before it is closed.
+    /// A response being written is never cut by it.
+    public var idleTimeoutSeconds: Int = 30
 
     public static let defaultTileURL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 

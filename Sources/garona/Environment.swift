@@ -33,3 +33,10 @@ func fail(_ reason: String) -> Never {
 func say(_ line: String) {
     FileHandle.standardOutput.write(Data((line + "\n").utf8))
 }
+
+/// Makes a write past the process's file size limit (`ulimit -f`, systemd's `LimitFSIZE`) fail with
+/// `EFBIG`, which the import and upload paths report as a clear error, instead of killing the process
+/// with `SIGXFSZ`.
+func ignoreFileSizeSignal() {
+    signal(SIGXFSZ, SIG_IGN)
+}

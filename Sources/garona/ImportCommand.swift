@@ -36,6 +36,7 @@ struct ImportCommand: ParsableCommand {
     var fieldTypes: [String] = []
 
     func run() throws {
+        ignoreFileSizeSignal()
         guard FileManager.default.isReadableFile(atPath: file) else { fail("cannot read \(file)") }
         let store: SQLiteStore
         let scratch: URL

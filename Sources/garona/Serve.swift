@@ -57,7 +57,11 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("max-concurrent-imports"), help: "Back-office imports running at once; the others wait, queued.")
     var maxConcurrentImports = EnvironmentDefaults.int("GARONA_MAX_CONCURRENT_IMPORTS", 2)
 
+    @Option(name: .customLong("idle-timeout-s"), help: "Seconds a connection may idle or take to send its request head.")
+    var idleTimeoutSeconds = EnvironmentDefaults.int("GARONA_IDLE_TIMEOUT_S", 30)
+
     func run() async throws {
+        ignoreFileSizeSignal()
         guard (1...65535).contains(port) else { fail("--port must be between 1 and 65535") }
         guard maxUploadMB > 0 else { fail("--max-upload-mb must be positive") }
         guard apiRateLimit >= 0 else { fail("--api-rate-limit must be 0 (off) or positive") }
@@ -68,6 +72,7 @@ struct Serve: AsyncParsableCommand {
         guard maxConcurrentExports >= 0 else { fail("--max-concurrent-exports must be 0 (automatic) or positive") }
         guard (1...36_500).contains(consentRetentionDays) else { fail("--consent-retention-days must be 1 to 36500") }
         guard maxConcurrentImports > 0 else { fail("--max-concurrent-imports must be positive") }
+        guard (1...86_400).contains(idleTimeoutSeconds) else { fail("--idle-timeout-s must be 1 to 86400") }
         var logger = Logger(label: "garona")
         logger.logLevel = Logger.Level(rawValue: EnvironmentDefaults.string("LOG_LEVEL", "info")) ?? .info
         var configuration = PortalConfiguration(
@@ -86,6 +91,7 @@ struct Serve: AsyncParsableCommand {
         configuration.maxConcurrentExports = maxConcurrentExports
         configuration.consentRetentionDays = consentRetentionDays
         configuration.maxConcurrentImports = maxConcurrentImports
+        configuration.idleTimeoutSeconds = idleTimeoutSeconds
         do {
             if demo, let password = try await Portal.seedDemo(dataDirectory: dataDirectory) {
                 say("Admin account: username \"admin\", password \"\(password)\"")
