@@ -290,6 +290,7 @@ def soak(server: benchlib.Server, args, tally: Tally, requests: list[Requests], 
     samples: list[tuple[float, int, int, int]] = []
     minutes: list[soak_report.Minute] = []
     next_minute = started + 60
+    shown = 0  # 5xx answers already logged
     try:
         while True:
             time.sleep(min(SAMPLE_SECONDS, max(0.1, min(next_minute, deadline) - time.monotonic())))
@@ -306,6 +307,9 @@ def soak(server: benchlib.Server, args, tally: Tally, requests: list[Requests], 
                     len(republisher.durations), window)
                 minutes.append(row)
                 log(soak_report.minute_line(row))
+                for failure in tally.server_errors[shown:shown + 3]:
+                    log(f"  5xx: {failure.klass}: {failure.method} {failure.path} → {failure.what}")
+                shown = len(tally.server_errors)
                 next_minute += 60
             if over:
                 break
