@@ -108,6 +108,21 @@ import Testing
         }
     }
 
+    @Test func aDatasetDeletedAndCreatedAgainDoesNotReuseItsRetiredTable() async throws {
+        try await withTemporaryStore { store, path in
+            _ = try store.publish(
+                datasetID: "again", reader: try reader("a\nold\n"), newDataset: DatasetMetadata(id: "again"), now: now)
+            try await store.deleteDataset(id: "again")
+            // records_again_v1 is retired, not dropped: the new dataset's first version goes past it.
+            let report = try store.publish(
+                datasetID: "again", reader: try reader("a\nnew\nnewer\n"), newDataset: DatasetMetadata(id: "again"),
+                now: now)
+            #expect(report.records == 2 && report.version == 2)
+            #expect(try tables(path) == ["records_again_v2"] && retiredTables(path) == ["records_again_v1"])
+            #expect(try await store.dataset(id: "again")?.recordsTable == "records_again_v2")
+        }
+    }
+
     @Test func orphanStagingTablesOfDeadImportsAreRemoved() async throws {
         try await withTemporaryStore { store, path in
             _ = try store.publish(datasetID: "d", reader: try reader("a\nx\n"), newDataset: DatasetMetadata(id: "d"), now: now)

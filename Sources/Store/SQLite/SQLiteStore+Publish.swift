@@ -131,8 +131,14 @@ extension SQLiteStore {
             }
             let current = try Int.fetchOne(db, sql: "SELECT version FROM datasets WHERE id = ?", arguments: [datasetID]) ?? 0
             var version = current + 1
+            // Past the tables of live imports, and past any table still there under that name: a dataset deleted
+            // and created again starts from version 0, while its old tables are kept for ``retiredTableGrace``.
             while try Bool.fetchOne(
-                db, sql: "SELECT 1 FROM imports WHERE records_table = ?",
+                db,
+                sql: """
+                    SELECT EXISTS (SELECT 1 FROM imports WHERE records_table = ?1)
+                        OR EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1)
+                    """,
                 arguments: [RecordLayout.tableName(datasetID: datasetID, version: version)]) == true
             {
                 version += 1
