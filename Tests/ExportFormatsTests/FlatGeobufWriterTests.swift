@@ -21,6 +21,7 @@ import Testing
 @Test(.enabled(if: Readers.hasOGRInfo, "GDAL's ogrinfo is not installed (apt-get install gdal-bin)"))
 func gdalReadsFlatGeobufWithMixedShapes() throws {
     let directory = try Fixtures.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
     let line = #"{"type":"LineString","coordinates":[[1.4,43.5],[1.5,43.6]]}"#
     let multi = #"{"type":"MultiPolygon","coordinates":[[[[1,43],[2,43],[2,44],[1,43]]],[[[3,43],[4,43],[4,44],[3,43]]]]}"#
     var rows = Fixtures.rows

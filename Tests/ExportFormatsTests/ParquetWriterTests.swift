@@ -57,6 +57,7 @@ private func writeParquet(
     arguments: ParquetCompression.allCases)
 func pyarrowReadsTypesAndRows(compression: ParquetCompression) throws {
     let url = try writeParquet([Fixtures.rows], compression: compression)
+    defer { try? FileManager.default.removeItem(at: url.deletingLastPathComponent()) }
     let dump = try #require(try Readers.python(pyarrowDump, [url.path]) as? [String: Any])
     let types = try #require(dump["types"] as? [String: String])
     #expect(
@@ -85,6 +86,7 @@ func pyarrowReadsTypesAndRows(compression: ParquetCompression) throws {
 func duckdbReadsManyRowGroups() throws {
     let rows = Fixtures.manyRows(2_500)
     let url = try writeParquet([Array(rows[..<1_000]), Array(rows[1_000...])], compression: .snappy, rowsPerGroup: 1_000)
+    defer { try? FileManager.default.removeItem(at: url.deletingLastPathComponent()) }
     let dump = try #require(try Readers.python(duckdbDump, [url.path]) as? [String: Any])
     let types = try #require(dump["types"] as? [String: String])
     #expect(types["population"] == "BIGINT")

@@ -32,6 +32,7 @@ private func shapefile(_ fields: [ExportField], _ rows: [[SQLValue]], epsg: Int,
 func gdalReadsPointsInLambert93() throws {
     let fields = Fixtures.fields.filter { $0.kind != .geoShape }
     let (url, directory) = try shapefile(fields, Fixtures.rows, epsg: 2154)
+    defer { try? FileManager.default.removeItem(at: directory) }
     let (features, summary) = try Readers.gdal("/vsizip/" + url.path + "/villes.shp")
     #expect(summary.contains("Geometry: Point"))
     #expect(summary.contains("Feature Count: 3"))
@@ -65,7 +66,8 @@ func gdalReadsTheDominantShapeFamily() throws {
     let rows: [[SQLValue]] = (0..<2_000).map { index in
         [.int(Int64(index)), .text(index == 5 ? line : index % 2 == 0 ? Fixtures.square : holed)]
     }
-    let (url, _) = try shapefile(fields, rows, epsg: 4326, batches: 7)
+    let (url, directory) = try shapefile(fields, rows, epsg: 4326, batches: 7)
+    defer { try? FileManager.default.removeItem(at: directory) }
     let (features, summary) = try Readers.gdal("/vsizip/" + url.path + "/villes.shp")
     #expect(summary.contains("Geometry: Polygon"))
     #expect(summary.contains("Feature Count: 2000"))

@@ -32,6 +32,7 @@ private func write(_ writer: some StreamingExportWriter, name: String) throws ->
 @Test(.enabled(if: Readers.hasOGRInfo, "GDAL's ogrinfo is not installed (apt-get install gdal-bin)"))
 func gdalReadsKML() throws {
     let url = try write(KMLWriter(fields: Fixtures.fields, name: "villes"), name: "villes.kml")
+    defer { try? FileManager.default.removeItem(at: url.deletingLastPathComponent()) }
     let (features, summary) = try Readers.gdal(url.path)
     #expect(summary.contains("Feature Count: 3"))
     #expect(summary.contains("population: Integer"))
@@ -50,6 +51,7 @@ func gdalReadsKML() throws {
 
 @Test func gpxPutsWaypointsBeforeTracks() throws {
     let directory = try Fixtures.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
     let fields = Fixtures.fields.filter { $0.kind != .geoPoint }
     let point = #"{"type":"Point","coordinates":[2.148,43.929]}"#
     var rows = Fixtures.rows.map { Array($0[..<6]) + [$0[8]] }
@@ -68,6 +70,7 @@ func gdalReadsKML() throws {
 
 @Test func gpxOptionsFollowTheReference() throws {
     let directory = try Fixtures.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
     let described = try GPXWriter(
         fields: Fixtures.fields, options: GPXOptions(descriptionFields: ["population", "area"], useExtension: false),
         scratchDirectory: directory)
@@ -86,6 +89,7 @@ func gdalReadsKML() throws {
 @Test(.enabled(if: Readers.hasOGRInfo, "GDAL's ogrinfo is not installed (apt-get install gdal-bin)"))
 func gdalReadsGPXWaypointsWithExtensions() throws {
     let directory = try Fixtures.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
     let fields = Fixtures.fields.filter { $0.kind != .geoShape }
     let writer = try GPXWriter(fields: fields, options: GPXOptions(nameField: "name"), scratchDirectory: directory)
     let url = directory.appending(path: "villes.gpx")
