@@ -50,6 +50,10 @@ private func writeParquet(
     _ = try writer.begin()
     #expect(try writer.write(Fixtures.manyRows(9)).isEmpty)
     #expect(try !writer.write(Fixtures.manyRows(1)).isEmpty)
+    // A byte budget closes a group before the row count does.
+    let small = ParquetWriter(fields: Fixtures.fields, compression: .gzip, rowsPerGroup: 1_000, bytesPerGroup: 40)
+    _ = try small.begin()
+    #expect(try !small.write(Fixtures.manyRows(1)).isEmpty)
 }
 
 @Test(

@@ -63,20 +63,20 @@ func gdalReadsTheDominantShapeFamily() throws {
         ExportField(ResultColumn(key: "id", type: .int, firstSQLColumn: 0)),
         ExportField(ResultColumn(key: "shape", type: .geoShape, firstSQLColumn: 1)),
     ]
-    let rows: [[SQLValue]] = (0..<2_000).map { index in
+    let rows: [[SQLValue]] = (0..<12_000).map { index in
         [.int(Int64(index)), .text(index == 5 ? line : index % 2 == 0 ? Fixtures.square : holed)]
     }
     let (url, directory) = try shapefile(fields, rows, epsg: 4326, batches: 7)
     defer { try? FileManager.default.removeItem(at: directory) }
     let (features, summary) = try Readers.gdal("/vsizip/" + url.path + "/villes.shp")
     #expect(summary.contains("Geometry: Polygon"))
-    #expect(summary.contains("Feature Count: 2000"))
+    #expect(summary.contains("Feature Count: 12000"))
     #expect(summary.contains("Extent: (0.000000, 0.000000) - (4.000000, 43.700000)"))
-    #expect(summary.contains("id: Integer (4.0)"))
+    #expect(summary.contains("id: Integer (5.0)"))
     #expect(features[5]["geometry"] is NSNull)
     #expect((features[5]["properties"] as? [String: Any])?["id"] as? Int == 5)
     let holedGeometry = try #require(features[1]["geometry"] as? [String: Any])
     #expect(holedGeometry["type"] as? String == "Polygon")
     #expect((holedGeometry["coordinates"] as? [Any])?.count == 2)
-    #expect((features[1_999]["properties"] as? [String: Any])?["id"] as? Int == 1_999)
+    #expect((features[11_999]["properties"] as? [String: Any])?["id"] as? Int == 11_999)
 }
