@@ -37,6 +37,13 @@ import Testing
         #expect(html.contains(MarkupEscaping.html(value)))
     }
 
+    /// The premise, and proof that the test above can fail: without the pragma, swift-mustache's own escaping
+    /// lets the fused quote through.
+    @Test func theLibraryEscapingAloneLetsFusedQuotesThrough() throws {
+        let template = try MustacheTemplate(string: #"<p title="{{value}}">"#)
+        #expect(Self.specials(template.render(["value": "\"\u{301} x=\"\u{301}"])) == #"<"""">"#)
+    }
+
     /// The scalars of `html` that HTML's tokenizer treats specially, in order.
     static func specials(_ html: String) -> String {
         String(String.UnicodeScalarView(html.unicodeScalars.filter { "<>\"'".unicodeScalars.contains($0) }))
