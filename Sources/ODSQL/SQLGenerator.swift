@@ -64,8 +64,8 @@ struct SQLGenerator {
             return "(\(sql(left)) \(raw: op.rawValue) \(sql(right)))"
         case .comparison(let op, let left, let right):
             return "(\(sql(left)) \(raw: op == .notEqual ? "<>" : op.rawValue) \(sql(right)))"
-        case .and(let items): return "(" + items.map { sql($0) }.joined(separator: " AND ") + ")"
-        case .or(let items): return "(" + items.map { sql($0) }.joined(separator: " OR ") + ")"
+        case .and(let items): return Self.chain(items.map { sql($0) }, " AND ")
+        case .or(let items): return Self.chain(items.map { sql($0) }, " OR ")
         case .not(let inner): return "((\(sql(inner))) IS NOT TRUE)"
         case .isNull(let inner, let negated): return "(\(sql(inner)) IS \(raw: negated ? "NOT " : "")NULL)"
         case .isBoolean(let inner, let flag, let negated):
@@ -144,4 +144,21 @@ struct SQLGenerator {
     /// `text` as a LIKE pattern matching itself: `%`, `_` and `\` escaped with `\`, per Unicode scalar (a `%`
     /// fused with a combining mark into one Character is still a wildcard to SQL).
     static func escapeLike(_ text: String) -> String { SQLQuoting.backslashing(["%", "_", "\\"], in: text) }
+}
+
+extension SQLGenerator {
+    /// Terms joined flat in one pair of parentheses, at most.
+    static let chainLength = 64
+
+    /// `(a AND b AND c)`; past ``chainLength`` terms, parenthesized runs of that many joined the same way. SQLite
+    /// parses a flat chain of n terms as a tree n levels deep and refuses more than 1,000 levels ("Expression tree is
+    /// too large"), which 1,400 `1=1 or` in one filter reached; runs nest only a few levels. AND and OR are
+    /// associative, so the meaning is the same.
+    static func chain(_ terms: [SQLFragment], _ separator: String) -> SQLFragment {
+        guard terms.count > chainLength else { return "(" + terms.joined(separator: separator) + ")" }
+        let runs = stride(from: 0, to: terms.count, by: chainLength).map { start in
+            chain(Array(terms[start..<min(start + chainLength, terms.count)]), separator)
+        }
+        return chain(runs, separator)
+    }
 }

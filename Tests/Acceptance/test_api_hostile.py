@@ -366,6 +366,10 @@ EXTREMES = [
     (GARES + "/records", "select", ", ".join(["objectid"] * 5_000)),
     (GARES + "/records", "order_by", ", ".join(["objectid"] * 5_000)),
     (GARES + "/records", "group_by", ", ".join(["departement"] * 5_000)),
+    (GARES + "/records", "where", " or ".join(["1=1"] * 1_400)),  # SQLite: expression tree over 1,000 levels
+    (GARES + "/records", "where", " and ".join(["1=1"] * 1_100)),
+    (GARES + "/records", "where", "or".join(["(1=1)"] * 1_400)),
+    (CATALOG, "where", " or ".join(["1=1"] * 1_400)),
     # Odd time zones.
     (GARES + "/records", "timezone", "../../etc/passwd"),
     (GARES + "/records", "timezone", "Europe/../../../etc/passwd"),

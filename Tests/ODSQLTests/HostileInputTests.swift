@@ -141,3 +141,20 @@ func dateLiteralsLeavingYearsOneTo9999AreRefused(_ text: String) {
     #expect(earlier.bindings.suffix(2) == [.text("9998-01-01T00:00:00Z"), .text("9999-01-01T00:00:00Z")])
     #expect(earlier.sql.contains("< ?"))
 }
+
+/// SQLite refuses expression trees over 1,000 levels, and parses a flat chain of n ORs n levels deep: 1,400
+/// `1=1 or` in one filter gave a 500. Long chains are grouped in parenthesized runs.
+@Test func longBooleanChainsNestOnlyAFewLevels() throws {
+    let query = try Fixtures.records(where: [Array(repeating: "1=1", count: 1_400).joined(separator: " or ")])
+    var depth = 0
+    var deepest = 0
+    for character in query.sql {
+        if character == "(" { depth += 1 }
+        if character == ")" { depth -= 1 }
+        deepest = max(deepest, depth)
+    }
+    #expect(deepest < 10)
+    #expect(query.bindings.count == 2_800 + 1)
+    let short = try Fixtures.records(where: ["population > 1 or population < 0 or open"], limit: nil)
+    #expect(short.sql.hasSuffix("WHERE ((\"population\" > ?) OR (\"population\" < ?) OR (\"open\" = 1))"))
+}
