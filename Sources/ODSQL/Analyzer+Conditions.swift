@@ -12,7 +12,7 @@ extension Analyzer {
         case .or(let items):
             var typed: [TypedExpression] = []
             for item in items { typed.append(try condition(item)) }
-            return TypedExpression(.or(typed), .boolean)
+            return Self.valueList(typed) ?? TypedExpression(.or(typed), .boolean)
         case .not(let operand):
             return TypedExpression(.not(try condition(operand)), .boolean)
         case .comparison(let op, let left, let right):
@@ -150,5 +150,22 @@ extension Analyzer {
         }
         try requireComparable(target, typed, what: "compare", at: expression.position)
         return bound
+    }
+
+    /// `f = 1 OR f = 2 OR …` on one column as `f IN (1, 2, …)`, the same test: SQLite plans an IN list at once,
+    /// while hundreds of ORed equalities on an indexed column, in two or more filters, kept its planner busy for
+    /// seconds (not interruptible by the query budget). Nil when the alternatives are not all such equalities.
+    static func valueList(_ alternatives: [TypedExpression]) -> TypedExpression? {
+        guard alternatives.count > 1 else { return nil }
+        var column: TypedExpression?
+        var values: [SQLValue] = []
+        for alternative in alternatives {
+            guard case .comparison(.equal, let left, let right) = alternative.node, case .column = left.node,
+                case .value(let value) = right.node, column == nil || column == left
+            else { return nil }
+            column = left
+            values.append(value)
+        }
+        return column.map { TypedExpression(.inList($0, values), .boolean) }
     }
 }
