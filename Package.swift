@@ -81,7 +81,7 @@ let package = Package(
         .target(
             name: "Portal",
             dependencies: [
-                "CookieCharter", "Store", "Web", "Ingest", "ODSQL", "GaronaZlib", "Markup",
+                "CookieCharter", "Store", "Web", "Ingest", "ODSQL", "GaronaZlib", "Markup", "ExportFormats",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),

@@ -283,8 +283,29 @@ def test_catalog_dcat_export_lists_a_distribution_per_format(demo):
     only = ET.fromstring(get(demo, f"{API}/catalog/exports/dcat", {"where": "records_count > 1000"}).content)
     ids = [d.findtext("dct:identifier", namespaces=NS) for d in only.iter(f"{{{NS['dcat']}}}Dataset")]
     assert ids == ["donnees-exemple"]
-    assert_bad_request(get(demo, f"{API}/catalog/exports/dcat", {"include_exports": "csv,pdf"}),
-                       "InvalidRESTParameterError")
+    unknown = get(demo, f"{API}/catalog/exports/dcat", {"include_exports": "csv,pdf"})
+    assert unknown.status_code == 200
+    formats = {d.text for d in ET.fromstring(unknown.content).iter(f"{{{NS['dct']}}}format")}
+    assert formats == {"CSV"}
+
+
+def test_catalog_dcat_answers_data_gouv_fr_harvester_url(demo):
+    """data.gouv.fr's exact request: shp is a distribution now, and a format Garona lacks is left out, never a 400."""
+    resp = requests.get(demo.url(f"{API}/catalog/exports/dcat?include_exports=json,csv,shp,geojson&lang=fr"),
+                        timeout=30)
+    assert resp.status_code == 200
+    gares = next(d for d in ET.fromstring(resp.content).iter(f"{{{NS['dcat']}}}Dataset")
+                 if d.findtext("dct:identifier", namespaces=NS) == "gares-occitanie")
+    distributions = gares.findall("dcat:distribution/dcat:Distribution", NS)
+    assert [d.findtext("dct:format", namespaces=NS) for d in distributions] == ["JSON", "CSV", "SHP", "GEOJSON"]
+    shp = distributions[2]
+    assert shp.findtext("dcat:mediaType", namespaces=NS) == "application/zip"
+    url = shp.find("dcat:downloadURL", NS).get(f"{{{NS['rdf']}}}resource")
+    download = get(demo, url.split(str(demo.port), 1)[1])
+    assert download.status_code == 200 and download.content[:2] == b"PK"
+    mixed = get(demo, f"{API}/catalog/exports/dcat", {"include_exports": "json,pdf,turtle,SHP", "lang": "fr"})
+    assert mixed.status_code == 200
+    assert {d.text for d in ET.fromstring(mixed.content).iter(f"{{{NS['dct']}}}format")} == {"JSON", "SHP"}
 
 
 # XLSX and compression

@@ -41,16 +41,13 @@ extension PortalServices {
     private func dcatExport(
         parameters: APIParameters, table: CatalogTable, compiler: ODSQL.Compiler, context: PortalRequestContext
     ) throws -> Response {
-        let formats = try (parameters.value("include_exports") ?? "csv,json,jsonl,geojson,xlsx")
-            .split(separator: ",").map { name in
-                let trimmed = name.trimmingCharacters(in: .whitespaces)
-                guard let format = ExportFormat(rawValue: trimmed) else {
-                    throw APIParameters.invalid(
-                        "include_exports", trimmed,
-                        expected: "a list among " + ExportFormat.allCases.map(\.rawValue).joined(separator: ", "))
-                }
-                return format
-            }
+        // A format Garona lacks is left out of the distributions, never a 400 for the whole catalog (harvesters
+        // such as data.gouv.fr's ask for a fixed list).
+        var formats: [ExportFormat] = []
+        for name in (parameters.value("include_exports") ?? "csv,json,jsonl,geojson,xlsx").split(separator: ",") {
+            let format = ExportFormat(rawValue: name.trimmingCharacters(in: .whitespaces).lowercased())
+            if let format, !formats.contains(format) { formats.append(format) }
+        }
         let useLabels = try parameters.flag("use_labels_in_exports", default: true)
         var query = parameters.query
         query.select = ""

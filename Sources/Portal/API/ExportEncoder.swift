@@ -15,6 +15,7 @@ enum ExportEncoder {
         case .jsonl: return []
         case .geojson: return Array(#"{"type":"FeatureCollection","features":["#.utf8)
         case .xlsx: return Array(XLSXWriter.sheetStart(headers: plan.headers).utf8)
+        case .parquet, .shp, .kml, .gpx, .fgb: return []  // written by ``FileExport``
         }
     }
 
@@ -24,6 +25,7 @@ enum ExportEncoder {
         case .json: Array("]".utf8)
         case .geojson: Array("]}".utf8)
         case .xlsx: Array(XLSXWriter.sheetEnd.utf8)
+        case .parquet, .shp, .kml, .gpx, .fgb: []
         }
     }
 
@@ -46,6 +48,7 @@ enum ExportEncoder {
                 writeFeature(row, renderer: renderer, to: &writer)
             case .xlsx:
                 writer.raw(XLSXWriter.row(row, columns: plan.columns) { csvText(row, $0, plan: plan, renderer: renderer) })
+            case .parquet, .shp, .kml, .gpx, .fgb: break
             }
         }
         return writer.bytes

@@ -1,3 +1,4 @@
+import ExportFormats
 import Foundation
 import Hummingbird
 import Logging
@@ -5,12 +6,20 @@ import ODSQL
 import Store
 import Web
 
-/// The export formats of a dataset.
+/// The export formats of a dataset: the text ones ``ExportEncoder`` writes, and the file formats of
+/// ``ExportFileFormat``.
 enum ExportFormat: String, CaseIterable {
-    case csv, json, jsonl, geojson, xlsx
+    case csv, json, jsonl, geojson, xlsx, parquet, shp, kml, gpx, fgb
+
+    /// The file format ExportFormats writes, nil for the formats of ``ExportEncoder``.
+    var file: ExportFileFormat? { ExportFileFormat(rawValue: rawValue) }
+
+    /// The extension of the downloaded file (`zip` for a shapefile).
+    var fileExtension: String { file?.fileExtension ?? rawValue }
 
     var contentType: String {
         switch self {
+        case .parquet, .shp, .kml, .gpx, .fgb: file?.contentType ?? "application/octet-stream"
         case .csv: "text/csv; charset=utf-8"
         case .json: "application/json; charset=utf-8"
         case .jsonl: "application/jsonl; charset=utf-8"
@@ -32,6 +41,8 @@ struct ExportPlan: Sendable {
     let headers: [String]
     /// The whole export: `limit` rows from `offset` on, or every row.
     let query: CompiledQuery
+    /// The writer of a file format, begun before the answer starts.
+    var file: FileExport?
 }
 
 /// Reads the rows of a compiled query and hands them, batch by batch, to its consumer.
@@ -90,7 +101,10 @@ extension PortalServices {
         let parameters = try APIParameters(request)
         let compiler = try compiler(for: dataset, parameters: parameters)
         let labels = Dictionary(dataset.fields.map { ($0.name, $0.label) }, uniquingKeysWith: { first, _ in first })
-        let plan = try exportPlan(format, compiler: compiler, parameters: parameters, labels: labels)
+        var plan = try exportPlan(format, compiler: compiler, parameters: parameters, labels: labels)
+        if let file = format.file {
+            plan.file = try FileExport(file, plan: plan, name: dataset.id, parameters: parameters, uploads: uploadsDirectory)
+        }
         guard let slot = await exportSlots.enter() else {
             web.logger.warning("export refused: every export slot is taken", metadata: ["slots": "\(exportSlots.capacity)"])
             return exportSlots.busyResponse()
@@ -155,11 +169,21 @@ extension PortalServices {
         let budget = store.queryBudget.exportMilliseconds
         let logger = web.logger
         let body = ResponseBody { writer in
-            defer { slot?.release() }
+            defer {
+                slot?.release()
+                plan.file?.close()
+            }
             let sink = ExportSink(writer)
             let sent = try await withThrowingTaskGroup(of: Bool.self) { group in
                 group.addTask {
                     let output = ExportOutput(format: plan.format, compressed: compressed)
+                    if let file = plan.file {
+                        try await sink.write(output.write(file.head))
+                        try await file.stream(rows: rows, query: plan.query) { try await sink.write(output.write($0)) }
+                        try await sink.write(output.close())
+                        try await sink.finish()
+                        return true
+                    }
                     var first = true
                     try await sink.write(output.open(sheetName: name) + output.write(ExportEncoder.prologue(plan)))
                     try await rows(plan.query) { batch in
@@ -183,7 +207,7 @@ extension PortalServices {
                 throw QueryTimeoutError(milliseconds: budget)
             }
         }
-        let filename = "\(name).\(plan.format.rawValue)" + (compressed ? ".gzip" : "")
+        let filename = "\(name).\(plan.format.fileExtension)" + (compressed ? ".gzip" : "")
         return Response(
             status: .ok,
             headers: [
@@ -213,8 +237,9 @@ extension PortalServices {
         if let separator = form["csv_separator"] { query.append("delimiter=" + separator.urlQueryEncoded) }
         // A key given in the query string goes on to the export; one in `Authorization` is sent again by clients.
         if let key = form["apikey"] { query.append("apikey=" + key.urlQueryEncoded) }
-        guard ["csv", "json", "jsonl", "geojson", "xlsx"].contains(format) else {
-            throw APIParameters.invalid("format", format, expected: "csv, json, jsonl, geojson or xlsx")
+        guard ExportFormat(rawValue: format) != nil else {
+            throw APIParameters.invalid(
+                "format", format, expected: ExportFormat.allCases.map(\.rawValue).joined(separator: ", "))
         }
         return Self.redirect(
             to: "\(Self.apiBase)/catalog/datasets/\(dataset.id)/exports/\(format)?" + query.joined(separator: "&"))
