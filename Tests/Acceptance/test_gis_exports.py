@@ -165,3 +165,19 @@ def test_scratch_directories_are_removed_after_the_response(demo, tmp_path):
     while list(uploads.glob("export-*")) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert uploads.is_dir() and not list(uploads.glob("export-*"))
+
+
+def test_a_client_gone_mid_export_frees_its_slot_and_scratch_directory(demo):
+    """Four abandoned shapefile and GPX downloads of the large demo dataset: the three export slots are given back
+    and no scratch directory stays (a leaked slot would make the last download a 503)."""
+    for fmt in ("shp", "gpx", "shp", "gpx"):
+        with requests.get(demo.url(f"{API}/catalog/datasets/donnees-exemple/exports/{fmt}"), stream=True,
+                          timeout=60) as resp:
+            assert resp.status_code == 200
+            next(resp.iter_content(64))
+    uploads = demo.data_dir / "uploads"
+    deadline = time.monotonic() + 30  # liveness only
+    while list(uploads.glob("export-*")) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not list(uploads.glob("export-*"))
+    assert get(demo, f"{GARES}/exports/shp", where=WHERE).status_code == 200
