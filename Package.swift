@@ -46,7 +46,10 @@ let package = Package(
         .target(name: "Markup", swiftSettings: strict),
         .systemLibrary(name: "GaronaZlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "GaronaProj", providers: [.apt(["libproj-dev"])]),
-        .target(name: "ExportFormats", dependencies: ["ODSQL", "GaronaZlib", "GaronaProj"], swiftSettings: strict),
+        .target(
+            name: "ExportFormats", dependencies: ["ODSQL", "Ingest", "Markup", "GaronaZlib", "GaronaProj"],
+            swiftSettings: strict
+        ),
         .target(
             name: "Ingest",
             dependencies: [

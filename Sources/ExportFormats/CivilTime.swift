@@ -1,3 +1,5 @@
+import Ingest
+
 /// Conversions between the stored date forms (`YYYY-MM-DD`, `YYYY-MM-DDTHH:MM:SS[.ffffff]Z`) and day or
 /// microsecond counts since the Unix epoch, on the proleptic Gregorian calendar (no Foundation calendar:
 /// this runs once per exported value).
@@ -59,27 +61,15 @@ enum CivilTime {
         return date + "T" + time + (fraction == 0 ? "" : "." + pad(Int(fraction), 6)) + "Z"
     }
 
-    /// Howard Hinnant's days-from-civil algorithm.
+    /// Days since 1970-01-01 of a proleptic Gregorian date (Ingest's ``CivilDate``, the project's one calendar).
     static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
+        CivilDate(year: year, month: month, day: day).daysSinceEpoch
     }
 
     /// The inverse of ``daysFromCivil(year:month:day:)``.
     static func civil(fromDays count: Int) -> (year: Int, month: Int, day: Int) {
-        let z = count + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let shifted = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * shifted + 2) / 5 + 1
-        let month = shifted < 10 ? shifted + 3 : shifted - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+        let date = CivilDate(daysSinceEpoch: count)
+        return (date.year, date.month, date.day)
     }
 
     private static func digits(_ slice: ArraySlice<UInt8>) -> Int? {

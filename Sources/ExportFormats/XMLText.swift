@@ -1,25 +1,9 @@
-/// XML 1.0 text and attribute escaping, one Unicode scalar at a time (a grapheme such as `e` + U+0301
-/// or a flag is never treated as one unit): `&`, `<`, `>`, `"` and `'` as entities, characters that XML 1.0
-/// forbids (C0 controls other than tab, line feed and carriage return; U+FFFE, U+FFFF) dropped.
+import Markup
+
+/// XML names and numbers for the KML and GPX writers; text and attribute values go through the project's one
+/// escaper, ``MarkupEscaping/xml(_:)``, which works per Unicode scalar.
 enum XMLText {
-    static func escape(_ text: String) -> String {
-        var output = String.UnicodeScalarView()
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": output.append(contentsOf: "&amp;".unicodeScalars)
-            case "<": output.append(contentsOf: "&lt;".unicodeScalars)
-            case ">": output.append(contentsOf: "&gt;".unicodeScalars)
-            case "\"": output.append(contentsOf: "&quot;".unicodeScalars)
-            case "'": output.append(contentsOf: "&apos;".unicodeScalars)
-            case "\t", "\n", "\r": output.append(scalar)
-            default:
-                let value = scalar.value
-                if value < 0x20 || value == 0xFFFE || value == 0xFFFF { continue }
-                output.append(scalar)
-            }
-        }
-        return String(output)
-    }
+    static func escape(_ text: String) -> String { MarkupEscaping.xml(text) }
 
     /// `name` as an XML element name: letters, digits, `_`, `-` and `.` kept, anything else `_`, and a
     /// leading `_` when it would start with a digit, `-` or `.`.

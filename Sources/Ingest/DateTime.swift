@@ -18,7 +18,7 @@ public struct CivilDate: Equatable, Sendable {
     }
 
     /// Days since 1970-01-01 (Howard Hinnant's algorithm).
-    var daysSinceEpoch: Int {
+    public var daysSinceEpoch: Int {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
         let yoe = y - era * 400
@@ -28,7 +28,8 @@ public struct CivilDate: Equatable, Sendable {
         return era * 146097 + doe - 719468
     }
 
-    init(year: Int, month: Int, day: Int) {
+    /// The date with these fields, unchecked (see `isValid`).
+    public init(year: Int, month: Int, day: Int) {
         self.year = year
         self.month = month
         self.day = day
