@@ -38,7 +38,8 @@ extension ODSQL.Compiler {
                 clause: .refine, position: .start, kind: .typeMismatch,
                 detail: "Cannot facet on \(field.type.rawValue) field \"\(name)\"")
         }
-        let generator = SQLGenerator(dialect: dialect, layout: layout)
+        var generator = SQLGenerator(dialect: dialect, layout: layout)
+        generator.hidesDisjunctions = filter.map { !SQLGenerator.plansDisjunctions(in: $0) } ?? false
         let table = dialect.quoteIdentifier(layout.recordsTable)
         var from: SQLFragment = "FROM \(raw: table)"
         var value = generator.column(field)

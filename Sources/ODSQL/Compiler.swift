@@ -22,6 +22,7 @@ extension ODSQL {
             generator.grouped = plan.isAggregated
             generator.groupKeys = plan.outputs.prefix(plan.groupCount).map(\.expression)
             generator.filter = plan.filter
+            generator.hidesDisjunctions = plan.filter.map { !SQLGenerator.plansDisjunctions(in: $0) } ?? false
             generator.expandedField = expandedGroupField(plan)?.name
             return generator
         }

@@ -111,6 +111,9 @@ public struct PostgreSQLDialect: SQLDialect {
         return "md5(CAST(\(bind: .int(seed)) AS text) || \(raw: key))"
     }
 
+    /// Unchanged: PostgreSQL plans many ORs as one bitmap scan, in time that grows with their number.
+    public func unplannedCondition(_ condition: SQLFragment) -> SQLFragment { condition }
+
     public func limitClause(limit: Int?, offset: Int) -> SQLFragment {
         var clause: SQLFragment = ""
         if let limit { clause = clause + " LIMIT \(bind: .int(Int64(limit)))" }

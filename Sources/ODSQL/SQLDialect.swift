@@ -62,6 +62,9 @@ public protocol SQLDialect: Sendable {
 
     /// `LIMIT … OFFSET …`, with `limit == nil` meaning no limit.
     func limitClause(limit: Int?, offset: Int) -> SQLFragment
+    /// `condition` with the same value (NULL included), written so that the planner does not look for indexes inside
+    /// it; ``SQLGenerator`` uses it on ORs too large to plan.
+    func unplannedCondition(_ condition: SQLFragment) -> SQLFragment
 }
 
 extension SQLDialect {

@@ -11,6 +11,9 @@ struct SQLGenerator {
     var filter: TypedExpression?
     /// A multivalued field whose values are expanded to one row each (`"mv"."value"`), when grouped by.
     var expandedField: String?
+    /// Whether ORs are written so that the engine's planner does not try an index per alternative (see
+    /// ``SQLGenerator/plansDisjunctions(in:)``).
+    var hidesDisjunctions = false
 
     func quote(_ name: String) -> String { dialect.quoteIdentifier(name) }
 
@@ -65,7 +68,9 @@ struct SQLGenerator {
         case .comparison(let op, let left, let right):
             return "(\(sql(left)) \(raw: op == .notEqual ? "<>" : op.rawValue) \(sql(right)))"
         case .and(let items): return Self.chain(items.map { sql($0) }, " AND ")
-        case .or(let items): return Self.chain(items.map { sql($0) }, " OR ")
+        case .or(let items):
+            let disjunction = Self.chain(items.map { sql($0) }, " OR ")
+            return hidesDisjunctions ? dialect.unplannedCondition(disjunction) : disjunction
         case .not(let inner): return "((\(sql(inner))) IS NOT TRUE)"
         case .isNull(let inner, let negated): return "(\(sql(inner)) IS \(raw: negated ? "NOT " : "")NULL)"
         case .isBoolean(let inner, let flag, let negated):
@@ -147,6 +152,29 @@ struct SQLGenerator {
 }
 
 extension SQLGenerator {
+    /// The most OR alternatives, over a whole filter, that the engine's planner is left to plan.
+    static let plannedAlternatives = 256
+
+    /// Whether the planner may see the ORs of `filter`: false past ``plannedAlternatives`` alternatives in all.
+    /// SQLite weighs an index for every alternative of every OR against the other conditions, and that planning,
+    /// which its progress handler (the query budget) cannot interrupt, grows much faster than the alternatives:
+    /// three filters of 520 alternating equalities on two indexed columns kept it busy for 20 s. Past the bound
+    /// the ORs are evaluated row by row instead, which the budget does interrupt.
+    static func plansDisjunctions(in filter: TypedExpression) -> Bool {
+        var remaining = plannedAlternatives
+        func visit(_ expression: TypedExpression) -> Bool {
+            switch expression.node {
+            case .or(let items):
+                remaining -= items.count
+                return remaining >= 0 && items.allSatisfy(visit)
+            case .and(let items): return items.allSatisfy(visit)
+            case .not(let inner): return visit(inner)
+            default: return true
+            }
+        }
+        return visit(filter)
+    }
+
     /// Terms joined flat in one pair of parentheses, at most.
     static let chainLength = 64
 

@@ -127,6 +127,9 @@ public struct SQLiteDialect: SQLDialect {
         return "(((\(key) + \(bind: .int(seed))) * 1103515245 + 12345) % 2147483648)"
     }
 
+    /// A unary `+`: SQLite evaluates it as its operand, and its planner only looks for indexes in ORs at the top.
+    public func unplannedCondition(_ condition: SQLFragment) -> SQLFragment { "(+\(condition))" }
+
     public func limitClause(limit: Int?, offset: Int) -> SQLFragment {
         switch (limit, offset) {
         case (nil, 0): ""

@@ -171,3 +171,18 @@ func dateLiteralsLeavingYearsOneTo9999AreRefused(_ text: String) {
     let tags = try Fixtures.records(where: ["tags = 'a' or tags = 'b'"], limit: nil)
     #expect(!tags.sql.contains(" IN (?"))
 }
+
+/// ORs on several indexed columns cannot become one IN list, and SQLite's planner, which the query budget cannot
+/// interrupt, took 20 s for three filters of 520 alternating equalities: past 256 alternatives in all, the ORs are
+/// hidden from the planner (a unary `+`, the same value) and evaluated row by row, which the budget interrupts.
+@Test func manyORsOnSeveralColumnsAreHiddenFromThePlanner() throws {
+    let alternating = (0..<520).map { $0 % 2 == 0 ? "population = \($0)" : "capacity = \($0)" }
+    let chain = alternating.joined(separator: " or ")
+    let hidden = try Fixtures.records(where: [chain, chain, chain], limit: nil)
+    #expect(hidden.sql.ranges(of: "(+(").count >= 3)
+    let small = (0..<100).map { $0 % 2 == 0 ? "population = \($0)" : "capacity = \($0)" }.joined(separator: " or ")
+    let planned = try Fixtures.records(where: [small, small], limit: nil)
+    #expect(!planned.sql.contains("(+("))
+    let facets = try Fixtures.sqlite.facet(ODSQL.QueryText(where: [chain]), field: "commune")
+    #expect(facets.sql.contains("(+("))
+}
