@@ -13,7 +13,7 @@ extension PortalServices {
                 [
                     "name": format.rawValue.uppercased(), "format": format.rawValue,
                     "href": "\(Self.apiBase)/catalog/datasets/\(dataset.id)/exports/\(format.rawValue)" + filters,
-                    "download": "\(dataset.id).\(format.rawValue)",
+                    "download": "\(dataset.id).\(format.fileExtension)",
                 ]
             },
             "filtered": !query.apiPairs.isEmpty,
