@@ -34,7 +34,7 @@ public enum Portal {
         store.queryBudget.exportMilliseconds = configuration.exportTimeoutMS
         let orphans = try store.removeOrphanImports()
         if orphans > 0 { logger.info("removed staging tables of interrupted imports", metadata: ["count": "\(orphans)"]) }
-        let secret = try directory.instanceSecret()
+        let secret = try await store.instanceSecret()
         var services = try ServiceDeclarations.load(from: directory.servicesPath)
         if configuration.demo && !services.contains(where: { $0.id == "map_tiles" }) {
             services.append(.mapTiles(urlTemplate: configuration.tileURL))
@@ -153,7 +153,7 @@ public enum Portal {
 /// Deletes expired sessions, proofs of consent past their retention period, and finished or abandoned import jobs
 /// with their uploaded files, at start-up and then every hour.
 struct SessionPurge: Service {
-    let store: SQLiteStore
+    let store: any StoreEngine
     let clock: @Sendable () -> Date
     let logger: Logger
     /// How long a proof of consent is kept.

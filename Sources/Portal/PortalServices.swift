@@ -8,7 +8,7 @@ import Web
 /// What the routes share: the web environment, the store, and the account machinery.
 struct PortalServices: Sendable {
     let web: WebEnvironment
-    let store: SQLiteStore
+    let store: any StoreEngine
     let secret: [UInt8]
     let throttle: LoginThrottle
     let passwords: PasswordHasher

@@ -16,7 +16,7 @@ struct DatasetCommand: AsyncParsableCommand {
         @Option(name: .customLong("data-dir"), help: "Data directory.")
         var dataDirectory = EnvironmentDefaults.string("GARONA_DATA_DIR", "./garona-data")
 
-        func store() -> SQLiteStore {
+        func store() -> any StoreEngine {
             guard FileManager.default.fileExists(atPath: dataDirectory + "/garona.sqlite") else {
                 fail("no Garona data in \(dataDirectory) (use --data-dir)")
             }

@@ -38,7 +38,7 @@ struct ImportCommand: ParsableCommand {
     func run() throws {
         ignoreFileSizeSignal()
         guard FileManager.default.isReadableFile(atPath: file) else { fail("cannot read \(file)") }
-        let store: SQLiteStore
+        let store: any StoreEngine
         let scratch: URL
         do {
             let directory = try DataDirectory(path: dataDirectory)

@@ -51,7 +51,8 @@ struct CatalogTable: Sendable {
     /// A compiler over the catalog table.
     static func compiler(now: Date, language: String) -> ODSQL.Compiler {
         ODSQL.Compiler(
-            schema: schema, layout: layout, dialect: SQLiteDialect(), options: ODSQL.CompileOptions(now: now, language: language))
+            schema: schema, layout: layout, dialect: ScratchTable.dialect,
+            options: ODSQL.CompileOptions(now: now, language: language))
     }
 
     /// Runs a compiled query on the catalog.

@@ -77,7 +77,7 @@ extension PortalServices {
         )
         let options = ODSQL.CompileOptions(now: web.clock(), language: language)
         return ODSQL.Compiler(
-            schema: schema, layout: TableLayout(recordsTable: table), dialect: SQLiteDialect(), options: options)
+            schema: schema, layout: TableLayout(recordsTable: table), dialect: store.dialect, options: options)
     }
 
     private func records(request: Request, context: PortalRequestContext) async throws -> Response {

@@ -46,7 +46,7 @@ final class ImportJobs: Sendable {
     static let retention: TimeInterval = 3_600
 
     private let book = Mutex(Book())
-    private let store: SQLiteStore
+    private let store: any StoreEngine
     private let clock: @Sendable () -> Date
     /// How many analyses and publications may run at once.
     let maxConcurrent: Int
@@ -54,7 +54,7 @@ final class ImportJobs: Sendable {
     private let uploadsDirectory: URL?
 
     init(
-        store: SQLiteStore, clock: @escaping @Sendable () -> Date, maxConcurrent: Int = 2, uploadsDirectory: URL? = nil
+        store: any StoreEngine, clock: @escaping @Sendable () -> Date, maxConcurrent: Int = 2, uploadsDirectory: URL? = nil
     ) {
         self.store = store
         self.clock = clock

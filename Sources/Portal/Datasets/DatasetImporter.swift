@@ -81,7 +81,7 @@ public enum DatasetImporter {
 
     /// Publishes `detection`'s records as the dataset's new version.
     public static func publish(
-        _ request: ImportRequest, detection: Detection, store: SQLiteStore, now: Date,
+        _ request: ImportRequest, detection: Detection, store: any StoreEngine, now: Date,
         progress: ((IngestProgress) -> Void)? = nil
     ) throws(ImportFailure) -> PublishReport {
         do {
@@ -111,7 +111,7 @@ public enum DatasetImporter {
 
     /// Both passes: detect, then publish.
     public static func run(
-        _ request: ImportRequest, store: SQLiteStore, now: Date, progress: ((Phase, IngestProgress) -> Void)? = nil
+        _ request: ImportRequest, store: any StoreEngine, now: Date, progress: ((Phase, IngestProgress) -> Void)? = nil
     ) throws(ImportFailure) -> (Detection, PublishReport) {
         let detection = try detect(request) { progress?(.analysing, $0) }
         let report = try publish(request, detection: detection, store: store, now: now) { progress?(.importing, $0) }

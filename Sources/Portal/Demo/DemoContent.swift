@@ -10,7 +10,7 @@ enum DemoContent {
     static let sampleRows = 50_000
 
     /// Publishes the demo datasets that do not exist yet.
-    static func publish(into store: SQLiteStore, dataDirectory: String, now: Date) async throws {
+    static func publish(into store: any StoreEngine, dataDirectory: String, now: Date) async throws {
         if try await store.dataset(id: stationsID) == nil {
             guard let file = Bundle.module.url(forResource: "Resources/demo/gares-occitanie", withExtension: "csv") else {
                 throw PortalSetupError("the demo file gares-occitanie.csv is missing from the installation")
@@ -55,7 +55,7 @@ enum DemoContent {
         }
     }
 
-    private static func importDemo(_ file: URL, id: String, store: SQLiteStore, now: Date) throws {
+    private static func importDemo(_ file: URL, id: String, store: any StoreEngine, now: Date) throws {
         do {
             _ = try DatasetImporter.run(ImportRequest(file: file, datasetID: id, title: id), store: store, now: now)
         } catch {

@@ -4,9 +4,9 @@ import ServiceLifecycle
 import Store
 
 /// Drops, every minute, the records tables that publications and deletions retired more than
-/// ``SQLiteStore/retiredTableGrace`` ago, whichever process retired them (`garona import` included).
+/// the engine's grace period ago, whichever process retired them (`garona import` included).
 struct RetiredTablesPurge: Service {
-    let store: SQLiteStore
+    let store: any StoreEngine
     let clock: @Sendable () -> Date
     let logger: Logger
 

@@ -3,38 +3,6 @@ import GRDB
 import GRDBSQLite
 import ODSQL
 
-/// The rows of one query as they are read on a database thread (see ``SQLiteStore/rowStream(_:milliseconds:batchSize:)``).
-///
-/// The query holds one database reader until its last row is read, it fails, its budget runs out, or the stream
-/// is cancelled or released: a consumer that stops reading (a client that went away) frees the reader at once.
-public final class RowStream: Sendable {
-    private let channel: RowChannel
-    private let interruption: QueryInterruption
-
-    init(channel: RowChannel, interruption: QueryInterruption) {
-        self.channel = channel
-        self.interruption = interruption
-    }
-
-    deinit { cancel() }
-
-    /// The next batch of rows, or nil after the last. Throws ``QueryTimeoutError`` when the budget ran out, and
-    /// `CancellationError` when the calling task is cancelled (which also stops the query).
-    public func next() async throws -> [[SQLValue]]? {
-        try await withTaskCancellationHandler {
-            try await channel.next()
-        } onCancel: {
-            cancel()
-        }
-    }
-
-    /// Stops the query: an interrupted statement, a producer that no longer waits, the reader back in the pool.
-    public func cancel() {
-        interruption.stop()
-        channel.cancel()
-    }
-}
-
 extension SQLiteStore {
     /// The most database readers that may run at once (GRDB's pool size); exports are kept below it.
     public var readerCount: Int { pool.configuration.maximumReaderCount }
@@ -65,18 +33,7 @@ extension SQLiteStore {
                 channel.finish(error)
             }
         }
-        return RowStream(channel: channel, interruption: interruption)
-    }
-
-    /// Runs a compiled, read-only ODSQL query and hands its rows to `consume` in batches, as they are read
-    /// (see ``rowStream(_:milliseconds:batchSize:)``). When `consume` throws (the client went away), reading stops.
-    public func streamRows(
-        _ query: CompiledQuery, milliseconds: Int? = nil, batchSize: Int = 1_000,
-        _ consume: ([[SQLValue]]) async throws -> Void
-    ) async throws {
-        let stream = rowStream(query, milliseconds: milliseconds, batchSize: batchSize)
-        defer { stream.cancel() }
-        while let batch = try await stream.next() { try await consume(batch) }
+        return RowStream(channel: channel, stop: interruption.stop)
     }
 
     /// Steps `query` and queues its rows in `channel`; false when the consumer gave up or stalled past `deadline`.

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import ODSQL
 
 /// The embedded engine: one SQLite file in the data directory, in WAL mode, so that a
 /// `garona import` can write while `garona serve` reads.
@@ -13,9 +14,14 @@ public final class SQLiteStore: Sendable {
     let datasetCache = DatasetCache()
     /// How long one API query may run (``rows(_:)``).
     public let queryBudget = QueryBudget()
+    /// The database file.
+    let path: String
+    /// SQLite's SQL flavour, for the ODSQL compiler.
+    public var dialect: any SQLDialect { SQLiteDialect() }
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     public init(path: String) throws {
+        self.path = path
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
@@ -129,6 +135,12 @@ enum SQLiteMigrations {
                 sql: "CREATE TABLE retired_tables (records_table TEXT PRIMARY KEY, retired_at REAL NOT NULL)"
             )
         }
+        migrator.registerMigration("v6-settings") { db in
+            // Named instance settings (``InstanceSettings``); the secret stays in its own file, mode 0600.
+            try db.execute(sql: "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        }
         return migrator
     }
 }
+
+extension SQLiteStore: DatasetCatalog, DatasetPublisher, RecordQueries {}

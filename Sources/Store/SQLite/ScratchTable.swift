@@ -9,6 +9,8 @@ import ODSQL
 /// full-text table is named `<name>__fts`, as ``RecordLayout`` names it for records.
 public final class ScratchTable: Sendable {
     private let queue: DatabaseQueue
+    /// The SQL flavour to compile queries on scratch tables to: SQLite's, whatever the instance's engine.
+    public static let dialect: any SQLDialect = SQLiteDialect()
 
     /// Creates the table `name` with `columns` (SQL types `INTEGER`, `REAL` or `TEXT`) and fills it
     /// with `rows`, each value bound. `fullText` lists the columns the FTS5 index covers.

@@ -1,9 +1,7 @@
-import GRDB
-
 /// A query whose integer arithmetic overflowed while the database ran it: `sum()` of whole numbers past
 /// ±9,223,372,036,854,775,807 (SQLite stops with "integer overflow" instead of rounding).
 ///
-/// The query is the client's, so this is a 400 for it, never a 500: ``QueryBudget`` turns SQLite's error into
+/// The query is the client's, so this is a 400 for it, never a 500: each engine turns its own overflow error into
 /// this one, and Web's error middleware names the cause and the way around it.
 public struct QueryOverflowError: Error, Sendable, Equatable {
     /// What the client is told: the cause and how to get a decimal sum instead.
@@ -13,9 +11,4 @@ public struct QueryOverflowError: Error, Sendable, Equatable {
 
     /// Creates the error.
     public init() {}
-
-    /// Whether `error` is SQLite's integer overflow (`sum()`, `abs()` of the smallest integer).
-    static func isOverflow(_ error: DatabaseError) -> Bool {
-        error.resultCode == .SQLITE_ERROR && error.message == "integer overflow"
-    }
 }

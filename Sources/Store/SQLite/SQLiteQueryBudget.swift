@@ -4,43 +4,13 @@ import GRDB
 import GRDBSQLite
 import Synchronization
 
-/// A query that ran past the store's time budget and was interrupted.
-public struct QueryTimeoutError: Error, Sendable, Equatable {
-    /// The budget that was exceeded, in milliseconds.
-    public let milliseconds: Int
-
-    /// Creates the error for a budget of `milliseconds`.
-    public init(milliseconds: Int) { self.milliseconds = milliseconds }
-}
-
-/// The time a read-only API query may run before SQLite interrupts it (5,000 ms unless configured), and the
-/// longer time a whole export may take (300,000 ms unless configured).
-///
-/// The budget is enforced with `sqlite3_progress_handler` on the connection running the query: every
-/// few thousand virtual-machine steps SQLite asks whether the deadline has passed, and aborts the
-/// statement with `SQLITE_INTERRUPT` when it has. The handler is removed before the read transaction
-/// ends, so the connection goes back to the pool in a usable state.
-public final class QueryBudget: Sendable {
+/// How SQLite enforces a ``QueryBudget``: `sqlite3_progress_handler` on the connection running the query. Every
+/// few thousand virtual-machine steps SQLite asks whether the deadline has passed, and aborts the statement with
+/// `SQLITE_INTERRUPT` when it has. The handler is removed before the read transaction ends, so the connection goes
+/// back to the pool in a usable state.
+extension QueryBudget {
     /// How many SQLite virtual-machine instructions run between two clock checks.
     static let checkInterval: Int32 = 4_096
-    /// The largest budget: one day.
-    static let maximum = 86_400_000
-    private let limit = Atomic<Int>(5_000)
-    private let exportLimit = Atomic<Int>(300_000)
-
-    init() {}
-
-    /// The budget of one API query in milliseconds, from 1 ms to one day.
-    public var milliseconds: Int {
-        get { limit.load(ordering: .relaxed) }
-        set { limit.store(min(max(1, newValue), Self.maximum), ordering: .relaxed) }
-    }
-
-    /// The budget of one whole export (its query and the sending of its rows) in milliseconds, from 1 ms to one day.
-    public var exportMilliseconds: Int {
-        get { exportLimit.load(ordering: .relaxed) }
-        set { exportLimit.store(min(max(1, newValue), Self.maximum), ordering: .relaxed) }
-    }
 
     /// Runs `body` on `db` under the budget; an interrupted query throws ``QueryTimeoutError``.
     func run<T>(_ db: GRDB.Database, _ body: () throws -> T) throws -> T {
