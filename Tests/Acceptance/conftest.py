@@ -1,5 +1,10 @@
-"""Shared fixtures: the tile server and the garona servers the suite talks to."""
+"""Shared fixtures: the tile server and the garona servers the suite talks to.
 
+GARONA_TEST_ENGINE=postgres runs the servers of `start_server` (so `demo` and `plain`) on the
+PostgreSQL engine, each on a fresh database of GARONA_TEST_POSTGRES_URL's server, dropped when the
+session ends; the default is SQLite in the server's data directory."""
+
+import os
 import sys
 from pathlib import Path
 
@@ -7,7 +12,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from garona_server import GaronaServer, create_user  # noqa: E402
+from garona_server import GaronaServer, PostgresDatabase, create_user, postgres_skip_reason  # noqa: E402
 from tile_server import TileServer  # noqa: E402
 from browser import Browser  # noqa: E402
 from web import Client  # noqa: E402
@@ -15,6 +20,29 @@ from web import Client  # noqa: E402
 USER = "alice"
 PASSWORD = "correct horse battery"
 TRUSTED_ORIGIN = "https://*.example.org"
+ENGINE = os.environ.get("GARONA_TEST_ENGINE", "sqlite")
+# Tests that read the server's SQLite file themselves: nothing to read on the PostgreSQL engine.
+READS_THE_SQLITE_FILE = {"test_api.py::test_record_by_id",
+                         "test_api_hostile.py::test_the_server_still_answers_and_nothing_was_dropped"}
+
+
+def pytest_configure(config):
+    if ENGINE not in ("sqlite", "postgres"):
+        raise pytest.UsageError(f"GARONA_TEST_ENGINE must be sqlite or postgres, not {ENGINE!r}")
+    if ENGINE == "postgres" and (reason := postgres_skip_reason()):
+        raise pytest.UsageError(f"GARONA_TEST_ENGINE=postgres, but {reason}")
+
+
+def pytest_collection_modifyitems(config, items):
+    if ENGINE == "postgres":
+        skip = pytest.mark.skip(reason="reads the SQLite file, which the PostgreSQL engine has not")
+        for item in items:
+            if f"{item.path.name}::{getattr(item, 'originalname', item.name)}" in READS_THE_SQLITE_FILE:
+                item.add_marker(skip)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    PostgresDatabase.drop_all()
 
 
 @pytest.fixture(scope="session")
@@ -24,11 +52,14 @@ def tiles():
     server.close()
 
 
-def start_server(tmp_path_factory, *args, users=((USER, PASSWORD),)):
+def start_server(tmp_path_factory, *args, users=((USER, PASSWORD),), engine=None):
+    """A server with its own data directory and `users`, on `engine` ("sqlite" or "postgres": a fresh
+    database); by default the engine of GARONA_TEST_ENGINE."""
     data_dir = tmp_path_factory.mktemp("garona-data")
+    database_url = PostgresDatabase().url if (engine or ENGINE) == "postgres" else None
     for name, password in users:
-        create_user(data_dir, name, password)
-    return GaronaServer(data_dir, *args).start()
+        create_user(data_dir, name, password, database_url=database_url)
+    return GaronaServer(data_dir, *args, database_url=database_url).start()
 
 
 @pytest.fixture(scope="session")

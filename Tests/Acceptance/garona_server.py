@@ -2,6 +2,7 @@
 
 import os
 import re
+import secrets
 import signal
 import socket
 import sqlite3
@@ -9,7 +10,9 @@ import subprocess
 import threading
 import time
 from contextlib import closing
+from functools import cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import requests
 
@@ -39,26 +42,88 @@ def run_cli(*args, stdin=None, timeout=60):
                           text=True, timeout=timeout)
 
 
-def create_user(data_dir, username, password, role="admin"):
-    done = run_cli("user", "create", "--data-dir", str(data_dir), "--username", username,
+def create_user(data_dir, username, password, role="admin", database_url=None):
+    database = ["--database-url", database_url] if database_url else []
+    done = run_cli("user", "create", "--data-dir", str(data_dir), *database, "--username", username,
                    "--role", role, "--password-stdin", stdin=password + "\n")
     if done.returncode != 0:
         raise RuntimeError(f"user create failed ({done.returncode}): {done.stderr.strip()}")
+
+
+def postgres_url():
+    """The PostgreSQL server of the engine's tests (GARONA_TEST_POSTGRES_URL), or None when there is none."""
+    return os.environ.get("GARONA_TEST_POSTGRES_URL") or None
+
+
+@cache
+def has_database_url():
+    """Whether this garona binary has the PostgreSQL engine (`garona serve --database-url`)."""
+    return "--database-url" in run_cli("serve", "--help").stdout
+
+
+def postgres_skip_reason():
+    """Why the PostgreSQL tests cannot run here, or None when they can."""
+    if postgres_url() is None:
+        return "GARONA_TEST_POSTGRES_URL is unset (scripts/with-postgres starts a throw-away cluster)"
+    if not has_database_url():
+        return "this garona binary has no --database-url option yet"
+    return None
+
+
+def psql(url, *commands):
+    """Runs SQL commands with psql on `url`; returns their unaligned, tuples-only output."""
+    args = ["psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", url]
+    for command in commands:
+        args += ["-c", command]
+    done = subprocess.run(args, capture_output=True, text=True, timeout=60)
+    if done.returncode != 0:
+        raise RuntimeError(f"psql failed ({done.returncode}): {done.stderr.strip()}")
+    return done.stdout
+
+
+class PostgresDatabase:
+    """A fresh, empty database `garona_t_<random>` on the test server, created by the test role (CREATEDB).
+
+    `drop()` removes it, closing whatever connections a server left open; `drop_all()` drops those not dropped
+    yet (conftest calls it when the session ends)."""
+
+    _open = {}
+
+    def __init__(self, server_url=None):
+        self.server_url = server_url or postgres_url()
+        if self.server_url is None:
+            raise RuntimeError("GARONA_TEST_POSTGRES_URL is unset")
+        self.name = "garona_t_" + secrets.token_hex(6)
+        self.url = urlsplit(self.server_url)._replace(path="/" + self.name).geturl()
+        psql(self.server_url, f'CREATE DATABASE "{self.name}"')
+        PostgresDatabase._open[self.name] = self
+
+    def drop(self):
+        psql(self.server_url, f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+        PostgresDatabase._open.pop(self.name, None)
+
+    @classmethod
+    def drop_all(cls):
+        for database in list(cls._open.values()):
+            database.drop()
 
 
 class GaronaServer:
     """One `garona serve` process on 127.0.0.1 with its own data directory.
 
     With `use_env=True` the port, host and data dir are passed only through
-    GARONA_PORT / GARONA_HOST / GARONA_DATA_DIR.
+    GARONA_PORT / GARONA_HOST / GARONA_DATA_DIR. With `database_url` it runs on that PostgreSQL
+    database (`--database-url`, or GARONA_DATABASE_URL with `use_env`); the data directory then
+    holds only the node's local files.
     """
 
-    def __init__(self, data_dir, *extra_args, use_env=False):
+    def __init__(self, data_dir, *extra_args, use_env=False, database_url=None):
         self.data_dir = Path(data_dir)
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.extra_args = list(extra_args)
         self.use_env = use_env
+        self.database_url = database_url
         self.stdout_lines = []
         self.stderr_lines = []
         self.proc = None
@@ -69,9 +134,13 @@ class GaronaServer:
         if self.use_env:
             env.update(GARONA_PORT=str(self.port), GARONA_HOST="127.0.0.1",
                        GARONA_DATA_DIR=str(self.data_dir))
+            if self.database_url:
+                env.update(GARONA_DATABASE_URL=self.database_url)
         else:
             args += ["--host", "127.0.0.1", "--port", str(self.port),
                      "--data-dir", str(self.data_dir)]
+            if self.database_url:
+                args += ["--database-url", self.database_url]
         self.proc = subprocess.Popen(args + self.extra_args, env=env, text=True,
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         for stream, sink in ((self.proc.stdout, self.stdout_lines),
