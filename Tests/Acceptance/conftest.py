@@ -42,7 +42,8 @@ def pytest_collection_modifyitems(config, items):
 
 
 def pytest_sessionfinish(session, exitstatus):
-    PostgresDatabase.drop_all()
+    for error in PostgresDatabase.drop_all():
+        print(f"\ncould not drop a test database: {error}")
 
 
 @pytest.fixture(scope="session")

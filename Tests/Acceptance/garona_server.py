@@ -104,8 +104,14 @@ class PostgresDatabase:
 
     @classmethod
     def drop_all(cls):
+        """Drops every database not dropped yet; returns the errors (a server gone, say) instead of raising."""
+        errors = []
         for database in list(cls._open.values()):
-            database.drop()
+            try:
+                database.drop()
+            except (RuntimeError, OSError, subprocess.SubprocessError) as error:
+                errors.append(f"{database.name}: {error}")
+        return errors
 
 
 class GaronaServer:

@@ -24,6 +24,7 @@ from test_backoffice import job_path, publish, published_count, upload, wait_job
 from web import Client, form_token
 
 DATASET = "gares-deux-noeuds"
+NGINX = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin")  # root's PATH may lack /usr/sbin
 NGINX_CONF = """\
 daemon off;
 pid {dir}/nginx.pid;
@@ -73,7 +74,7 @@ class Nginx:
         user = "user root;" if os.geteuid() == 0 else ""
         (self.dir / "nginx.conf").write_text(NGINX_CONF.format(dir=self.dir, port=self.port, servers=servers,
                                                                user=user))
-        self.proc = subprocess.Popen(["nginx", "-p", str(self.dir), "-c", str(self.dir / "nginx.conf")],
+        self.proc = subprocess.Popen([NGINX, "-p", str(self.dir), "-c", str(self.dir / "nginx.conf")],
                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         deadline = time.monotonic() + 30
         while True:
@@ -104,7 +105,7 @@ def cluster(tmp_path_factory):
     """(nginx, [node A, node B]): two nodes on one fresh database, started together, one account."""
     if reason := postgres_skip_reason():
         pytest.skip(f"PostgreSQL engine not testable: {reason}")
-    if shutil.which("nginx") is None:
+    if NGINX is None:
         pytest.skip("nginx is missing (Debian's nginx; scripts/install-test-deps installs it)")
     database = PostgresDatabase()
     nodes, proxy = [], None
