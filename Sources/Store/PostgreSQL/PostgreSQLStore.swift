@@ -1,0 +1,207 @@
+import Foundation
+import Logging
+import NIOSSL
+import ODSQL
+import PostgresNIO
+
+/// The shared engine: a PostgreSQL database that several Garona nodes (and the command line) use at once.
+///
+/// Everything a node needs lives in the database (accounts, sessions, the catalog, records, the instance secret,
+/// declared services), so any node answers any request. Connections come from a pool of ``readerCount``
+/// connections (postgres-nio's `PostgresClient`), which the store runs in a task of its own until ``shutdown()``.
+/// A query on a lost connection fails with an error (the pool connects again for the next one); it never traps.
+///
+/// Open it with ``open(url:poolSize:waitSeconds:logger:)``, which waits for the server and brings the schema up to
+/// date under an advisory lock (``PostgreSQLMigrations``).
+public final class PostgreSQLStore: Sendable {
+    /// The connection pool.
+    let client: PostgresClient
+    /// Runs ``client``; cancelled by ``shutdown()``.
+    private let runner: Task<Void, Never>
+    /// Where queries log (never a value, never the password).
+    let logger: Logger
+    /// Where the database is, without the password: for messages.
+    public let location: String
+    /// How long one API query, and one whole export, may run (`statement_timeout`).
+    public let queryBudget = QueryBudget()
+    /// The size of the connection pool.
+    public let readerCount: Int
+    /// The decoded datasets, reused while the catalog version does not change.
+    let datasetCache = DatasetCache()
+    /// PostgreSQL's SQL flavour, for the ODSQL compiler.
+    public var dialect: any SQLDialect { PostgreSQLDialect() }
+
+    /// Builds the pool for `url` (`postgres://USER:PASSWORD@HOST:PORT/DB`, optionally `?sslmode=…`) and starts it.
+    /// Nothing is connected yet: the first query connects. Prefer ``open(url:poolSize:waitSeconds:logger:)``.
+    /// - Throws: ``StoreError/invalid(_:)`` for a URL that is not a PostgreSQL URL.
+    public init(url: String, poolSize: Int = 10, logger: Logger = Logger(label: "garona.postgresql")) throws {
+        let address = try PostgreSQLAddress(url: url)
+        var configuration = PostgresClient.Configuration(
+            host: address.host, port: address.port, username: address.username, password: address.password,
+            database: address.database, tls: address.tls)
+        configuration.options.maximumConnections = min(max(1, poolSize), 1_000)
+        configuration.options.additionalStartupParameters = [("application_name", "garona")]
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        self.client = client
+        self.logger = logger
+        location = address.description
+        readerCount = configuration.options.maximumConnections
+        runner = Task { await client.run() }
+    }
+
+    /// Opens the database at `url`: waits for the server (one line logged per failed attempt, every 2 s, for
+    /// `waitSeconds` at most), then runs the migrations.
+    /// - Throws: ``StoreError/unavailable(_:)`` when the server still cannot be reached after `waitSeconds`, or
+    ///   refuses the credentials; ``StoreError/invalid(_:)`` for a malformed URL.
+    public static func open(
+        url: String, poolSize: Int = 10, waitSeconds: Int = 60, logger: Logger = Logger(label: "garona.postgresql")
+    ) async throws -> PostgreSQLStore {
+        let store = try PostgreSQLStore(url: url, poolSize: poolSize, logger: logger)
+        do {
+            try await store.waitForServer(seconds: waitSeconds)
+            try await PostgreSQLMigrations.migrate(store)
+        } catch {
+            store.shutdown()
+            throw error
+        }
+        return store
+    }
+
+    deinit { runner.cancel() }
+
+    /// Closes the pool: running queries fail, and the store must not be used afterwards.
+    public func shutdown() { runner.cancel() }
+
+    /// Tries `SELECT 1` until it works, every 2 s, for `seconds` at most (at least one attempt).
+    private func waitForServer(seconds: Int) async throws {
+        let deadline = ContinuousClock.now + .seconds(max(0, seconds))
+        while true {
+            do {
+                try await withConnection { connection in _ = try await connection.query("SELECT 1", logger: logger) }
+                return
+            } catch {
+                let reason = Self.describe(error)
+                guard ContinuousClock.now < deadline, !Self.isPermanent(error) else {
+                    throw StoreError.unavailable("cannot use the database \(location): \(reason)")
+                }
+                logger.warning("database \(location) unavailable (\(reason)); retrying in 2 s")
+                try await Task.sleep(for: .seconds(2))
+            }
+        }
+    }
+
+    /// Runs `body` with a connection of the pool, released afterwards (`body` must not keep it).
+    func withConnection<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+        try await client.withConnection { connection in try await body(connection) }
+    }
+
+    /// Runs `body` in a transaction on a connection of the pool: committed when `body` returns, rolled back when it
+    /// throws (the error of `body` is rethrown, not postgres-nio's wrapper).
+    func withTransaction<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+        try await withConnection { connection in
+            try await connection.query("BEGIN", logger: logger)
+            let result: T
+            do {
+                result = try await body(connection)
+            } catch {
+                _ = try? await connection.query("ROLLBACK", logger: logger)
+                throw error
+            }
+            try await connection.query("COMMIT", logger: logger)
+            return result
+        }
+    }
+
+    /// Runs `query` to its end and returns how many rows it returned; a write counts the rows it changed with
+    /// `RETURNING 1`.
+    @discardableResult
+    func run(_ query: PostgresQuery, on connection: PostgresConnection) async throws -> Int {
+        var count = 0
+        for try await _ in try await connection.query(query, logger: logger) { count += 1 }
+        return count
+    }
+
+    /// Runs `query` on a connection of the pool and returns how many rows it returned (see
+    /// ``run(_:on:)``).
+    @discardableResult
+    func run(_ query: PostgresQuery) async throws -> Int {
+        try await withConnection { connection in try await run(query, on: connection) }
+    }
+
+    /// `error` in one line, for an operator: the server's message, or what failed on the way; never a password
+    /// (postgres-nio's messages hold none) and never a bound value.
+    static func describe(_ error: any Error) -> String {
+        guard let error = error as? PSQLError else {
+            if let error = error as? StoreError { return "\(error)" }
+            return String(describing: type(of: error))
+        }
+        if let message = error.serverInfo?[.message] {
+            return message + (error.serverInfo?[.sqlState].map { " (SQLSTATE \($0))" } ?? "")
+        }
+        if let underlying = error.underlying { return "\(error.code): \(underlying)" }
+        return "\(error.code)"
+    }
+
+    /// The SQLSTATE of a server error, nil for any other error.
+    static func sqlState(_ error: any Error) -> String? {
+        (error as? PSQLError)?.serverInfo?[.sqlState]
+    }
+
+    /// Whether waiting cannot help: wrong credentials, unknown database, refused TLS.
+    private static func isPermanent(_ error: any Error) -> Bool {
+        guard let error = error as? PSQLError else { return false }
+        if let state = error.serverInfo?[.sqlState] {
+            // 28xxx: invalid authorization; 3D000: no such database.
+            return state.hasPrefix("28") || state == "3D000"
+        }
+        return error.code == .sslUnsupported || error.code == .unsupportedAuthMechanism
+            || error.code == .authMechanismRequiresPassword
+    }
+}
+
+/// The parts of a `postgres://` or `postgresql://` URL.
+struct PostgreSQLAddress: Sendable, CustomStringConvertible {
+    var host: String
+    var port: Int
+    var username: String
+    var password: String?
+    var database: String?
+    var tls: PostgresClient.Configuration.TLS
+
+    /// Parses `postgres://USER:PASSWORD@HOST:PORT/DB?sslmode=disable|prefer|require`; user and password may be
+    /// percent-encoded. The port defaults to 5432, the database to the user's name, sslmode to `prefer`.
+    /// `require` encrypts without verifying the certificate, as libpq does; `verify-full` verifies it.
+    init(url: String) throws {
+        guard let components = URLComponents(string: url),
+            let scheme = components.scheme?.lowercased(), scheme == "postgres" || scheme == "postgresql",
+            let host = components.host, !host.isEmpty
+        else {
+            throw StoreError.invalid("the database URL must look like postgres://USER:PASSWORD@HOST:PORT/DB")
+        }
+        guard let user = components.user, !user.isEmpty else {
+            throw StoreError.invalid("the database URL names no user (postgres://USER:PASSWORD@HOST:PORT/DB)")
+        }
+        self.host = host
+        port = components.port ?? 5432
+        guard (1...65_535).contains(port) else { throw StoreError.invalid("the database URL's port is out of range") }
+        username = user
+        password = components.password
+        let path = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
+        database = path.isEmpty ? nil : path
+        let mode = components.queryItems?.first(where: { $0.name == "sslmode" })?.value ?? "prefer"
+        switch mode {
+        case "disable": tls = .disable
+        case "prefer", "allow": tls = .prefer(.makeClientConfiguration())
+        case "require":
+            var configuration = TLSConfiguration.makeClientConfiguration()
+            configuration.certificateVerification = .none
+            tls = .require(configuration)
+        case "verify-full": tls = .require(.makeClientConfiguration())
+        default:
+            throw StoreError.invalid("sslmode \(mode) is not supported (disable, prefer, require, verify-full)")
+        }
+    }
+
+    /// `postgres://USER@HOST:PORT/DB`: the URL without its password, safe to log.
+    var description: String { "postgres://\(username)@\(host):\(port)/\(database ?? username)" }
+}
