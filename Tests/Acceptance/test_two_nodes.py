@@ -19,11 +19,13 @@ import pytest
 import requests
 
 from conftest import PASSWORD, USER
-from garona_server import GARES_CSV, GaronaServer, PostgresDatabase, create_user, free_port, postgres_skip_reason
+from garona_server import GARES_CSV, GaronaServer, PostgresDatabase, create_user, free_port, import_file, \
+    postgres_skip_reason, run_cli
 from test_backoffice import job_path, publish, published_count, upload, wait_job
 from web import Client, form_token
 
 DATASET = "gares-deux-noeuds"
+FRESHNESS = 30  # seconds: a liveness bound for a change to reach every node, not a measure
 NGINX = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin")  # root's PATH may lack /usr/sbin
 NGINX_CONF = """\
 daemon off;
@@ -117,6 +119,7 @@ def cluster(tmp_path_factory):
             list(pool.map(lambda node: node.start(), nodes))
         create_user(nodes[0].data_dir, USER, PASSWORD, database_url=database.url)
         proxy = Nginx([f"127.0.0.1:{node.port}" for node in nodes])
+        proxy.database_url = database.url
         yield proxy, nodes
     finally:
         if proxy is not None:
@@ -124,6 +127,28 @@ def cluster(tmp_path_factory):
         for node in nodes:
             node.stop()
         database.drop()
+
+
+def eventually(check, what):
+    """Asks `check()` until it is true, for FRESHNESS seconds at most."""
+    deadline = time.monotonic() + FRESHNESS
+    while not check():
+        assert time.monotonic() < deadline, f"{what} after {FRESHNESS} s"
+        time.sleep(0.2)
+
+
+def records_total(node, dataset):
+    """The dataset's total_count on `node`, or None when the node answers 404."""
+    resp = requests.get(node.url(f"/api/explore/v2.1/catalog/datasets/{dataset}/records"), params={"limit": 0},
+                        timeout=30)
+    assert resp.status_code in (200, 404), (node.base, resp.status_code)
+    return resp.json()["total_count"] if resp.status_code == 200 else None
+
+
+def catalog_page_lists(node, dataset):
+    resp = requests.get(node.url("/explore/"), timeout=30)
+    assert resp.status_code == 200, node.base
+    return f"/explore/dataset/{dataset}/" in resp.text
 
 
 class Recorder(Client):
@@ -150,8 +175,11 @@ def test_log_in_browse_publish_and_log_out_across_two_nodes(cluster):
     assert resp.status_code == 302 and resp.headers["Location"] == "/backoffice/", resp.status_code
     session_key = visitor.cookie("sessionid")
     for _ in range(4):
+        # The session holds an HMAC of the password hash keyed by the instance secret: a node with another
+        # secret would log the visitor out.
         assert visitor.get("/backoffice/").status_code == 200, "session not seen by every node"
         assert visitor.get("/explore/").status_code == 200
+    assert not any(catalog_page_lists(node, DATASET) for node in nodes)  # and each node's page cache is warm
 
     path = job_path(upload(visitor, "gares-occitanie.csv", GARES_CSV.read_bytes(), DATASET, title="Gares"))
     preview = wait_job(visitor, path)
@@ -159,11 +187,10 @@ def test_log_in_browse_publish_and_log_out_across_two_nodes(cluster):
     assert resp.status_code == 303 and resp.headers["Location"] == path, resp.status_code
     assert published_count(wait_job(visitor, path)) == 280
 
-    # Every node serves the new dataset at once, asked directly.
+    # Every node serves the new dataset, asked directly: its records, its page, the catalog page.
     for node in nodes:
-        records = requests.get(node.url(f"/api/explore/v2.1/catalog/datasets/{DATASET}/records"),
-                               params={"limit": 1}, timeout=30)
-        assert records.status_code == 200 and records.json()["total_count"] == 280, node.base
+        eventually(lambda: records_total(node, DATASET) == 280, f"{node.base} does not serve {DATASET}")
+        eventually(lambda: catalog_page_lists(node, DATASET), f"{node.base}/explore/ does not list {DATASET}")
         page = requests.get(node.url(f"/explore/dataset/{DATASET}/table/"), timeout=30)
         assert page.status_code == 200 and "Gares" in page.text, node.base
 
@@ -189,3 +216,18 @@ def test_the_nodes_believe_the_proxy_and_not_the_client(cluster):
     # Straight to a node from its trusted proxy's address, the same headers are believed.
     direct = requests.get(nodes[0].url("/"), headers={"X-Forwarded-Proto": "https"}, timeout=30)
     assert direct.headers.get("Strict-Transport-Security") == "max-age=31536000"
+
+
+def test_a_cli_publication_and_deletion_reach_every_node(cluster, tmp_path):
+    proxy, nodes = cluster
+    dataset = "gares-cli"
+    assert [records_total(node, dataset) for node in nodes] == [None, None]
+    location = ["--data-dir", str(tmp_path / "cli"), "--database-url", proxy.database_url]
+    done = import_file(GARES_CSV, tmp_path / "cli", dataset, "--database-url", proxy.database_url)
+    assert done.returncode == 0, done.stderr
+    for node in nodes:
+        eventually(lambda: records_total(node, dataset) == 280, f"{node.base} does not serve {dataset}")
+    done = run_cli("dataset", "delete", dataset, *location)
+    assert done.returncode == 0, done.stderr
+    for node in nodes:
+        eventually(lambda: records_total(node, dataset) is None, f"{node.base} still serves {dataset}")
