@@ -78,6 +78,8 @@ public enum Portal {
                 capacity: configuration.maxConcurrentExports > 0
                     ? configuration.maxConcurrentExports : ExportSlots.defaultCapacity(readers: store.readerCount))
         )
+        // The jobs this node ran before it stopped will never end: their pages say so.
+        try await portal.jobs.recoverInterrupted()
         let router = Router(context: PortalRequestContext.self, options: .autoGenerateHeadEndpoints)
         router.addPortalMiddlewares(web)
         router.add(middleware: portal.apiAccessMiddleware(rateLimit: configuration.apiRateLimit))
@@ -184,8 +186,12 @@ struct SessionPurge: Service {
             logger.error("consent purge failed", metadata: ["error.type": "\(type(of: error))"])
         }
         if let jobs {
-            let purged = jobs.purge(now: now)
-            if purged > 0 { logger.info("removed finished and abandoned import jobs", metadata: ["count": "\(purged)"]) }
+            do {
+                let purged = try await jobs.purge(now: now)
+                if purged > 0 { logger.info("removed finished and abandoned import jobs", metadata: ["count": "\(purged)"]) }
+            } catch {
+                logger.error("import job purge failed", metadata: ["error.type": "\(type(of: error))"])
+            }
         }
     }
 }

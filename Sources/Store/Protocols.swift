@@ -143,4 +143,4 @@ public protocol InstanceSettings: Sendable {
 /// A storage engine: everything Garona keeps, behind one value. Conformers: ``SQLiteStore`` (embedded, the default)
 /// and ``PostgreSQLStore`` (shared by several nodes).
 public typealias StoreEngine = PortalStore & ApiKeyStore & DatasetCatalog & DatasetPublisher & RecordQueries
-    & InstanceSettings
+    & InstanceSettings & ImportJobStore

@@ -1,5 +1,6 @@
 import CookieCharter
 import Foundation
+import Ingest
 import Logging
 import Testing
 import Web
@@ -7,8 +8,9 @@ import Web
 @testable import Portal
 @testable import Store
 
-/// Back-office imports wait in a queue beyond their limit, and the periodic purge removes finished and
-/// abandoned jobs, orphan uploads and proofs of consent past their retention.
+/// Back-office imports wait in a queue beyond their limit, a job uploaded to one node is published by another,
+/// and the periodic purge removes finished and abandoned jobs, orphan uploads and proofs of consent past their
+/// retention.
 @Suite struct ImportQueueTests {
     static let csv = "name;count\nalpha;1\nbeta;2\n"
 
@@ -29,12 +31,12 @@ import Web
     }
 
     /// Waits (a liveness timeout, not a measure) until `condition` holds.
-    static func eventually(_ condition: () -> Bool) async throws -> Bool {
+    static func eventually(_ condition: () async throws -> Bool) async throws -> Bool {
         for _ in 0..<600 {
-            if condition() { return true }
+            if try await condition() { return true }
             try await Task.sleep(for: .milliseconds(50))
         }
-        return condition()
+        return try await condition()
     }
 
     static func isReady(_ job: ImportJobs.Job?) -> Bool {
@@ -53,14 +55,16 @@ import Web
             // The first file is a FIFO: its analysis blocks in open() until the test writes to it.
             let blocking = try Self.upload("first", in: uploads)
             #expect(mkfifo(blocking.path, 0o600) == 0)
-            jobs.start(id: "first", request: ImportRequest(file: blocking, datasetID: "first"), fileName: "a.csv", isNew: true)
+            try await jobs.start(
+                id: "first", request: ImportRequest(file: blocking, datasetID: "first"), fileName: "a.csv", isNew: true)
             for id in ["second", "third"] {
                 let file = try Self.upload(id, in: uploads)
                 try Self.csv.write(to: file, atomically: true, encoding: .utf8)
-                jobs.start(id: id, request: ImportRequest(file: file, datasetID: id), fileName: "b.csv", isNew: true)
+                try await jobs.start(id: id, request: ImportRequest(file: file, datasetID: id), fileName: "b.csv", isNew: true)
             }
             #expect(jobs.load == (running: 1, queued: 2))
-            #expect(Self.isQueued(jobs.job(id: "second")) && Self.isQueued(jobs.job(id: "third")))
+            #expect(try await Self.isQueued(jobs.job(id: "second")))
+            #expect(try await Self.isQueued(jobs.job(id: "third")))
             // Unblock: pair a writer with the waiting reader, put a regular file in the FIFO's place for any later
             // pass, then send the content.
             let writer = FileHandle(forWritingAtPath: blocking.path)
@@ -71,7 +75,8 @@ import Web
             var mostRunning = 0
             let done = try await Self.eventually {
                 mostRunning = max(mostRunning, jobs.load.running)
-                return ["first", "second", "third"].allSatisfy { Self.isReady(jobs.job(id: $0)) }
+                for id in ["first", "second", "third"] where !Self.isReady(try await jobs.job(id: id)) { return false }
+                return true
             }
             #expect(done && mostRunning <= 1 && jobs.load == (running: 0, queued: 0))
         }
@@ -79,11 +84,9 @@ import Web
 
     @Test func theJobPageShowsAQueuedJobAsWaiting() throws {
         let catalog = try Catalog.load(from: WebResources.directory.appendingPathComponent("locales"))
-        let job = ImportJobs.Job(
-            id: "queued", request: ImportRequest(file: URL(fileURLWithPath: "/nonexistent/a.csv"), datasetID: "queued"),
-            fileName: "a.csv", isNew: true, state: .queued, since: Date())
+        let job = ImportJobs.Job(id: "queued", datasetID: "queued", fileName: "a.csv", isNew: true, state: .queued, since: Date())
         for language in [Language.fr, .en] {
-            let values = BackOfficeViews.job(job, language: language, catalog: catalog)
+            let values = ImportJobView.values(job, language: language, catalog: catalog)
             let running = values["running"] as? [String: Any]
             #expect(running?["phase"] as? String == catalog.text("bo_phase_queued", in: language))
             #expect(values["refresh"] as? Int == 1)
@@ -96,9 +99,9 @@ import Web
             let jobs = ImportJobs(store: store, clock: { Date() }, maxConcurrent: 2, uploadsDirectory: uploads)
             let file = try Self.upload("abandoned", in: uploads)
             try Self.csv.write(to: file, atomically: true, encoding: .utf8)
-            jobs.start(
+            try await jobs.start(
                 id: "abandoned", request: ImportRequest(file: file, datasetID: "abandoned"), fileName: "a.csv", isNew: true)
-            #expect(try await Self.eventually { Self.isReady(jobs.job(id: "abandoned")) })
+            #expect(try await Self.eventually { Self.isReady(try await jobs.job(id: "abandoned")) })
             let old = try Self.upload("old-orphan", in: uploads)
             try Self.csv.write(to: old, atomically: true, encoding: .utf8)
             let longAgo = Date().addingTimeInterval(-3 * 3_600)
@@ -108,17 +111,81 @@ import Web
             let fresh = try Self.upload("upload-in-progress", in: uploads)
             try Self.csv.write(to: fresh, atomically: true, encoding: .utf8)
 
-            #expect(jobs.purge(now: Date()) == 1)
+            #expect(try await jobs.purge(now: Date()) == 1)
             let left = try FileManager.default.contentsOfDirectory(atPath: uploads.path).sorted()
             #expect(left == ["abandoned", "upload-in-progress"])
-            #expect(jobs.job(id: "abandoned") != nil)
+            #expect(try await jobs.job(id: "abandoned") != nil)
+            #expect(try await store.importUploadChunk(jobID: "abandoned", sequence: 0) != nil)
 
             // Two hours on, the job nobody confirmed is gone with its upload (the other folder is still fresh on disk
             // but older than the horizon of that clock, so it goes too).
-            #expect(jobs.purge(now: Date().addingTimeInterval(2 * 3_600)) == 2)
-            #expect(jobs.job(id: "abandoned") == nil)
+            #expect(try await jobs.purge(now: Date().addingTimeInterval(2 * 3_600)) == 2)
+            #expect(try await jobs.job(id: "abandoned") == nil)
+            #expect(try await store.importUploadChunk(jobID: "abandoned", sequence: 0) == nil)
             #expect(try FileManager.default.contentsOfDirectory(atPath: uploads.path).isEmpty)
         }
+    }
+
+    @Test func aJobUploadedToOneNodeIsConfirmedAndPublishedByAnother() async throws {
+        try await Self.withDirectory { store, uploads in
+            // Node B: a second process on the same database, with upload folders of its own.
+            let otherUploads = uploads.deletingLastPathComponent().appendingPathComponent("uploads-b")
+            try FileManager.default.createDirectory(at: otherUploads, withIntermediateDirectories: true)
+            let nodeA = ImportJobs(store: store, clock: { Date() }, uploadsDirectory: uploads, node: "a")
+            let nodeB = ImportJobs(
+                store: try SQLiteStore(path: store.path), clock: { Date() }, uploadsDirectory: otherUploads, node: "b")
+            let file = try Self.upload("shared", in: uploads)
+            try Self.csv.write(to: file, atomically: true, encoding: .utf8)
+            try await nodeA.start(
+                id: "shared", request: ImportRequest(file: file, datasetID: "shared", title: "Partagé"), fileName: "a.csv",
+                isNew: true)
+            #expect(try await Self.eventually { Self.isReady(try await nodeB.job(id: "shared")) })
+            // Node A's copy is out of B's reach: B publishes from the store's.
+            try FileManager.default.removeItem(at: file.deletingLastPathComponent())
+            guard case .ready(let detection) = try await nodeB.job(id: "shared")?.state else { return }
+            let confirmed = try detection.overriding(["count=text"])
+            #expect(try await nodeB.publish(id: "shared", detection: confirmed))
+            #expect(!(try await nodeA.publish(id: "shared", detection: confirmed)))
+            #expect(
+                try await Self.eventually {
+                    if case .done = try await nodeA.job(id: "shared")?.state { return true }
+                    return false
+                })
+            guard case .done(let report) = try await nodeA.job(id: "shared")?.state else { return }
+            #expect(report.records == 2 && report.fields.map(\.type) == confirmed.fields.map(\.type))
+            #expect(try await store.dataset(id: "shared")?.metadata.titleFR == "Partagé")
+            #expect(try await store.importJob(id: "shared")?.node == "b")
+            #expect(try await store.importUploadChunk(jobID: "shared", sequence: 0) == nil)
+            #expect(try FileManager.default.contentsOfDirectory(atPath: otherUploads.path).isEmpty)
+        }
+    }
+
+    @Test func theJobsANodeRanBeforeItStoppedAreMarkedFailedWhenItStarts() async throws {
+        try await Self.withDirectory { store, uploads in
+            for (id, node) in [("mine", "a"), ("theirs", "b")] {
+                try await store.createImportJob(
+                    ImportJob(
+                        id: id, datasetID: id, isNew: true, fileName: "a.csv", uploadName: "a.csv", state: .analysing,
+                        node: node, now: Date()))
+            }
+            let jobs = ImportJobs(store: store, clock: { Date() }, uploadsDirectory: uploads, node: "a")
+            try await jobs.recoverInterrupted()
+            guard case .failed(let message) = try await jobs.job(id: "mine")?.state else {
+                Issue.record("the interrupted job is not failed")
+                return
+            }
+            #expect(message == ImportJobs.interrupted)
+            #expect(try await store.importJob(id: "theirs")?.state == .analysing)
+        }
+    }
+
+    @Test func aDetectionReadsWorkbookPartsInTheFolderOfTheNodeThatPublishes() throws {
+        let detection = try Ingest.detect(bytes: Array(Self.csv.utf8), fileName: "a.csv")
+        let folder = URL(fileURLWithPath: "/var/lib/garona/uploads/job")
+        let moved = ImportJobs.extracting(detection, into: folder)
+        #expect(moved != detection && moved.fields == detection.fields && moved.preview == detection.preview)
+        let json = try JSONSerialization.jsonObject(with: try JSONEncoder().encode(moved)) as? [String: Any]
+        #expect((json?["limits"] as? [String: Any])?["extractionDirectory"] as? String == folder.path)
     }
 
     @Test func thePeriodicPurgeRemovesProofsOfConsentPastTheirRetention() async throws {

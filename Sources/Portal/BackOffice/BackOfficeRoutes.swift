@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Ingest
 import Store
+import Vocabulary
 import Web
 
 /// The back office: datasets, uploads, import jobs, metadata, visibility and deletion.
@@ -37,13 +38,14 @@ extension PortalServices {
         }
         router.get("/backoffice/jobs/{job}") { request, context in
             try await withUser(request, context) { _ in
-                guard let job = jobs.job(id: context.parameters.get("job") ?? "") else { throw PageError.notFound }
+                guard let job = try await jobs.job(id: context.parameters.get("job") ?? "") else { throw PageError.notFound }
                 return jobPage(job, request: request, context: context)
             }
         }
         router.post("/backoffice/jobs/{job}/publish") { request, context in
             try await withUser(request, context) { _ in
-                guard let id = context.parameters.get("job"), let job = jobs.job(id: id), case .ready(let detection) = job.state
+                guard let id = context.parameters.get("job"), let job = try await jobs.job(id: id),
+                    case .ready(let detection) = job.state
                 else {
                     throw PageError.notFound
                 }
@@ -52,11 +54,14 @@ extension PortalServices {
                     guard let chosen = form["type_\(field.name)"], chosen != field.type.rawValue else { return nil }
                     return "\(field.name)=\(chosen)"
                 }
+                let confirmed: Detection
                 do throws(IngestError) {
-                    _ = jobs.publish(id: id, detection: try detection.overriding(overrides))
+                    confirmed = try detection.overriding(overrides)
                 } catch {
                     throw PageError(.badRequest, messageKey: "bo_invalid_type", arguments: ["reason": error.message])
                 }
+                // False when another request, on any node, confirmed the job first: its page shows that import.
+                _ = try await jobs.publish(id: id, detection: confirmed)
                 return Self.redirect(to: "/backoffice/jobs/\(id)", status: .seeOther)
             }
         }
@@ -142,19 +147,23 @@ extension PortalServices {
             )
         }
         let title = upload.fields["title"].flatMap { $0.isEmpty ? nil : $0 }
-        jobs.start(
-            id: jobID,
-            request: ImportRequest(file: file, datasetID: datasetID, title: title),
-            fileName: upload.fileName ?? "",
-            isNew: !replacing
-        )
+        do {
+            try await jobs.start(
+                id: jobID,
+                request: ImportRequest(file: file, datasetID: datasetID, title: title),
+                fileName: upload.fileName ?? "",
+                isNew: !replacing
+            )
+        } catch {
+            try? FileManager.default.removeItem(at: directory)
+            throw error
+        }
         return Self.redirect(to: "/backoffice/jobs/\(jobID)", status: .seeOther)
     }
 
     private func jobPage(_ job: ImportJobs.Job, request: Request, context: PortalRequestContext) -> Response {
         let language = context.visit.language
-        var values = BackOfficeViews.job(job, language: language, catalog: catalog)
-        values["job_id"] = job.id
+        let values = ImportJobView.values(job, language: language, catalog: catalog)
         return renderer.page(
             "bo_job", title: catalog.text("bo_job_title", in: language), values: values, request: request, context: context
         )

@@ -4,7 +4,7 @@ import Ingest
 import Store
 import Web
 
-/// Turns datasets and jobs into the values the back-office templates show.
+/// Turns datasets into the values the back-office templates show (jobs: ``ImportJobView``).
 enum BackOfficeViews {
     static func title(_ metadata: DatasetMetadata, language: Language) -> String {
         let text = LocalizedText(fr: metadata.titleFR, en: metadata.titleEN).text(in: language)
@@ -18,68 +18,6 @@ enum BackOfficeViews {
             "records": NumberFormat.integer(dataset.recordsCount, language: language),
             "private": dataset.metadata.visibility == .private,
             "version": dataset.version,
-        ]
-    }
-
-    static func job(_ job: ImportJobs.Job, language: Language, catalog: Catalog) -> [String: Any] {
-        var values: [String: Any] = ["dataset": job.request.datasetID, "file": job.fileName]
-        switch job.state {
-        case .queued:
-            values["running"] = progressValues(nil, phase: catalog.text("bo_phase_queued", in: language))
-            values["refresh"] = 1
-        case .analysing(let progress):
-            values["running"] = progressValues(progress, phase: catalog.text("bo_phase_analysing", in: language))
-            values["refresh"] = 1
-        case .importing(let progress):
-            values["running"] = progressValues(progress, phase: catalog.text("bo_phase_importing", in: language))
-            values["refresh"] = 1
-        case .ready(let detection):
-            values["ready"] = preview(detection, language: language)
-        case .done(let report):
-            values["done"] = [
-                "records": NumberFormat.integer(report.records, language: language),
-                "version": report.version,
-                "fields": report.fields.map { ["name": $0.name, "type": $0.type.rawValue] },
-                "has_warnings": !report.warnings.isEmpty,
-                "warnings": report.warnings.map { warning($0, report: report, language: language, catalog: catalog) },
-            ]
-        case .failed(let message):
-            values["failed"] = ["message": message, "replace": !job.isNew]
-        }
-        return values
-    }
-
-    /// A warning of a finished import, in the publisher's language when it counts unreadable cells.
-    private static func warning(_ warning: IngestWarning, report: PublishReport, language: Language, catalog: Catalog) -> String {
-        guard warning.code == "invalid_values", let field = warning.field, let count = warning.count else {
-            return warning.message
-        }
-        let type = report.fields.first { $0.name == field }?.type.rawValue ?? ""
-        return catalog.text(
-            "bo_invalid_values", in: language,
-            ["count": NumberFormat.integer(count, language: language), "field": field, "type": type])
-    }
-
-    private static func progressValues(_ progress: IngestProgress?, phase: String) -> [String: Any] {
-        let percent = progress.map { $0.totalBytes > 0 ? Int(Double($0.bytesRead) * 100 / Double($0.totalBytes)) : 0 } ?? 0
-        return ["phase": phase, "percent": percent, "records": progress?.records ?? 0]
-    }
-
-    private static func preview(_ detection: Detection, language: Language) -> [String: Any] {
-        [
-            "format": detection.format.rawValue,
-            "encoding": detection.encoding.rawValue,
-            "delimiter": detection.delimiterText.map { $0 == "\t" ? "tab" : $0 } ?? "",
-            "records": NumberFormat.integer(detection.recordCount, language: language),
-            "fields": detection.fields.map { field in
-                [
-                    "name": field.name, "label": field.label, "reason": field.reason ?? "",
-                    "types": FieldType.allCases.map { ["value": $0.rawValue, "selected": $0 == field.type] },
-                ] as [String: Any]
-            },
-            "rows": detection.preview.map { row in row.map { ["text": display($0)] } },
-            "has_warnings": !detection.warnings.isEmpty,
-            "warnings": detection.warnings.map(\.message),
         ]
     }
 

@@ -3,30 +3,35 @@ import Ingest
 import Store
 import Synchronization
 
-/// Imports started from the back office, each running on its own thread so that a long import
-/// never ties up the server, with a state the job page polls.
+/// Imports started from the back office, each running on its own thread so that a long import never ties up the
+/// server, with a state that the job page reads from the store, whichever node serves it.
 ///
-/// At most ``maxConcurrent`` analyses and publications run at once; the others wait in ``State/queued``, first
-/// come, first served. A job that finished, or that waits for a confirmation nobody gave, is removed after
-/// ``retention`` by ``purge(now:)``, with its uploaded file.
+/// The jobs live in the store (``ImportJobStore``), with their uploaded files in chunks: a job uploaded to one node
+/// may be confirmed through another, which claims it (once, whatever the number of nodes), copies the file to its own
+/// upload folder and publishes. Only the running work is kept here: the threads, the queue and the throttling of
+/// progress writes. At most ``maxConcurrent`` analyses and publications run at once on this node; the others wait
+/// in ``ImportJobState/queued``, first come, first served.
 ///
-/// Jobs live in memory: after a restart, a job page is gone, but nothing half-published
-/// remains, since publishing is atomic and orphan staging tables are removed at start-up; the
-/// uploads they left are removed by ``purge(now:)``.
+/// A job that finished, or that waits for a confirmation nobody gave, is removed after ``retention`` by
+/// ``purge(now:)``, with its uploaded file; a job whose node restarted (``recoverInterrupted()``) or stopped giving
+/// signs of life for ``stallTimeout`` is marked failed. Nothing half-published remains, since publishing is atomic
+/// and orphan staging tables are removed at start-up.
 final class ImportJobs: Sendable {
+    /// A job as the job page shows it.
     enum State: Sendable {
         /// Waiting for one of the running imports to end.
         case queued
-        case analysing(IngestProgress?)
+        case analysing(ImportJobProgress?)
         case ready(Detection)
-        case importing(IngestProgress?)
+        case importing(ImportJobProgress?)
         case done(PublishReport)
         case failed(String)
     }
 
+    /// A job, for the job page.
     struct Job: Sendable {
         let id: String
-        let request: ImportRequest
+        let datasetID: String
         let fileName: String
         /// Whether the job creates a dataset (else it replaces the data of an existing one).
         let isNew: Bool
@@ -35,109 +40,171 @@ final class ImportJobs: Sendable {
         var since: Date
     }
 
-    /// The jobs, and the work waiting for a free slot.
+    /// The jobs this node runs or keeps queued, and the work waiting for a free slot.
     private struct Book {
-        var jobs: [String: Job] = [:]
+        var local: Set<String> = []
         var waiting: [@Sendable () -> Void] = []
         var running = 0
     }
 
     /// How long a finished job stays visible, and a ready one waits for its confirmation.
     static let retention: TimeInterval = 3_600
+    /// How long a running job may go without a sign of life from its node before it counts as interrupted: well
+    /// over the hour between two purges, each of which tells that the node's jobs are alive.
+    static let stallTimeout: TimeInterval = 3 * 3_600
+    /// The size of the chunks an uploaded file is stored in.
+    static let chunkBytes = 1 << 20
+    /// The least time between two progress writes of one job.
+    static let progressInterval = Duration.milliseconds(500)
 
     private let book = Mutex(Book())
-    private let store: any StoreEngine
-    private let clock: @Sendable () -> Date
-    /// How many analyses and publications may run at once.
+    let store: any StoreEngine
+    let clock: @Sendable () -> Date
+    /// How many analyses and publications may run at once on this node.
     let maxConcurrent: Int
-    /// Where uploads are kept, one folder per job; swept of folders no job owns.
-    private let uploadsDirectory: URL?
+    /// Where uploads are kept, one folder per job; swept of folders no job needs.
+    let uploadsDirectory: URL
+    /// This node's name in the jobs it runs: its host and upload folder, the same after a restart.
+    let node: String
 
     init(
-        store: any StoreEngine, clock: @escaping @Sendable () -> Date, maxConcurrent: Int = 2, uploadsDirectory: URL? = nil
+        store: any StoreEngine, clock: @escaping @Sendable () -> Date, maxConcurrent: Int = 2, uploadsDirectory: URL,
+        node: String? = nil
     ) {
         self.store = store
         self.clock = clock
         self.maxConcurrent = max(1, maxConcurrent)
         self.uploadsDirectory = uploadsDirectory
+        self.node = node ?? ProcessInfo.processInfo.hostName + ":" + uploadsDirectory.standardizedFileURL.path
     }
 
-    func job(id: String) -> Job? { book.withLock { $0.jobs[id] } }
+    /// The job `id`, as the store has it, or nil.
+    func job(id: String) async throws -> Job? {
+        try await store.importJob(id: id).map(Self.job)
+    }
 
-    /// Registers an uploaded file and detects it as soon as a slot is free.
-    func start(id: String, request: ImportRequest, fileName: String, isNew: Bool) {
-        let now = clock()
-        book.withLock {
-            $0.jobs[id] = Job(id: id, request: request, fileName: fileName, isNew: isNew, state: .queued, since: now)
-        }
-        enqueue { [self] in
-            update(id, .analysing(nil))
-            do throws(ImportFailure) {
-                let detection = try DatasetImporter.detect(request) { progress in self.update(id, .analysing(progress)) }
-                update(id, .ready(detection), phaseChange: true)
+    /// The job page's view of a stored job.
+    static func job(_ job: ImportJob) -> Job {
+        let state: State =
+            switch job.state {
+            case .queued: .queued
+            case .analysing: .analysing(job.progress)
+            case .importing: .importing(job.progress)
+            case .ready: job.detection.map { .ready($0) } ?? .failed("the analysis of the file was lost")
+            case .done: job.report.map { .done($0) } ?? .failed("the report of the import was lost")
+            case .failed: .failed(job.failure ?? "")
+            }
+        return Job(
+            id: job.id, datasetID: job.datasetID, fileName: job.fileName, isNew: job.isNew, state: state, since: job.changed)
+    }
+
+    /// Registers an uploaded file (in this node's folder for job `id`) and detects it as soon as a slot is free;
+    /// the file goes to the store once detected, for the node that will publish it.
+    func start(id: String, request: ImportRequest, fileName: String, isNew: Bool) async throws {
+        let options = ImportJobOptions(
+            title: request.title, delimiter: request.delimiter, encoding: request.encoding, sheet: request.sheet,
+            fieldTypes: request.fieldTypes)
+        try await store.createImportJob(
+            ImportJob(
+                id: id, datasetID: request.datasetID, isNew: isNew, fileName: fileName,
+                uploadName: request.file.lastPathComponent, options: options, node: node, now: clock()))
+        enqueue(id) { [self] in
+            do {
+                guard try change(id, from: [.queued], to: ImportJobChange(.analysing)) else { return }
+                let detection: Detection
+                do throws(ImportFailure) {
+                    let progress = ProgressWriter(jobs: self, id: id, state: .analysing)
+                    detection = try DatasetImporter.detect(request) { progress.record($0) }
+                } catch {
+                    finish(id, from: [.analysing], ImportJobChange(.failed, failure: error.description))
+                    return
+                }
+                let upload = try saveUpload(id, file: request.file)
+                try change(id, from: [.analysing], to: ImportJobChange(.ready, detection: detection, upload: upload))
             } catch {
-                finish(id, .failed(error.description))
+                finish(id, from: [.queued, .analysing], ImportJobChange(.failed, failure: Self.storeFailure))
             }
         }
     }
 
-    /// Publishes a job whose detection the publisher confirmed, possibly with other types, as soon as a slot is free.
-    func publish(id: String, detection: Detection) -> Bool {
-        let now = clock()
-        let request: ImportRequest? = book.withLock { book in
-            guard let job = book.jobs[id], case .ready = job.state else { return nil }
-            book.jobs[id]?.state = .queued
-            book.jobs[id]?.since = now
-            return job.request
-        }
-        guard let request else { return false }
-        enqueue { [self] in
-            update(id, .importing(nil))
-            do throws(ImportFailure) {
-                let report = try DatasetImporter.publish(request, detection: detection, store: store, now: clock()) { progress in
-                    self.update(id, .importing(progress))
+    /// Claims a job whose detection the publisher confirmed, possibly with other types, and publishes it on this
+    /// node as soon as a slot is free. Returns false when the job is not ready (any more): another request, maybe on
+    /// another node, claimed it first.
+    func publish(id: String, detection: Detection) async throws -> Bool {
+        guard let job = try await store.importJob(id: id), job.state == .ready,
+            try await store.claimImportJob(id: id, detection: detection, node: node, now: clock())
+        else { return false }
+        enqueue(id) { [self] in
+            do {
+                guard try change(id, from: [.queued], to: ImportJobChange(.importing)) else { return }
+                let file = try localUpload(job)
+                let request = ImportRequest(
+                    file: file, datasetID: job.datasetID, title: job.options.title, delimiter: job.options.delimiter,
+                    encoding: job.options.encoding, sheet: job.options.sheet, fieldTypes: job.options.fieldTypes)
+                let confirmed = Self.extracting(detection, into: file.deletingLastPathComponent())
+                do throws(ImportFailure) {
+                    let progress = ProgressWriter(jobs: self, id: id, state: .importing)
+                    let report = try DatasetImporter.publish(request, detection: confirmed, store: store, now: clock()) {
+                        progress.record($0)
+                    }
+                    finish(id, from: [.importing], ImportJobChange(.done, report: report))
+                } catch {
+                    finish(id, from: [.importing], ImportJobChange(.failed, failure: error.description))
                 }
-                finish(id, .done(report))
             } catch {
-                finish(id, .failed(error.description))
+                finish(id, from: [.queued, .importing], ImportJobChange(.failed, failure: Self.storeFailure))
             }
         }
         return true
     }
 
-    /// Jobs analysing or publishing now, and jobs queued (for tests and the job page).
+    /// Jobs analysing or publishing now on this node, and jobs queued (for tests and the job page).
     var load: (running: Int, queued: Int) { book.withLock { ($0.running, $0.waiting.count) } }
 
-    /// Removes the jobs that finished, or have waited for a confirmation, for longer than ``retention``, with
-    /// their uploads, and the upload folders no job owns that nothing wrote to for as long (left by a restart or
-    /// an interrupted upload). Returns how many jobs and folders went.
-    @discardableResult func purge(now: Date) -> Int {
-        let horizon = now.addingTimeInterval(-Self.retention)
-        let (removed, live) = book.withLock { book -> ([Job], Set<String>) in
-            let stale = book.jobs.values.filter { job in
-                switch job.state {
-                case .done, .failed, .ready: job.since < horizon
-                case .queued, .analysing, .importing: false
-                }
-            }
-            for job in stale { book.jobs[job.id] = nil }
-            return (stale, Set(book.jobs.keys))
-        }
-        for job in removed { Self.removeUpload(job.request.file) }
-        return removed.count + sweepUploads(keeping: live, olderThan: horizon)
+    /// Marks as failed the jobs that this node was running when it stopped (at start-up, before any new job).
+    func recoverInterrupted() async throws {
+        let live = book.withLock { $0.local }
+        try await store.failRunningImportJobs(
+            node: node, updatedBefore: nil, sparing: live, reason: Self.interrupted, now: clock())
     }
 
-    /// Runs `work` on its own thread now if a slot is free, else when one frees.
-    private func enqueue(_ work: @escaping @Sendable () -> Void) {
+    /// Tells that this node's jobs are alive, marks as failed those of nodes silent for ``stallTimeout``, removes
+    /// the jobs that finished, or have waited for a confirmation, for longer than ``retention``, with their uploads,
+    /// and the upload folders that no job needs and nothing wrote to for as long (left by another node's
+    /// publication, a restart or an interrupted upload). Returns how many jobs and folders went.
+    @discardableResult func purge(now: Date) async throws -> Int {
+        let horizon = now.addingTimeInterval(-Self.retention)
+        let live = book.withLock { $0.local }
+        try await store.touchImportJobs(ids: live.sorted(), now: now)
+        try await store.failRunningImportJobs(
+            node: nil, updatedBefore: now.addingTimeInterval(-Self.stallTimeout), sparing: live, reason: Self.interrupted,
+            now: now)
+        let removed = try await store.purgeImportJobs(changedBefore: horizon)
+        for id in removed { removeUpload(id) }
+        return removed.count + (try await sweepUploads(keeping: live, olderThan: horizon))
+    }
+
+    /// What the publisher reads when the store failed during a job.
+    static let storeFailure = "the import could not be recorded in the database; nothing was published"
+    /// What the publisher reads about a job whose node stopped while running it.
+    static let interrupted = "the import was interrupted (the server stopped); nothing was published, send the file again"
+
+    /// Runs `work` for job `id` on its own thread now if a slot is free, else when one frees.
+    private func enqueue(_ id: String, _ work: @escaping @Sendable () -> Void) {
+        let job: @Sendable () -> Void = { [self] in
+            work()
+            _ = book.withLock { $0.local.remove(id) }
+        }
         let now: Bool = book.withLock { book in
+            book.local.insert(id)
             guard book.running < maxConcurrent else {
-                book.waiting.append(work)
+                book.waiting.append(job)
                 return false
             }
             book.running += 1
             return true
         }
-        if now { launch(work) }
+        if now { launch(job) }
     }
 
     private func launch(_ work: @escaping @Sendable () -> Void) {
@@ -154,44 +221,55 @@ final class ImportJobs: Sendable {
         }
     }
 
-    private func update(_ id: String, _ state: State, phaseChange: Bool = false) {
-        let now = phaseChange ? clock() : nil
-        book.withLock { book in
-            book.jobs[id]?.state = state
-            if let now { book.jobs[id]?.since = now }
-        }
-    }
-
-    /// Records the outcome and removes the uploaded file, which is no longer needed.
-    private func finish(_ id: String, _ state: State) {
+    /// Applies `change` to job `id` if it is in one of `expected`, from an import thread; says whether it did.
+    @discardableResult
+    private func change(_ id: String, from expected: Set<ImportJobState>, to change: ImportJobChange) throws -> Bool {
         let now = clock()
-        let file = book.withLock { book -> URL? in
-            book.jobs[id]?.state = state
-            book.jobs[id]?.since = now
-            return book.jobs[id]?.request.file
+        return try StoreCall.wait { [store] in
+            try await store.changeImportJob(id: id, expecting: expected, to: change, now: now)
         }
-        if let file { Self.removeUpload(file) }
     }
 
-    /// Removes the folder of an uploaded file (one folder per job).
-    private static func removeUpload(_ file: URL) {
-        try? FileManager.default.removeItem(at: file.deletingLastPathComponent())
+    /// Records how far job `id` is, from an import thread; a failure only costs the page an update.
+    fileprivate func recordProgress(_ id: String, _ state: ImportJobState, _ progress: ImportJobProgress) {
+        let now = clock()
+        _ = try? StoreCall.wait { [store] in
+            try await store.recordImportProgress(id: id, state: state, progress: progress, now: now)
+        }
     }
 
-    /// Removes the upload folders not in `live` whose newest entry is older than `horizon`.
-    private func sweepUploads(keeping live: Set<String>, olderThan horizon: Date) -> Int {
-        guard let uploadsDirectory else { return 0 }
-        let files = FileManager.default
-        let folders = (try? files.contentsOfDirectory(at: uploadsDirectory, includingPropertiesForKeys: nil)) ?? []
-        var removed = 0
-        for folder in folders where !live.contains(folder.lastPathComponent) {
-            let entries = (try? files.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)) ?? []
-            let newest = ([folder] + entries).compactMap { url in
-                (try? files.attributesOfItem(atPath: url.path))?[.modificationDate] as? Date
-            }.max()
-            guard let newest, newest < horizon else { continue }
-            if (try? files.removeItem(at: folder)) != nil { removed += 1 }
-        }
-        return removed
+    /// Records the outcome, then removes the uploaded file, stored and local, which is no longer needed.
+    private func finish(_ id: String, from expected: Set<ImportJobState>, _ outcome: ImportJobChange) {
+        _ = try? change(id, from: expected, to: outcome)
+        _ = try? StoreCall.wait { [store] in try await store.deleteImportUpload(jobID: id) }
+        removeUpload(id)
+    }
+
+    /// Removes the upload folder of job `id` (one folder per job).
+    private func removeUpload(_ id: String) {
+        try? FileManager.default.removeItem(at: uploadsDirectory.appendingPathComponent(id))
+    }
+}
+
+/// Writes the progress of one pass of a job to the store, at most once per ``ImportJobs/progressInterval``.
+///
+/// Used by the one import thread that runs the pass.
+private final class ProgressWriter {
+    let jobs: ImportJobs
+    let id: String
+    let state: ImportJobState
+    private var last: ContinuousClock.Instant?
+
+    init(jobs: ImportJobs, id: String, state: ImportJobState) {
+        self.jobs = jobs
+        self.id = id
+        self.state = state
+    }
+
+    func record(_ progress: IngestProgress) {
+        let now = ContinuousClock.now
+        if let last, now - last < ImportJobs.progressInterval { return }
+        last = now
+        jobs.recordProgress(id, state, ImportJobProgress(progress))
     }
 }

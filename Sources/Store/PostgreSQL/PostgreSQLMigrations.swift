@@ -113,6 +113,8 @@ enum PostgreSQLMigrations {
                 // Named instance settings, the instance secret (`instance_secret`, hex) among them.
                 "CREATE TABLE settings (key text PRIMARY KEY, value text NOT NULL)"
             ]),
+        // Back-office import jobs and the chunks of their uploaded files (``ImportJobStore``).
+        Migration(version: 4, name: "import-jobs", statements: PostgreSQLStore.importJobsSchema),
     ]
 
     /// Applies the migrations the database has not seen yet, under the advisory lock.

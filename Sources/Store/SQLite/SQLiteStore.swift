@@ -139,6 +139,10 @@ enum SQLiteMigrations {
             // Named instance settings (``InstanceSettings``); the secret stays in its own file, mode 0600.
             try db.execute(sql: "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
         }
+        migrator.registerMigration("v7-import-jobs") { db in
+            // Back-office import jobs and their uploaded files, in chunks (``ImportJobStore``).
+            try db.execute(sql: SQLiteStore.importJobsSchema)
+        }
         return migrator
     }
 }
