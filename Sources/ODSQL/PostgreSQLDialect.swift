@@ -1,8 +1,14 @@
-/// PostgreSQL 15+, with the same storage layout as SQLite (TEXT ISO dates, INTEGER 0/1 booleans,
-/// DOUBLE PRECISION reals) plus a `tsvector` column ``TableLayout/searchVectorColumn`` built with the `simple`
-/// configuration over every text field. Distances use an inline haversine expression (no extension needed);
-/// shape predicates call the same `garona_intersects`/`garona_within` functions, which the store defines (or maps
-/// to PostGIS). Percentiles use `percentile_cont`.
+/// PostgreSQL 15+, with the same storage layout as SQLite (TEXT ISO dates, BIGINT 0/1 booleans, DOUBLE PRECISION
+/// reals, text compared byte-wise with `COLLATE "C"`) plus a `tsvector` column ``TableLayout/searchVectorColumn``
+/// over every text field. The store's migrations define the functions this SQL calls, in plain SQL and PL/pgSQL
+/// (no extension but `unaccent`, no PostGIS), each computing what SQLite's counterpart computes:
+/// - `garona_distance(lat1, lon1, lat2, lon2)`: the same haversine, operation for operation;
+/// - `garona_intersects`, `garona_within` over GeoJSON text: the same planar tests as SQLite's;
+/// - `garona_search_vector(text)` and `garona_search_query(text)`: words of letters and digits, lower-cased and
+///   without accents, as SQLite's FTS5 `unicode61 remove_diacritics 2` tokenizer cuts them;
+/// - `garona_json_valid(text)`: whether the text is JSON.
+///
+/// Percentiles use `percentile_cont`, which interpolates as SQLite's correlated subquery does.
 public struct PostgreSQLDialect: SQLDialect {
     /// Creates the dialect.
     public init() {}
@@ -15,25 +21,37 @@ public struct PostgreSQLDialect: SQLDialect {
         }.joined(separator: " & ")
     }
 
+    /// The stored vector for every text field; for some fields only, the vector of those fields computed on the
+    /// fly (the same function, so the same words).
     public func fullTextPredicate(layout: TableLayout, query: SQLFragment, columns: [String]) -> SQLFragment {
         if columns.isEmpty {
-            return "\(raw: quoteIdentifier(layout.searchVectorColumn)) @@ to_tsquery('simple', \(query))"
+            return "\(raw: quoteIdentifier(layout.searchVectorColumn)) @@ garona_search_query(\(query))"
         }
-        let document = columns.map { "coalesce(\(quoteIdentifier($0)), '')" }.joined(separator: " || ' ' || ")
-        return "to_tsvector('simple', \(raw: document)) @@ to_tsquery('simple', \(query))"
+        return "\(raw: Self.searchDocument(columns.map(quoteIdentifier))) @@ garona_search_query(\(query))"
     }
 
+    /// The `tsvector` of some text columns (quoted identifiers): the expression of the stored search column, and
+    /// of a search restricted to some fields.
+    public static func searchDocument(_ quotedColumns: [String]) -> String {
+        guard !quotedColumns.isEmpty else { return "garona_search_vector('')" }
+        let text = quotedColumns.map { "coalesce(\($0), '')" }.joined(separator: " || ' ' || ")
+        return "garona_search_vector(\(text))"
+    }
+
+    /// SQLite's LIKE: only ASCII letters match regardless of case (`ILIKE` would fold `É` to `é` too).
     public func caseInsensitiveLike(_ value: SQLFragment, pattern: SQLFragment) -> SQLFragment {
-        "\(value) ILIKE \(pattern) ESCAPE '\\'"
+        let upper = "'ABCDEFGHIJKLMNOPQRSTUVWXYZ'"
+        let lower = "'abcdefghijklmnopqrstuvwxyz'"
+        return """
+            translate(CAST(\(value) AS text), \(raw: upper), \(raw: lower)) \
+            LIKE translate(\(pattern), \(raw: upper), \(raw: lower)) ESCAPE '\\'
+            """
     }
 
     public func distanceInMetres(lat: SQLFragment, lon: SQLFragment, toLat: SQLFragment, toLon: SQLFragment)
         -> SQLFragment
     {
-        """
-        (12742017.6 * asin(sqrt(power(sin(radians(\(toLat) - \(lat)) / 2), 2) \
-        + cos(radians(\(lat))) * cos(radians(\(toLat))) * power(sin(radians(\(toLon) - \(lon)) / 2), 2))))
-        """
+        "garona_distance(\(lat), \(lon), \(toLat), \(toLon))"
     }
 
     public func percentile(_ input: PercentileInput) -> SQLFragment {
@@ -58,7 +76,7 @@ public struct PostgreSQLDialect: SQLDialect {
         if let width = interval.milliseconds {
             let w = SQLFragment.bind(.int(width))
             let start: SQLFragment =
-                "(floor(EXTRACT(EPOCH FROM CAST(\(value) AS timestamp)) * 1000 / \(w)) * \(w))"
+                "(floor(floor(EXTRACT(EPOCH FROM CAST(\(value) AS timestamp))) * 1000 / \(w)) * \(w))"
             func text(_ milliseconds: SQLFragment) -> SQLFragment {
                 "to_char(to_timestamp(\(milliseconds) / 1000.0) AT TIME ZONE 'UTC', \(raw: format))"
             }
@@ -74,7 +92,7 @@ public struct PostgreSQLDialect: SQLDialect {
         "CAST(json_build_object('type', 'Point', 'coordinates', json_build_array(\(lon), \(lat))) AS text)"
     }
 
-    public func isValidJSON(_ value: SQLFragment) -> SQLFragment? { nil }
+    public func isValidJSON(_ value: SQLFragment) -> SQLFragment? { "garona_json_valid(\(value))" }
 
     public func arrayContains(column: SQLFragment, value: SQLValue) -> SQLFragment {
         let text: SQLValue

@@ -115,6 +115,7 @@ enum PostgreSQLMigrations {
             ]),
         // Back-office import jobs and the chunks of their uploaded files (``ImportJobStore``).
         Migration(version: 4, name: "import-jobs", statements: PostgreSQLStore.importJobsSchema),
+        Migration(version: 5, name: "records-functions", statements: PostgreSQLRecordFunctions.statements),
     ]
 
     /// Applies the migrations the database has not seen yet, under the advisory lock.

@@ -15,6 +15,8 @@ final class RowChannel: @unchecked Sendable {
     private var failure: (any Error)?
     private var cancelled = false
     private var waiter: CheckedContinuation<Void, Never>?
+    /// An async producer waiting for room (see ``put(_:until:)-async``).
+    private var producerWaiter: CheckedContinuation<Void, Never>?
 
     init(capacity: Int = 4) {
         self.capacity = capacity
@@ -39,6 +41,68 @@ final class RowChannel: @unchecked Sendable {
         return true
     }
 
+    /// Producer side, from an async task (the PostgreSQL engine's): as the blocking ``put(_:until:)``, but suspends
+    /// instead of holding a thread while the queue is full.
+    func put(_ batch: [[SQLValue]], until deadline: Date) async -> Bool {
+        // Wakes the producer at the deadline, should the consumer read nothing until then.
+        let alarm = Task { [weak self] in
+            try? await Task.sleep(for: .seconds(max(0, deadline.timeIntervalSinceNow)))
+            self?.wakeProducer()
+        }
+        defer { alarm.cancel() }
+        while true {
+            switch offer(batch, until: deadline) {
+            case .accepted: return true
+            case .refused: return false
+            case .full:
+                await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                    if !parkProducer(continuation, until: deadline) { continuation.resume() }
+                }
+            }
+        }
+    }
+
+    private enum Offer {
+        case accepted, refused, full
+    }
+
+    /// Queues `batch` if there is room; refused once cancelled, or full past the deadline.
+    private func offer(_ batch: [[SQLValue]], until deadline: Date) -> Offer {
+        condition.lock()
+        if cancelled || (batches.count >= capacity && Date() >= deadline) {
+            condition.unlock()
+            return .refused
+        }
+        guard batches.count < capacity else {
+            condition.unlock()
+            return .full
+        }
+        batches.append(batch)
+        let waiting = waiter
+        waiter = nil
+        condition.unlock()
+        waiting?.resume()
+        return .accepted
+    }
+
+    /// Keeps `continuation` for the consumer (or the deadline) to resume, unless there is room already.
+    private func parkProducer(_ continuation: CheckedContinuation<Void, Never>, until deadline: Date) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        guard batches.count >= capacity && !cancelled && Date() < deadline else { return false }
+        producerWaiter = continuation
+        return true
+    }
+
+    /// Resumes an async producer waiting for room, if any.
+    private func wakeProducer() {
+        condition.lock()
+        let waiting = producerWaiter
+        producerWaiter = nil
+        condition.unlock()
+        waiting?.resume()
+    }
+
     /// Producer side: no more batches; `error` if reading failed.
     func finish(_ error: (any Error)?) {
         condition.lock()
@@ -58,8 +122,11 @@ final class RowChannel: @unchecked Sendable {
         condition.broadcast()
         let waiting = waiter
         waiter = nil
+        let producer = producerWaiter
+        producerWaiter = nil
         condition.unlock()
         waiting?.resume()
+        producer?.resume()
     }
 
     /// Consumer side: the next batch, or nil at the end.
@@ -86,13 +153,22 @@ final class RowChannel: @unchecked Sendable {
 
     private func poll() -> Poll {
         condition.lock()
-        defer { condition.unlock() }
-        if cancelled { return .end(CancellationError()) }
+        if cancelled {
+            condition.unlock()
+            return .end(CancellationError())
+        }
         if !batches.isEmpty {
             condition.broadcast()
-            return .batch(batches.removeFirst())
+            let batch = batches.removeFirst()
+            let producer = producerWaiter
+            producerWaiter = nil
+            condition.unlock()
+            producer?.resume()
+            return .batch(batch)
         }
-        return finished ? .end(failure) : .empty
+        let poll: Poll = finished ? .end(failure) : .empty
+        condition.unlock()
+        return poll
     }
 
     /// Keeps `continuation` for the producer to resume, unless there is already something to read.

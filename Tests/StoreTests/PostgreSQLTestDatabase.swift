@@ -1,0 +1,59 @@
+import Foundation
+import PostgresNIO
+import Testing
+
+@testable import Store
+
+/// A throw-away database on the test server (`GARONA_TEST_POSTGRES_URL`), created empty for one test, migrated by
+/// ``PostgreSQLStore/open(url:poolSize:waitSeconds:logger:)`` and dropped afterwards.
+enum PostgreSQLTestDatabase {
+    /// The server's URL, or nil: the suites using it are then disabled, saying why.
+    static let serverURL = ProcessInfo.processInfo.environment["GARONA_TEST_POSTGRES_URL"].flatMap {
+        $0.isEmpty ? nil : $0
+    }
+
+    /// Why a suite is skipped.
+    static let skipReason: Comment = "GARONA_TEST_POSTGRES_URL is unset: the PostgreSQL engine's tests are skipped"
+
+    /// Runs `body` with a store on a new, migrated database (the URL is passed too, for a second store), then drops
+    /// the database.
+    static func withStore(
+        poolSize: Int = 4, _ body: (PostgreSQLStore, String) async throws -> Void
+    ) async throws {
+        let server = try #require(serverURL)
+        let name = "garona_t_" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
+        let admin = try PostgreSQLStore(url: server, poolSize: 1)
+        defer { admin.shutdown() }
+        try await admin.run(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"))
+        var components = try #require(URLComponents(string: server))
+        components.path = "/" + name
+        let url = try #require(components.string)
+        do {
+            let store = try await PostgreSQLStore.open(url: url, poolSize: poolSize, waitSeconds: 5)
+            defer { store.shutdown() }
+            try await body(store, url)
+        } catch {
+            _ = try? await admin.run(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)"))
+            throw error
+        }
+        try await admin.run(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)"))
+    }
+
+    /// Runs `body` on a thread of its own and waits for it without blocking the caller's: for the synchronous
+    /// ``DatasetPublisher`` methods, which must never run on Swift's cooperative pool.
+    static func onThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(with: Result { try body() }) }
+        }
+    }
+
+    /// The records tables of the database, retired ones included, by name.
+    static func tables(_ store: PostgreSQLStore) async throws -> [String] {
+        try await store.withConnection { connection in
+            try await connection.query(
+                "SELECT tablename FROM pg_tables WHERE tablename LIKE 'records%' ORDER BY tablename",
+                logger: store.logger
+            ).collect().map { try $0.decode(String.self) }
+        }
+    }
+}
