@@ -14,6 +14,7 @@ let package = Package(
     products: [
         .executable(name: "garona", targets: ["garona"]),
         // The modules the fuzz targets (Fuzz/, a package of its own) link against.
+        .library(name: "Vocabulary", targets: ["Vocabulary"]),
         .library(name: "ODSQL", targets: ["ODSQL"]),
         .library(name: "Ingest", targets: ["Ingest"]),
         .library(name: "Store", targets: ["Store"]),
@@ -43,17 +44,20 @@ let package = Package(
             dependencies: ["Markup", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict
         ),
-        .target(name: "ODSQL", swiftSettings: strict),
+        .target(name: "Vocabulary", swiftSettings: strict),
+        .target(name: "ODSQL", dependencies: ["Vocabulary"], swiftSettings: strict),
         .target(name: "Markup", swiftSettings: strict),
         .systemLibrary(name: "GaronaZlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "GaronaProj", providers: [.apt(["libproj-dev"])]),
         .target(
-            name: "ExportFormats", dependencies: ["ODSQL", "Ingest", "Markup", "GaronaZlib", "GaronaProj"],
+            name: "ExportFormats",
+            dependencies: ["Vocabulary", "ODSQL", "Markup", "GaronaZlib", "GaronaProj"],
             swiftSettings: strict
         ),
         .target(
             name: "Ingest",
             dependencies: [
+                "Vocabulary",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "XMLCoder", package: "XMLCoder"),
             ],
@@ -62,7 +66,7 @@ let package = Package(
         .target(
             name: "Store",
             dependencies: [
-                "Ingest", "ODSQL", .product(name: "GRDB", package: "GRDB.swift"),
+                "Vocabulary", "Ingest", "ODSQL", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -73,7 +77,7 @@ let package = Package(
         .target(
             name: "Web",
             dependencies: [
-                "CookieCharter", "Store", "Ingest", "Markup",
+                "Vocabulary", "CookieCharter", "Store", "Markup",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -87,7 +91,7 @@ let package = Package(
         .target(
             name: "Portal",
             dependencies: [
-                "CookieCharter", "Store", "Web", "Ingest", "ODSQL", "GaronaZlib", "Markup", "ExportFormats",
+                "Vocabulary", "CookieCharter", "Store", "Web", "Ingest", "ODSQL", "GaronaZlib", "Markup", "ExportFormats",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -104,18 +108,22 @@ let package = Package(
         .executableTarget(
             name: "garona",
             dependencies: [
-                "Portal", "Store", "Ingest",
+                "Portal", "Store", "Ingest", "Vocabulary",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
         ),
         .testTarget(name: "CookieCharterTests", dependencies: ["CookieCharter"], swiftSettings: strict),
-        .testTarget(name: "ODSQLTests", dependencies: ["ODSQL"], swiftSettings: strict),
-        .testTarget(name: "ExportFormatsTests", dependencies: ["ExportFormats", "ODSQL"], swiftSettings: strict),
-        .testTarget(name: "MarkupTests", dependencies: ["Markup"], swiftSettings: strict),
-        .testTarget(name: "IngestTests", dependencies: ["Ingest"], swiftSettings: strict),
+        .testTarget(name: "VocabularyTests", dependencies: ["Vocabulary"], swiftSettings: strict),
+        .testTarget(name: "ODSQLTests", dependencies: ["ODSQL", "Vocabulary"], swiftSettings: strict),
         .testTarget(
-            name: "StoreTests", dependencies: ["Store", "Ingest", .product(name: "GRDB", package: "GRDB.swift")],
+            name: "ExportFormatsTests", dependencies: ["ExportFormats", "ODSQL", "Vocabulary"], swiftSettings: strict
+        ),
+        .testTarget(name: "MarkupTests", dependencies: ["Markup"], swiftSettings: strict),
+        .testTarget(name: "IngestTests", dependencies: ["Ingest", "Vocabulary"], swiftSettings: strict),
+        .testTarget(
+            name: "StoreTests",
+            dependencies: ["Store", "Ingest", "Vocabulary", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict
         ),
         .testTarget(
@@ -130,7 +138,7 @@ let package = Package(
         .testTarget(
             name: "PortalTests",
             dependencies: [
-                "Portal", "Web", "Store", "CookieCharter", "Ingest",
+                "Portal", "Web", "Store", "CookieCharter", "Ingest", "Vocabulary",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "Logging", package: "swift-log"),
             ],

@@ -26,7 +26,7 @@ let package = Package(
             name: "FuzzSupport",
             dependencies: [
                 .product(name: "ODSQL", package: "garona"), .product(name: "Ingest", package: "garona"),
-                .product(name: "Store", package: "garona"),
+                .product(name: "Store", package: "garona"), .product(name: "Vocabulary", package: "garona"),
             ],
             swiftSettings: strict
         ),
@@ -55,7 +55,11 @@ let package = Package(
             ],
             swiftSettings: strict),
         .executableTarget(
-            name: "FuzzIngest", dependencies: ["FuzzDriver", .product(name: "Ingest", package: "garona")], swiftSettings: strict),
+            name: "FuzzIngest",
+            dependencies: [
+                "FuzzDriver", .product(name: "Ingest", package: "garona"), .product(name: "Vocabulary", package: "garona"),
+            ],
+            swiftSettings: strict),
         .executableTarget(
             name: "FuzzHeaders",
             dependencies: [

@@ -121,7 +121,7 @@ final class DBFTable {
         switch value {
         case .null: return nil
         case .bool(let flag): text = [UInt8(ascii: flag ? "T" : "F")]
-        case .date(let days): text = Array(CivilTime.dateText(days: days).utf8.filter { $0 != UInt8(ascii: "-") })
+        case .date(let days): text = Array(StoredDates.dateText(days: days).utf8.filter { $0 != UInt8(ascii: "-") })
         case .double(let number):
             guard number.isFinite else { return nil }
             // The shortest form that reads back the same double, without an exponent.

@@ -1,4 +1,5 @@
 import ODSQL
+import Vocabulary
 
 /// One output field of an export: its name in the file (the key, or the label with `use_labels`) and the
 /// compiled query's result column that holds its value.
@@ -63,10 +64,10 @@ public struct ExportField: Sendable, Hashable {
             default: return .null
             }
         case .date:
-            guard case .text(let text) = raw, let days = CivilTime.days(fromDate: text) else { return .null }
+            guard case .text(let text) = raw, let days = StoredDates.days(fromDate: text) else { return .null }
             return .date(days: days)
         case .timestamp:
-            guard case .text(let text) = raw, let micros = CivilTime.microseconds(fromDateTime: text) else { return .null }
+            guard case .text(let text) = raw, let micros = StoredDates.microseconds(fromDateTime: text) else { return .null }
             return .timestamp(microseconds: micros)
         case .geoPoint:
             guard index + 1 < row.count, let lat = Self.number(raw), let lon = Self.number(row[index + 1]) else {
@@ -115,10 +116,10 @@ public enum FieldValue: Sendable, Hashable {
     case geoJSON(String)
 
     /// The geometry of a geo value (nil for other values and invalid GeoJSON).
-    public var shape: GeoShape? {
+    public var shape: Geometry? {
         switch self {
         case .point(let position): .point(position)
-        case .geoJSON(let text): GeoShape(geoJSON: text)
+        case .geoJSON(let text): try? Geometry(geoJSON: text)
         default: nil
         }
     }
@@ -130,8 +131,8 @@ public enum FieldValue: Sendable, Hashable {
         case .int(let number): String(number)
         case .double(let number): String(number)
         case .bool(let flag): flag ? "true" : "false"
-        case .date(let days): CivilTime.dateText(days: days)
-        case .timestamp(let micros): CivilTime.dateTimeText(microseconds: micros)
+        case .date(let days): StoredDates.dateText(days: days)
+        case .timestamp(let micros): StoredDates.dateTimeText(microseconds: micros)
         case .text(let text), .geoJSON(let text): text
         case .point(let position): "\(position.y), \(position.x)"
         }

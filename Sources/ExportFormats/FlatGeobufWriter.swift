@@ -1,5 +1,6 @@
 import Foundation
 import ODSQL
+import Vocabulary
 
 /// Streams a FlatGeobuf file (version 3): the magic bytes, the header (columns, CRS, no spatial index:
 /// `index_node_size` 0, and `features_count` 0, "unknown", so that it can be sent first), then one
@@ -89,7 +90,7 @@ public final class FlatGeobufWriter: StreamingExportWriter {
 
     /// The Geometry table of `shape`: coordinates in `xy`, ring or line ends in `ends`, multipolygons and
     /// collections as `parts`.
-    static func geometry(_ shape: GeoShape) -> FlatBufferValue {
+    static func geometry(_ shape: Geometry) -> FlatBufferValue {
         func flat(_ lines: [[Position]], type: UInt8) -> FlatBufferValue {
             var ends: [UInt32] = []
             var total: UInt32 = 0

@@ -1,5 +1,6 @@
 import Foundation
 import ODSQL
+import Vocabulary
 
 /// The GPX export's options, as Opendatasoft names them.
 public struct GPXOptions: Sendable, Hashable {
@@ -112,7 +113,7 @@ public final class GPXWriter: StreamingExportWriter {
         return xml
     }
 
-    static func points(of shape: GeoShape) -> [Position] {
+    static func points(of shape: Geometry) -> [Position] {
         switch shape {
         case .point(let position): [position]
         case .multiPoint(let points): points
@@ -121,7 +122,7 @@ public final class GPXWriter: StreamingExportWriter {
         }
     }
 
-    static func segments(of shape: GeoShape) -> [[Position]] {
+    static func segments(of shape: Geometry) -> [[Position]] {
         switch shape {
         case .point, .multiPoint: []
         case .collection(let members): members.flatMap(segments)

@@ -1,4 +1,5 @@
 import ODSQL
+import Vocabulary
 
 /// Streams a KML 2.2 document: a `Schema` declaring the attribute fields, then one `Placemark` per row
 /// with its attributes as `ExtendedData/SchemaData` and its geometry (the first geo_shape field, else the
@@ -72,7 +73,7 @@ public final class KMLWriter: StreamingExportWriter {
     }
 
     /// The KML geometry element of `shape`.
-    static func kml(_ shape: GeoShape) -> String {
+    static func kml(_ shape: Geometry) -> String {
         switch shape {
         case .point(let position): "<Point><coordinates>\(coordinates([position]))</coordinates></Point>"
         case .lineString(let line): "<LineString><coordinates>\(coordinates(line))</coordinates></LineString>"

@@ -1,4 +1,5 @@
 import ODSQL
+import Vocabulary
 
 /// One column of the row group being filled: definition levels (one byte a row) and PLAIN-encoded values.
 struct ParquetColumn {

@@ -1,4 +1,5 @@
 import GaronaProj
+import Vocabulary
 
 /// Why a coordinate reference system cannot be used for an export.
 public struct ReprojectionError: Error, Sendable, Hashable, CustomStringConvertible {
@@ -73,7 +74,7 @@ public final class Reprojection {
     }
 
     /// A geometry with every position projected.
-    public func project(_ shape: GeoShape) -> GeoShape {
+    public func project(_ shape: Geometry) -> Geometry {
         isIdentity ? shape : shape.mapPositions(project)
     }
 

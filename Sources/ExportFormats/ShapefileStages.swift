@@ -1,9 +1,11 @@
+import Vocabulary
+
 /// Writes the shapefile archive from the spooled rows, entry after entry, about 1 MiB per call.
 final class ShapefileStages {
     private enum Stage { case shp, shx, dbfHeader, dbf, small, directory, done }
 
     private let name: String
-    private let family: GeoShape.Family
+    private let family: Geometry.Family
     private let multiPoint: Bool
     private let extent: Extent
     private let rows: UInt32
@@ -20,7 +22,7 @@ final class ShapefileStages {
     private var offsetWords: Int64 = 50
 
     init(
-        name: String, family: GeoShape.Family, multiPoint: Bool, extent: Extent, rows: UInt32, familyRows: Int,
+        name: String, family: Geometry.Family, multiPoint: Bool, extent: Extent, rows: UInt32, familyRows: Int,
         familyWords: Int64, prj: String, table: DBFTable, geometries: ScratchFile, index: ScratchFile
     ) {
         self.name = name

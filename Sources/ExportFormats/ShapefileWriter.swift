@@ -1,5 +1,6 @@
 import Foundation
 import ODSQL
+import Vocabulary
 
 /// Streams a zipped ESRI shapefile: `NAME.shp`, `.shx`, `.dbf`, `.prj` (the ESRI WKT of the target EPSG)
 /// and `.cpg` (`UTF-8`). A shapefile holds one geometry type: points (MultiPoint when any row has several)
@@ -17,10 +18,10 @@ public final class ShapefileWriter: StreamingExportWriter {
     private let table: DBFTable
     private let geometries: ScratchFile
     private let index: ScratchFile
-    private var counts: [GeoShape.Family: Int] = [:]
+    private var counts: [Geometry.Family: Int] = [:]
     private var hasMultiPoints = false
-    private var extents: [GeoShape.Family: Extent] = [:]
-    private var contentWords: [GeoShape.Family: Int64] = [:]
+    private var extents: [Geometry.Family: Extent] = [:]
+    private var contentWords: [Geometry.Family: Int64] = [:]
     private var stages: ShapefileStages?
 
     /// A writer of `fields` (the geometry is the first geo_shape field, else the first geo_point_2d one);
@@ -59,7 +60,7 @@ public final class ShapefileWriter: StreamingExportWriter {
 
     public func nextTrailingChunk() throws -> [UInt8]? {
         if stages == nil {
-            let family = GeoShape.Family.allCases.max { counts[$0, default: 0] < counts[$1, default: 0] } ?? .point
+            let family = Geometry.Family.allCases.max { counts[$0, default: 0] < counts[$1, default: 0] } ?? .point
             stages = ShapefileStages(
                 name: name, family: family, multiPoint: hasMultiPoints, extent: extents[family] ?? Extent(),
                 rows: table.rowCount, familyRows: counts[family, default: 0],
@@ -73,11 +74,11 @@ public final class ShapefileWriter: StreamingExportWriter {
 
 /// One row's geometry reduced to a family and its parts (points, lines or rings), as spooled.
 struct ShapeRecord {
-    let family: GeoShape.Family
+    let family: Geometry.Family
     let parts: [[Position]]
 
     /// The parts of `shape`; a collection gives those of its members of its first member's family.
-    init?(_ shape: GeoShape) {
+    init?(_ shape: Geometry) {
         switch shape {
         case .collection(let members):
             guard let first = members.compactMap(\.family).first else { return nil }
@@ -94,7 +95,7 @@ struct ShapeRecord {
         }
     }
 
-    init(family: GeoShape.Family, parts: [[Position]]) {
+    init(family: Geometry.Family, parts: [[Position]]) {
         self.family = family
         self.parts = parts
     }

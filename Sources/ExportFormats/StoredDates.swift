@@ -1,9 +1,9 @@
-import Ingest
+import Vocabulary
 
-/// Conversions between the stored date forms (`YYYY-MM-DD`, `YYYY-MM-DDTHH:MM:SS[.ffffff]Z`) and day or
-/// microsecond counts since the Unix epoch, on the proleptic Gregorian calendar (no Foundation calendar:
-/// this runs once per exported value).
-enum CivilTime {
+/// Conversions between the stored date forms (`YYYY-MM-DD`, `YYYY-MM-DDTHH:MM:SS[.ffffff]Z`) and the day or
+/// microsecond counts since the Unix epoch that Parquet and FlatGeobuf write, on Vocabulary's ``CivilDate`` and
+/// ``CivilDateTime`` (no Foundation calendar: this runs once per exported value).
+enum StoredDates {
     /// Days since 1970-01-01 of `YYYY-MM-DD` (text after the tenth character is ignored).
     static func days(fromDate text: String) -> Int32? {
         let bytes = Array(text.utf8.prefix(10))
@@ -11,7 +11,7 @@ enum CivilTime {
             let year = digits(bytes[0..<4]), let month = digits(bytes[5..<7]), let day = digits(bytes[8..<10]),
             (1...12).contains(month), (1...31).contains(day)
         else { return nil }
-        return Int32(daysFromCivil(year: year, month: month, day: day))
+        return Int32(CivilDate(year: year, month: month, day: day).daysSinceEpoch)
     }
 
     /// Microseconds since the epoch of `YYYY-MM-DDTHH:MM:SS[.f…][Z|±HH:MM]` (no zone means UTC).
@@ -43,33 +43,22 @@ enum CivilTime {
     }
 
     /// `YYYY-MM-DD` of a day count.
-    static func dateText(days: Int32) -> String {
-        let (year, month, day) = civil(fromDays: Int(days))
-        return pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2)
-    }
+    static func dateText(days: Int32) -> String { CivilDate(daysSinceEpoch: Int(days)).text }
 
     /// `YYYY-MM-DDTHH:MM:SSZ` (with `.ffffff` when not whole seconds) of a microsecond count.
     static func dateTimeText(microseconds: Int64) -> String {
         let (seconds, micros) = microseconds.quotientAndRemainder(dividingBy: 1_000_000)
         let whole = micros < 0 ? seconds - 1 : seconds
         let fraction = micros < 0 ? micros + 1_000_000 : micros
-        let (days, secondOfDay) = whole.quotientAndRemainder(dividingBy: 86_400)
-        let day = secondOfDay < 0 ? days - 1 : days
-        let second = Int(secondOfDay < 0 ? secondOfDay + 86_400 : secondOfDay)
-        let date = dateText(days: Int32(clamping: day))
-        let time = pad(second / 3600, 2) + ":" + pad(second % 3600 / 60, 2) + ":" + pad(second % 60, 2)
-        return date + "T" + time + (fraction == 0 ? "" : "." + pad(Int(fraction), 6)) + "Z"
-    }
-
-    /// Days since 1970-01-01 of a proleptic Gregorian date (Ingest's ``CivilDate``, the project's one calendar).
-    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
-        CivilDate(year: year, month: month, day: day).daysSinceEpoch
-    }
-
-    /// The inverse of ``daysFromCivil(year:month:day:)``.
-    static func civil(fromDays count: Int) -> (year: Int, month: Int, day: Int) {
-        let date = CivilDate(daysSinceEpoch: count)
-        return (date.year, date.month, date.day)
+        var out: [UInt8] = []
+        out.reserveCapacity(27)
+        CivilDateTime(epochSeconds: whole).write(to: &out)
+        if fraction != 0 {
+            out.append(UInt8(ascii: "."))
+            CivilDate.append(Int(fraction), width: 6, to: &out)
+        }
+        out.append(UInt8(ascii: "Z"))
+        return String(decoding: out, as: UTF8.self)
     }
 
     private static func digits(_ slice: ArraySlice<UInt8>) -> Int? {
@@ -79,10 +68,5 @@ enum CivilTime {
             value = value * 10 + Int(byte - 48)
         }
         return value
-    }
-
-    private static func pad(_ value: Int, _ width: Int) -> String {
-        let text = String(value)
-        return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
     }
 }

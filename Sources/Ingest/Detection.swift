@@ -1,3 +1,5 @@
+import Vocabulary
+
 /// What Ingest found in a file after one full pass: format, encoding, delimiter, typed fields,
 /// warnings and a preview. Feed it back to ``Ingest/read(url:detection:batchSize:)`` to read the records.
 public struct Detection: Sendable, Equatable, Codable {

@@ -1,3 +1,5 @@
+import Vocabulary
+
 /// Runs detection: sniffing, delimiter detection and one full streaming pass for type inference.
 struct Detector {
     let origin: SourceOrigin

@@ -1,15 +1,4 @@
-/// The Opendatasoft field types.
-public enum FieldType: String, Sendable, Codable, CaseIterable {
-    case text
-    case int
-    case double
-    case boolean
-    case date
-    case datetime
-    case geoPoint2D = "geo_point_2d"
-    case geoShape = "geo_shape"
-    case jsonBlob = "json_blob"
-}
+import Vocabulary
 
 /// Where a field's value comes from in a record.
 public enum FieldSource: Sendable, Equatable, Codable {
@@ -59,6 +48,9 @@ public struct GeoPoint: Sendable, Equatable, Hashable, Codable {
         self.lat = lat
         self.lon = lon
     }
+
+    /// The point at a WGS 84 position (x the longitude, y the latitude).
+    public init(_ position: Position) { self.init(lat: position.y, lon: position.x) }
 }
 
 /// A bounding box in WGS 84.
@@ -87,6 +79,18 @@ public struct GeoShape: Sendable, Equatable, Hashable, Codable {
         self.geoJSON = geoJSON
         self.bbox = bbox
         self.centroid = centroid
+    }
+
+    /// The stored form of `geometry`: its GeoJSON, its extent (zeros when it has no position) and its centroid.
+    public init(_ geometry: Geometry) {
+        let extent = geometry.extent
+        let centroid = geometry.centroid
+        self.init(
+            geoJSON: geometry.geoJSON,
+            bbox: extent.isEmpty
+                ? BoundingBox(minLon: 0, minLat: 0, maxLon: 0, maxLat: 0)
+                : BoundingBox(minLon: extent.minX, minLat: extent.minY, maxLon: extent.maxX, maxLat: extent.maxY),
+            centroid: GeoPoint(centroid))
     }
 }
 

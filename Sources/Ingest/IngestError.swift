@@ -1,3 +1,5 @@
+import Vocabulary
+
 /// Why an import cannot go on. Each case has a stable ``code`` and a one-line English ``message``;
 /// callers translate by switching on the case or the code.
 public enum IngestError: Error, Equatable, Sendable, CustomStringConvertible {

@@ -1,3 +1,5 @@
+import Vocabulary
+
 /// The kinds of file Ingest reads.
 public enum FileFormat: String, Sendable, Codable, CaseIterable {
     case csv

@@ -1,3 +1,5 @@
+import Vocabulary
+
 /// Splits a JSON document into records without holding more than one record in memory:
 /// the elements of a top-level array, the lines of JSON Lines, or the features of a FeatureCollection.
 final class JSONRecordStream {

@@ -1,3 +1,5 @@
+import Vocabulary
+
 /// A pull-based source of raw records, whatever the file format.
 protocol RowSource: AnyObject {
     /// Loads the next record into ``row``; false at the end.
@@ -78,7 +80,7 @@ final class JSONRowSource: RowSource {
         case .null?, nil: break
         case let geometry?:
             do {
-                let shape = try Geometry.from(geoJSON: geometry)
+                let shape = try Geometry(geoJSON: geometry)
                 let start = scratch.count
                 shape.write(to: &scratch)
                 set(0, start..<scratch.count)

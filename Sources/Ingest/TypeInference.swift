@@ -1,3 +1,5 @@
+import Vocabulary
+
 /// The types a column may still have, narrowed cell after cell.
 struct TypeSet: OptionSet {
     let rawValue: UInt16
@@ -97,12 +99,12 @@ struct ColumnInference {
         guard let first = CellParsers.firstNonSpace(b) else { return [] }
         if first == UInt8(ascii: "{") || first == UInt8(ascii: "[") {
             guard let json = try? JSONParser.parse(b) else { return [] }
-            if wantShape, first == UInt8(ascii: "{"), (try? Geometry.from(geoJSON: json)) != nil {
+            if wantShape, first == UInt8(ascii: "{"), (try? Geometry(geoJSON: json)) != nil {
                 return [.geoShape, .json]
             }
             return .json
         }
-        if wantShape, WKTReader.looksLikeWKT(b), (try? WKTReader.parse(b)) != nil { return .geoShape }
+        if wantShape, Geometry.looksLikeWKT(b), (try? Geometry(wkt: b)) != nil { return .geoShape }
         return []
     }
 

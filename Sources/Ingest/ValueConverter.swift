@@ -1,3 +1,5 @@
+import Vocabulary
+
 /// Converts cell bytes to typed values. A cell that does not fit the type gives nil.
 enum ValueConverter {
     /// Cell bytes without surrounding spaces and tabs.
@@ -17,11 +19,11 @@ enum ValueConverter {
         switch CellParsers.firstNonSpace(b) {
         case UInt8(ascii: "{")?:
             guard let json = try? JSONParser.parse(b) else { return nil }
-            return try? Geometry.from(geoJSON: json)
+            return try? Geometry(geoJSON: json)
         case nil: return nil
         default:
-            if WKTReader.looksLikeWKT(b), let geometry = try? WKTReader.parse(b) { return geometry }
-            if points, let p = CellParsers.parsePoint(b) { return .point(Position(lon: p.lon, lat: p.lat)) }
+            if Geometry.looksLikeWKT(b), let geometry = try? Geometry(wkt: b) { return geometry }
+            if points, let p = CellParsers.parsePoint(b) { return .point(Position(x: p.lon, y: p.lat)) }
             return nil
         }
     }
@@ -55,18 +57,18 @@ enum ValueConverter {
             if b.count == 1 && b[0] == UInt8(ascii: "0") { return .bool(false) }
             return nil
         case .date:
-            if let date = CellParsers.parseDate(b) { return .date(date.iso) }
-            if let dateTime = CellParsers.parseDateTime(b) { return .date(dateTime.date.iso) }
+            if let date = CellParsers.parseDate(b) { return .date(date.text) }
+            if let dateTime = CellParsers.parseDateTime(b) { return .date(dateTime.date.text) }
             return nil
         case .datetime:
             if let dateTime = CellParsers.parseDateTime(b) { return .datetime(dateTime.utcISO) }
-            if let date = CellParsers.parseDate(b) { return .datetime(date.iso + "T00:00:00Z") }
+            if let date = CellParsers.parseDate(b) { return .datetime(date.text + "T00:00:00Z") }
             return nil
         case .geoPoint2D:
             if let point = CellParsers.parsePoint(b) { return .geoPoint(point) }
-            return geometry(b).map { .geoPoint($0.centroid) }
+            return geometry(b).map { .geoPoint(GeoPoint($0.centroid)) }
         case .geoShape:
-            return geometry(b, points: true).map { .geoShape($0.shape) }
+            return geometry(b, points: true).map { .geoShape(GeoShape($0)) }
         case .jsonBlob:
             return jsonText(b).map(Value.json)
         }

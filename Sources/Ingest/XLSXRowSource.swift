@@ -1,4 +1,5 @@
 import Foundation
+import Vocabulary
 
 /// Streams the rows of one worksheet as raw rows: shared strings resolved, booleans as `true`/`false`,
 /// date-styled numbers as ISO dates or date-times. Missing cells are empty.
@@ -134,14 +135,9 @@ final class XLSXRowSource: RowSource {
         let days = totalSeconds / 86400
         let seconds = totalSeconds % 86400
         let date = CivilDate(daysSinceEpoch: base.daysSinceEpoch + days)
-        guard seconds > 0 else { return date.iso }
-        var out = Array(date.iso.utf8)
-        out.append(UInt8(ascii: "T"))
-        CivilDate.append(seconds / 3600, width: 2, to: &out)
-        out.append(UInt8(ascii: ":"))
-        CivilDate.append(seconds / 60 % 60, width: 2, to: &out)
-        out.append(UInt8(ascii: ":"))
-        CivilDate.append(seconds % 60, width: 2, to: &out)
+        guard seconds > 0 else { return date.text }
+        var out: [UInt8] = []
+        CivilDateTime(date: date, secondOfDay: seconds).write(to: &out)
         return String(decoding: out, as: UTF8.self)
     }
 

@@ -1,3 +1,5 @@
+import Vocabulary
+
 extension Analyzer {
     /// Analyzes a boolean condition: a bare boolean field means `= true`, a bare string is a full-text search.
     func condition(_ expression: ODSQL.Expression) throws(ODSQLError) -> TypedExpression {
@@ -129,7 +131,7 @@ extension Analyzer {
             guard let year = Int(text), (1...9_999).contains(year) else {
                 throw error(.invalidLiteral, "Invalid date literal \"\(text)\"", at: at)
             }
-            return DateValue(seconds: CivilTime(year: year, month: 1, day: 1).epochSeconds, precision: .year)
+            return DateValue(seconds: CivilDateTime(year: year, month: 1, day: 1).epochSeconds, precision: .year)
         default:
             throw error(.typeMismatch, "Expected a date literal", at: at)
         }

@@ -1,4 +1,5 @@
 import Foundation
+import Vocabulary
 
 extension Analyzer {
     static let aggregateNames: Set<String> = [

@@ -1,3 +1,5 @@
+import Vocabulary
+
 extension Analyzer {
     static let predicateNames: Set<String> = [
         "search", "suggest", "startswith", "within_distance", "in_bbox", "intersects", "within", "disjoint",
@@ -151,9 +153,11 @@ extension Analyzer {
         guard case .geometry(let text) = argument.kind else {
             throw error(.typeMismatch, "Expected a geometry literal geom'…'", at: argument.position)
         }
-        switch Geometry.parse(text) {
-        case .success(let geometry): return geometry
-        case .failure(let failure):
+        let trimmed = text.trimmingSpaces
+        do {
+            return trimmed.hasPrefix("{")
+                ? try Geometry(geoJSON: trimmed, acceptingFeature: true) : try Geometry(wkt: trimmed)
+        } catch let failure {
             throw error(.invalidLiteral, "Invalid geometry literal: \(failure.reason)", at: argument.position)
         }
     }
@@ -162,7 +166,7 @@ extension Analyzer {
         guard let point = try geometry(argument).point else {
             throw error(.typeMismatch, "Function \"\(function)()\" expects a point geometry", at: argument.position)
         }
-        return point
+        return (point.x, point.y)
     }
 
     private func distance(_ argument: ODSQL.Expression) throws(ODSQLError) -> Double {

@@ -1,4 +1,5 @@
 import Foundation
+import Vocabulary
 
 extension ODSQL {
     /// Settings of a compilation: the clock for `now()`, the language of `date_format` names, the limits.
@@ -123,7 +124,7 @@ struct Analyzer {
             guard let year = Int(text), (1...9_999).contains(year) else {
                 throw error(.invalidLiteral, "Invalid date literal \"\(text)\"", at: at)
             }
-            date = DateValue(seconds: CivilTime(year: year, month: 1, day: 1).epochSeconds, precision: .year)
+            date = DateValue(seconds: CivilDateTime(year: year, month: 1, day: 1).epochSeconds, precision: .year)
         default: return nil
         }
         if type == .date && date.isMidnight { return TypedExpression(.value(.text(date.dateText)), .date) }

@@ -1,3 +1,5 @@
+import Vocabulary
+
 extension ODSQL {
     /// Which values of a field a facet counts: the values themselves, or a date truncated to a level.
     public enum FacetLevel: String, Sendable, Hashable {

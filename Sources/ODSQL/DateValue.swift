@@ -1,3 +1,5 @@
+import Vocabulary
+
 /// An instant read from a `date'…'` literal, a refine value or `now()`, in UTC with second precision.
 struct DateValue: Sendable, Hashable {
     /// How much of the date was written: `2017` is `.year`, `2017-04` is `.month`…
@@ -9,12 +11,12 @@ struct DateValue: Sendable, Hashable {
     var seconds: Int64
     var precision: Precision
 
-    var civil: CivilTime { CivilTime(epochSeconds: seconds) }
+    var civil: CivilDateTime { CivilDateTime(epochSeconds: seconds) }
 
     /// `YYYY-MM-DD`, the storage form of date fields.
     var dateText: String { civil.dateText }
     /// `YYYY-MM-DDTHH:MM:SSZ`, the storage form of datetime fields.
-    var dateTimeText: String { civil.dateTimeText }
+    var dateTimeText: String { civil.text }
     /// `YYYY-MM-DDTHH:MM:SS.000Z`, the form of range group keys.
     var keyText: String { civil.dateText + "T" + civil.timeText + ".000Z" }
     var isMidnight: Bool { seconds.remainderReportingOverflow(dividingBy: 86_400).partialValue == 0 }
@@ -40,88 +42,10 @@ struct DateValue: Sendable, Hashable {
     }
 
     /// The instants a stored date or datetime can hold: 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z.
-    static let storableSeconds =
-        CivilTime(year: 1, month: 1, day: 1)
-        .epochSeconds...CivilTime(year: 9_999, month: 12, day: 31, hour: 23, minute: 59, second: 59).epochSeconds
+    static let storableSeconds = CivilDateTime.storableSeconds
 
     /// The last instant a stored datetime can hold.
     static let latest = DateValue(seconds: storableSeconds.upperBound, precision: .time)
-}
-
-/// Proleptic Gregorian calendar arithmetic in UTC, without Foundation's Calendar (deterministic everywhere).
-struct CivilTime: Sendable, Hashable {
-    var year: Int
-    var month: Int
-    var day: Int
-    var hour = 0
-    var minute = 0
-    var second = 0
-
-    init(year: Int, month: Int, day: Int, hour: Int = 0, minute: Int = 0, second: Int = 0) {
-        self.year = year
-        self.month = month
-        self.day = day
-        self.hour = hour
-        self.minute = minute
-        self.second = second
-    }
-
-    init(epochSeconds: Int64) {
-        let days = Int(epochSeconds >= 0 ? epochSeconds / 86_400 : (epochSeconds - 86_399) / 86_400)
-        let rest = Int(epochSeconds - Int64(days) * 86_400)
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        day = doy - (153 * mp + 2) / 5 + 1
-        month = mp < 10 ? mp + 3 : mp - 9
-        year = yoe + era * 400 + (month <= 2 ? 1 : 0)
-        hour = rest / 3_600
-        minute = rest % 3_600 / 60
-        second = rest % 60
-    }
-
-    static func daysInMonth(year: Int, month: Int) -> Int {
-        switch month {
-        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: return 30
-        default: return 31
-        }
-    }
-
-    var daysSinceEpoch: Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let doy = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
-    }
-
-    var epochSeconds: Int64 {
-        Int64(daysSinceEpoch) * 86_400 + Int64(hour * 3_600 + minute * 60 + second)
-    }
-
-    /// 0 for Monday … 6 for Sunday.
-    var weekday: Int { ((daysSinceEpoch % 7) + 7 + 3) % 7 }
-
-    mutating func addMonths(_ count: Int) {
-        let total = year * 12 + (month - 1) + count
-        year = total >= 0 ? total / 12 : (total - 11) / 12
-        month = total - year * 12 + 1
-        day = min(day, CivilTime.daysInMonth(year: year, month: month))
-    }
-
-    var dateText: String { pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) }
-    var timeText: String { pad(hour, 2) + ":" + pad(minute, 2) + ":" + pad(second, 2) }
-    var dateTimeText: String { dateText + "T" + timeText + "Z" }
-
-    private func pad(_ value: Int, _ width: Int) -> String {
-        let digits = String(abs(value))
-        return (value < 0 ? "-" : "") + String(repeating: "0", count: max(0, width - digits.count)) + digits
-    }
 }
 
 /// A tiny cursor over the ASCII bytes of a date literal.
@@ -150,14 +74,14 @@ private struct DateReader {
 
     mutating func read() -> DateValue? {
         guard let year = digits(4), year >= 1 else { return nil }
-        var time = CivilTime(year: year, month: 1, day: 1)
+        var time = CivilDateTime(year: year, month: 1, day: 1)
         var precision = DateValue.Precision.year
         if let separator = accept("-/") {
             guard let month = digits(2), (1...12).contains(month) else { return nil }
             time.month = month
             precision = .month
             if accept(separator == 45 ? "-" : "/") != nil {
-                guard let day = digits(2), day >= 1, day <= CivilTime.daysInMonth(year: year, month: month) else {
+                guard let day = digits(2), day >= 1, day <= CivilDate.daysIn(month: month, year: year) else {
                     return nil
                 }
                 time.day = day
@@ -177,7 +101,7 @@ private struct DateReader {
         return index == bytes.count ? DateValue(seconds: seconds, precision: precision) : nil
     }
 
-    private mutating func readTime(into time: inout CivilTime) -> Bool {
+    private mutating func readTime(into time: inout CivilDateTime) -> Bool {
         guard let hour = digits(2), hour <= 23 else { return false }
         time.hour = hour
         guard accept(":") != nil else { return true }

@@ -1,3 +1,5 @@
+import Vocabulary
+
 /// Evaluates `now(year=…, months=…, weekday=…, mondays=…)` with the semantics of Python's `relativedelta`:
 /// singular names set a component, plural names add to it, the last occurrence of a name wins.
 enum NowFunction {
@@ -33,11 +35,11 @@ enum NowFunction {
     /// The instant `now()` denotes, with clamped magnitudes so hostile values cannot overflow.
     static func evaluate(now: Int64, parameters: [String: Int]) -> DateValue {
         func value(_ name: String) -> Int? { parameters[name].map { max(-1_000_000, min(1_000_000, $0)) } }
-        var time = CivilTime(epochSeconds: now)
+        var time = CivilDateTime(epochSeconds: now)
         if let year = value("year") { time.year = year }
         if let month = value("month") { time.month = month }
         time.addMonths((value("years") ?? 0) * 12 + (value("months") ?? 0))
-        if let day = value("day") { time.day = min(day, CivilTime.daysInMonth(year: time.year, month: time.month)) }
+        if let day = value("day") { time.day = min(day, CivilDate.daysIn(month: time.month, year: time.year)) }
         if let hour = value("hour") { time.hour = hour }
         if let minute = value("minute") { time.minute = minute }
         if let second = value("second") { time.second = second }
@@ -46,11 +48,11 @@ enum NowFunction {
         seconds += Int64(value("minutes") ?? 0) * 60 + Int64(value("seconds") ?? 0)
         seconds += Int64((value("microseconds") ?? 0) / 1_000_000)
         if let target = value("weekday") {
-            seconds += Int64(jump(from: CivilTime(epochSeconds: seconds).weekday, to: target, count: 1)) * 86_400
+            seconds += Int64(jump(from: CivilDateTime(epochSeconds: seconds).weekday, to: target, count: 1)) * 86_400
         }
         for (target, name) in weekdayNames.enumerated() {
             guard let count = value(name), count != 0 else { continue }
-            seconds += Int64(jump(from: CivilTime(epochSeconds: seconds).weekday, to: target, count: count)) * 86_400
+            seconds += Int64(jump(from: CivilDateTime(epochSeconds: seconds).weekday, to: target, count: count)) * 86_400
         }
         let range = DateValue.storableSeconds
         let clamped = max(range.lowerBound, min(seconds, range.upperBound))

@@ -1,3 +1,5 @@
+import Vocabulary
+
 /// A checked, typed expression: fields are resolved against the schema and literals are ready to bind.
 struct TypedExpression: Sendable, Hashable {
     indirect enum Node: Sendable, Hashable {

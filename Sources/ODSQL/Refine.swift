@@ -1,3 +1,5 @@
+import Vocabulary
+
 extension Analyzer {
     /// `refine`/`exclude` facet filters: `field:value`; for dates the value may be a prefix (`2023`, `2023/05`).
     func facetFilter(_ text: String) throws(ODSQLError) -> TypedExpression {

@@ -1,4 +1,5 @@
 import Foundation
+import Vocabulary
 
 extension SQLGenerator {
     static let metresPerDegree = 111_320.0
@@ -52,7 +53,7 @@ extension SQLGenerator {
 
     /// Bounding-box prefilter, then `garona_intersects`/`garona_within` on GeoJSON text.
     func geoRelation(_ relation: GeoRelation, _ field: ODSQL.Field, _ geometry: Geometry) -> SQLFragment {
-        let box = geometry.boundingBox
+        let box = geometry.extent
         let function = relation == .within ? "garona_within" : "garona_intersects"
         var conditions: [SQLFragment]
         let shape: SQLFragment
@@ -60,25 +61,25 @@ extension SQLGenerator {
             let lat = column(field, TableLayout.latitudeSuffix)
             let lon = column(field, TableLayout.longitudeSuffix)
             conditions = [
-                "\(lat) BETWEEN \(bind: .double(box.minLat)) AND \(bind: .double(box.maxLat))",
-                "\(lon) BETWEEN \(bind: .double(box.minLon)) AND \(bind: .double(box.maxLon))",
+                "\(lat) BETWEEN \(bind: .double(box.minY)) AND \(bind: .double(box.maxY))",
+                "\(lon) BETWEEN \(bind: .double(box.minX)) AND \(bind: .double(box.maxX))",
             ]
             shape = dialect.pointGeoJSON(lat: lat, lon: lon)
         } else {
             let s = TableLayout.boundingBoxSuffixes
             if relation == .within {
                 conditions = [
-                    "\(column(field, s.minLon)) >= \(bind: .double(box.minLon))",
-                    "\(column(field, s.maxLon)) <= \(bind: .double(box.maxLon))",
-                    "\(column(field, s.minLat)) >= \(bind: .double(box.minLat))",
-                    "\(column(field, s.maxLat)) <= \(bind: .double(box.maxLat))",
+                    "\(column(field, s.minLon)) >= \(bind: .double(box.minX))",
+                    "\(column(field, s.maxLon)) <= \(bind: .double(box.maxX))",
+                    "\(column(field, s.minLat)) >= \(bind: .double(box.minY))",
+                    "\(column(field, s.maxLat)) <= \(bind: .double(box.maxY))",
                 ]
             } else {
                 conditions = [
-                    "\(column(field, s.maxLon)) >= \(bind: .double(box.minLon))",
-                    "\(column(field, s.minLon)) <= \(bind: .double(box.maxLon))",
-                    "\(column(field, s.maxLat)) >= \(bind: .double(box.minLat))",
-                    "\(column(field, s.minLat)) <= \(bind: .double(box.maxLat))",
+                    "\(column(field, s.maxLon)) >= \(bind: .double(box.minX))",
+                    "\(column(field, s.minLon)) <= \(bind: .double(box.maxX))",
+                    "\(column(field, s.maxLat)) >= \(bind: .double(box.minY))",
+                    "\(column(field, s.minLat)) <= \(bind: .double(box.maxY))",
                 ]
             }
             shape = column(field)

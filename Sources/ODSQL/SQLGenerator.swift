@@ -1,3 +1,5 @@
+import Vocabulary
+
 /// Emits SQL for typed expressions. Identifiers come only from the schema and the layout; values are bound.
 struct SQLGenerator {
     let dialect: any SQLDialect

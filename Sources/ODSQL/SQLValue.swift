@@ -1,4 +1,5 @@
 import Foundation
+import Vocabulary
 
 /// A value bound to a `?`/`$n` placeholder; values are never spliced into SQL text.
 public enum SQLValue: Sendable, Hashable, CustomStringConvertible {

@@ -1,17 +1,6 @@
-extension ODSQL {
-    /// The type of a dataset field, as Opendatasoft names it.
-    public enum FieldType: String, Sendable, Hashable, CaseIterable {
-        case text
-        case int
-        case double
-        case boolean
-        case date
-        case datetime
-        case geoPoint2D = "geo_point_2d"
-        case geoShape = "geo_shape"
-        case jsonBlob = "json_blob"
-    }
+import Vocabulary
 
+extension ODSQL {
     /// One field of a dataset schema.
     public struct Field: Sendable, Hashable {
         /// The field name, also the storage column name.

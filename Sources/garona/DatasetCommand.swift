@@ -3,6 +3,7 @@ import Foundation
 import Ingest
 import Portal
 import Store
+import Vocabulary
 
 /// `garona dataset list|show|delete`.
 struct DatasetCommand: AsyncParsableCommand {

@@ -2,6 +2,7 @@ import Foundation
 import Ingest
 import Portal
 import Store
+import Vocabulary
 
 /// The report printed at the end of `garona import`: rows, fields with their types, warnings.
 struct ImportSummary {

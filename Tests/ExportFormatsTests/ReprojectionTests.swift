@@ -1,4 +1,5 @@
 import Testing
+import Vocabulary
 
 @testable import ExportFormats
 
@@ -35,21 +36,21 @@ func unknownCodesAreClearErrors(code: Int) {
 }
 
 @Test func shapesProjectEveryPosition() throws {
-    let square = GeoShape.polygon([[toulouse, Position(x: 1.5, y: 43.6), Position(x: 1.5, y: 43.7), toulouse]])
+    let square = Geometry.polygon([[toulouse, Position(x: 1.5, y: 43.6), Position(x: 1.5, y: 43.7), toulouse]])
     let projected = try Reprojection(epsg: 2154).project(square)
     #expect(projected.positions.count == 4)
     #expect(projected.positions.allSatisfy { $0.x > 500_000 && $0.y > 6_000_000 })
 }
 
-@Test func civilTimeRoundTrips() {
-    #expect(CivilTime.days(fromDate: "1970-01-01") == 0)
-    #expect(CivilTime.days(fromDate: "2024-02-29") == 19_782)
-    #expect(CivilTime.days(fromDate: "1969-12-31") == -1)
-    #expect(CivilTime.dateText(days: 19_782) == "2024-02-29")
-    #expect(CivilTime.days(fromDate: "2024-13-01") == nil)
-    #expect(CivilTime.microseconds(fromDateTime: "1970-01-01T00:00:01Z") == 1_000_000)
-    #expect(CivilTime.microseconds(fromDateTime: "2024-12-31T23:30:00.5Z") == 1_735_687_800_500_000)
-    #expect(CivilTime.microseconds(fromDateTime: "2025-01-01T00:30:00+01:00") == 1_735_687_800_000_000)
-    #expect(CivilTime.dateTimeText(microseconds: 1_735_687_800_500_000) == "2024-12-31T23:30:00.500000Z")
-    #expect(CivilTime.dateTimeText(microseconds: -1) == "1969-12-31T23:59:59.999999Z")
+@Test func storedDatesRoundTrip() {
+    #expect(StoredDates.days(fromDate: "1970-01-01") == 0)
+    #expect(StoredDates.days(fromDate: "2024-02-29") == 19_782)
+    #expect(StoredDates.days(fromDate: "1969-12-31") == -1)
+    #expect(StoredDates.dateText(days: 19_782) == "2024-02-29")
+    #expect(StoredDates.days(fromDate: "2024-13-01") == nil)
+    #expect(StoredDates.microseconds(fromDateTime: "1970-01-01T00:00:01Z") == 1_000_000)
+    #expect(StoredDates.microseconds(fromDateTime: "2024-12-31T23:30:00.5Z") == 1_735_687_800_500_000)
+    #expect(StoredDates.microseconds(fromDateTime: "2025-01-01T00:30:00+01:00") == 1_735_687_800_000_000)
+    #expect(StoredDates.dateTimeText(microseconds: 1_735_687_800_500_000) == "2024-12-31T23:30:00.500000Z")
+    #expect(StoredDates.dateTimeText(microseconds: -1) == "1969-12-31T23:59:59.999999Z")
 }

@@ -1,6 +1,7 @@
 import Foundation
 import ODSQL
 import Testing
+import Vocabulary
 
 @testable import ExportFormats
 

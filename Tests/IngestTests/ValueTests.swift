@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Vocabulary
 
 @testable import Ingest
 
@@ -43,20 +44,6 @@ import Testing
                 == "{\"type\":\"Point\",\"coordinates\":[1.5,43.2]}")
         #expect(convert("POLYGON ((0 0, 1 0, 0 0))", .geoShape) == nil)
         #expect(convert("CIRCLE (1 2)", .geoShape) == nil)
-    }
-
-    @Test func centroids() throws {
-        func centroid(_ text: String) throws -> GeoPoint {
-            let geometry = try #require(Array(text.utf8).withUnsafeBufferPointer { ValueConverter.geometry($0) })
-            return geometry.centroid
-        }
-        // A square with a square hole in its lower-left quarter.
-        let holed = try centroid("POLYGON ((0 0, 4 0, 4 4, 0 4, 0 0), (0 0, 2 0, 2 2, 0 2, 0 0))")
-        #expect(abs(holed.lon - 7.0 / 3.0) < 1e-9 && abs(holed.lat - 7.0 / 3.0) < 1e-9)
-        let line = try centroid("{\"type\":\"LineString\",\"coordinates\":[[0,0],[2,0],[2,1]]}")
-        #expect(abs(line.lon - 4.0 / 3.0) < 1e-9 && abs(line.lat - 1.0 / 6.0) < 1e-9)
-        let points = try centroid("MULTIPOINT ((0 0), (2 4))")
-        #expect(points == GeoPoint(lat: 2, lon: 1))
     }
 
     @Test func geoPointFromAShapeIsItsCentroid() {

@@ -76,17 +76,6 @@ import Testing
     #expect(DateValue.parse("hello") == nil)
 }
 
-@Test func geometriesParse() throws {
-    let wkt = try Geometry.parse("MULTIPOLYGON(((1 1, 2 1, 2 2, 1 1)), ((3 3, 4 3, 4 4, 3 3)))").get()
-    #expect(wkt.boundingBox == (1, 1, 4, 4))
-    let json = try Geometry.parse(#"{"type":"LineString","coordinates":[[1,2],[3,4]]}"#).get()
-    #expect(json.geoJSON == #"{"type":"LineString","coordinates":[[1.0,2.0],[3.0,4.0]]}"#)
-    #expect(try Geometry.parse("MULTIPOINT(1 1, 2 2)").get().type == "MultiPoint")
-    #expect((try? Geometry.parse("POINT EMPTY").get()) == nil)
-    #expect((try? Geometry.parse("CIRCLE(1 1)").get()) == nil)
-    #expect((try? Geometry.parse("{not json").get()) == nil)
-}
-
 @Test func postgresUsesNumberedPlaceholdersAndTsquery() throws {
     let query = try Fixtures.records(
         select: "nom, median(price)", where: ["search(nom, 'gare tou') and commune = 'Albi'"], groupBy: "nom",

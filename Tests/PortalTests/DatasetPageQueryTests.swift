@@ -2,6 +2,7 @@ import Foundation
 import Ingest
 import ODSQL
 import Testing
+import Vocabulary
 
 @testable import Portal
 @testable import Store

@@ -2,6 +2,7 @@ import Foundation
 import Ingest
 import Portal
 import Testing
+import Vocabulary
 
 /// The seeded sample generator: deterministic bytes, the promised shape, and types Ingest infers from them.
 @Suite struct SampleDataTests {

@@ -3,6 +3,7 @@ import GRDB
 import Ingest
 import Store
 import Testing
+import Vocabulary
 
 @Suite struct PublishTests {
     let now = Date(timeIntervalSince1970: 1_790_000_000)

@@ -1,5 +1,6 @@
 import FuzzDriver
 import Ingest
+import Vocabulary
 
 /// What the first byte of an input asks for; the rest of the input is the file.
 enum IngestMode: UInt8, CaseIterable {

@@ -3,6 +3,7 @@ import Ingest
 import ODSQL
 import Store
 import Synchronization
+import Vocabulary
 
 /// A dataset with a column of every field type, published once per fuzzing process into a real SQLite file in a
 /// temporary directory, exactly as `garona import` publishes (records table, B-tree indexes, full-text index).
@@ -53,10 +54,7 @@ public enum FixtureDataset {
     /// The ODSQL view of a published dataset, built as the data API builds it.
     public static func compiler(for dataset: Dataset, now: Date) -> ODSQL.Compiler? {
         guard let table = dataset.recordsTable else { return nil }
-        let schema = ODSQL.Schema(
-            fields: dataset.fields.compactMap { field in
-                ODSQL.FieldType(rawValue: field.type.rawValue).map { ODSQL.Field(name: field.name, type: $0) }
-            })
+        let schema = ODSQL.Schema(fields: dataset.fields.map { ODSQL.Field(name: $0.name, type: $0.type) })
         return ODSQL.Compiler(
             schema: schema, layout: TableLayout(recordsTable: table), dialect: SQLiteDialect(),
             options: ODSQL.CompileOptions(now: now, language: "fr"))

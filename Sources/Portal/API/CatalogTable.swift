@@ -3,6 +3,7 @@ import Foundation
 import ODSQL
 import Store
 import Synchronization
+import Vocabulary
 
 /// The catalog as a table the ODSQL compiler can target, so `catalog/datasets`, `catalog/facets` and the
 /// catalog exports take the same select/where/group_by/order_by/refine/exclude/q as records do. The table is

@@ -2,6 +2,7 @@ import CookieCharter
 import Foundation
 import Ingest
 import Store
+import Vocabulary
 
 /// A dataset as `/catalog/datasets` describes it.
 struct DatasetDocument: Encodable {

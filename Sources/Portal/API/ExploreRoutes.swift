@@ -70,11 +70,7 @@ extension PortalServices {
     /// ODSQL over the published records of `dataset` (nil before its first import), for the API and the pages.
     func recordsCompiler(for dataset: Dataset, language: String) -> ODSQL.Compiler? {
         guard let table = dataset.recordsTable else { return nil }
-        let schema = ODSQL.Schema(
-            fields: dataset.fields.compactMap { field in
-                ODSQL.FieldType(rawValue: field.type.rawValue).map { ODSQL.Field(name: field.name, type: $0) }
-            }
-        )
+        let schema = ODSQL.Schema(fields: dataset.fields.map { ODSQL.Field(name: $0.name, type: $0.type) })
         let options = ODSQL.CompileOptions(now: web.clock(), language: language)
         return ODSQL.Compiler(
             schema: schema, layout: TableLayout(recordsTable: table), dialect: store.dialect, options: options)

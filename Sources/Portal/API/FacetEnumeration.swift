@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import ODSQL
+import Vocabulary
 import Web
 
 /// One `facet` parameter: a field name, or `facet(name="f", sort="-count", limit=10, ...)` (the `disjunctive`,

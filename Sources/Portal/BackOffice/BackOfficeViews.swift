@@ -2,6 +2,7 @@ import CookieCharter
 import Foundation
 import Ingest
 import Store
+import Vocabulary
 import Web
 
 /// Turns datasets into the values the back-office templates show (jobs: ``ImportJobView``).

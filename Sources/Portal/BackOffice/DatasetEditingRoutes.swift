@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Ingest
 import Store
+import Vocabulary
 import Web
 
 /// `/backoffice/datasets/{id}`: the metadata form, publish/unpublish and delete with confirmation.

@@ -1,3 +1,5 @@
+import Vocabulary
+
 /// Appends the rows of ``SampleData`` to a byte buffer, one row per call, drawing every value from one
 /// ``SplitMix64`` stream. Integer arithmetic only, so the bytes never depend on the machine.
 struct SampleRowWriter {
@@ -56,7 +58,7 @@ struct SampleRowWriter {
     private mutating func appendDate(to out: inout [UInt8]) {
         let year = random.within(2010...2024)
         let month = random.within(1...12)
-        let day = random.within(1...CivilCalendar.daysIn(month: month, year: year))
+        let day = random.within(1...CivilDate.daysIn(month: month, year: year))
         Self.appendPadded(day, width: 2, to: &out)
         out.append(UInt8(ascii: "/"))
         Self.appendPadded(month, width: 2, to: &out)
@@ -69,7 +71,7 @@ struct SampleRowWriter {
     private mutating func appendDateTime(to out: inout [UInt8]) {
         let year = random.within(2022...2025)
         let month = random.within(1...12)
-        let day = random.within(1...CivilCalendar.daysIn(month: month, year: year))
+        let day = random.within(1...CivilDate.daysIn(month: month, year: year))
         Self.appendPadded(year, width: 4, to: &out)
         out.append(UInt8(ascii: "-"))
         Self.appendPadded(month, width: 2, to: &out)
@@ -81,7 +83,7 @@ struct SampleRowWriter {
         Self.appendPadded(random.below(60), width: 2, to: &out)
         out.append(UInt8(ascii: ":"))
         Self.appendPadded(random.below(60), width: 2, to: &out)
-        out.append(contentsOf: CivilCalendar.isParisSummerTime(year: year, month: month, day: day) ? Self.summer : Self.winter)
+        out.append(contentsOf: ParisSummerTime.contains(year: year, month: month, day: day) ? Self.summer : Self.winter)
     }
 
     private static let summer = Array("+02:00".utf8)
@@ -131,31 +133,16 @@ struct SampleRowWriter {
     }
 }
 
-/// The few calendar facts the generator needs, in the proleptic Gregorian calendar.
-enum CivilCalendar {
-    static func isLeap(_ year: Int) -> Bool { year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) }
-
-    static func daysIn(month: Int, year: Int) -> Int {
-        switch month {
-        case 2: isLeap(year) ? 29 : 28
-        case 4, 6, 9, 11: 30
-        default: 31
-        }
-    }
-
-    /// Day of the week, 0 for Sunday (Sakamoto's method).
-    static func weekday(year: Int, month: Int, day: Int) -> Int {
-        let offsets = [0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4]
-        let y = month < 3 ? year - 1 : year
-        return (y + y / 4 - y / 100 + y / 400 + offsets[month - 1] + day) % 7
-    }
-
+/// The one calendar fact the generator adds to ``CivilDate``: when Paris is on summer time.
+enum ParisSummerTime {
     /// The day of the last Sunday of a 31-day month.
-    static func lastSunday(month: Int, year: Int) -> Int { 31 - weekday(year: year, month: month, day: 31) }
+    static func lastSunday(month: Int, year: Int) -> Int {
+        31 - (CivilDate(year: year, month: month, day: 31).weekday + 1) % 7
+    }
 
     /// Whether Paris is on summer time (UTC+2) during the daytime of this date: from the last Sunday of March
     /// to the day before the last Sunday of October.
-    static func isParisSummerTime(year: Int, month: Int, day: Int) -> Bool {
+    static func contains(year: Int, month: Int, day: Int) -> Bool {
         switch month {
         case 4...9: true
         case 3: day >= lastSunday(month: 3, year: year)

@@ -3,6 +3,7 @@ import Foundation
 import Ingest
 import ODSQL
 import Store
+import Vocabulary
 import Web
 
 /// The analyze tab: one aggregate of a numeric field, grouped by a field or a date period, drawn as an SVG

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Ingest
 import Store
+import Vocabulary
 import Web
 
 /// The export and api tabs: download links and ready-to-copy Explore API calls carrying the page's filters.

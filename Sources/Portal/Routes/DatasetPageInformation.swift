@@ -3,6 +3,7 @@ import Foundation
 import Ingest
 import Markup
 import Store
+import Vocabulary
 import Web
 
 /// The information tab: metadata, the licence, the records count and the field list.

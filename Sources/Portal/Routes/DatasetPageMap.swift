@@ -4,6 +4,7 @@ import Hummingbird
 import Ingest
 import ODSQL
 import Store
+import Vocabulary
 import Web
 
 /// The map tab: the records' points drawn by Leaflet from a page-local JSON endpoint, with background tiles

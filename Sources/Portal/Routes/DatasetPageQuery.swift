@@ -2,6 +2,7 @@ import Foundation
 import Ingest
 import ODSQL
 import Store
+import Vocabulary
 
 /// The state of a dataset page, read from its URL: `q`, `refine.field=value`, `sort`, `page` and the analyze
 /// tab's choices. What cannot be used is dropped and named in ``ignored``, so the page still renders.

@@ -3,6 +3,7 @@ import Foundation
 import Ingest
 import ODSQL
 import Store
+import Vocabulary
 import Web
 
 /// The table tab: records 20 by 20, sortable columns, facet filters and a text search, all in the URL.

@@ -1,5 +1,6 @@
 import Foundation
 import Ingest
+import Vocabulary
 
 /// Who may see a dataset.
 public enum Visibility: String, Sendable, Codable, CaseIterable {

@@ -1,5 +1,6 @@
 import Ingest
 import ODSQL
+import Vocabulary
 
 /// How a dataset's fields map to SQL columns, the layout the ODSQL compiler targets.
 ///

@@ -1,5 +1,6 @@
 import Crypto
 import Ingest
+import Vocabulary
 
 /// Gives each record a stable id: a hash of the dataset id and the record's values, so that the
 /// same row keeps its `/records/{record_id}` across re-imports.

@@ -1,6 +1,7 @@
 import GRDB
 import GRDBSQLite
 import Ingest
+import Vocabulary
 
 /// Writes typed rows and their record ids (see ``RecordHasher``) into a records table with one
 /// prepared statement.

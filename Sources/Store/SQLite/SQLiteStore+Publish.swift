@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import GRDB
 import Ingest
+import Vocabulary
 
 extension SQLiteStore {
     /// Imports every record of `reader` as a new version of a dataset, atomically.

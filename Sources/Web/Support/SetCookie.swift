@@ -1,5 +1,5 @@
 import Foundation
-import Ingest
+import Vocabulary
 
 /// A `Set-Cookie` header value, written the way Django writes it.
 ///
@@ -53,18 +53,23 @@ public struct SetCookie: Sendable, Hashable {
 
     /// An RFC 7231 date: `Sun, 06 Nov 1994 08:49:37 GMT`.
     ///
-    /// Computed with integers (days since the epoch to Ingest's ``CivilDate``): it runs for every
-    /// response that sets a cookie, where a Calendar and `String(format:)` cost more than the page.
+    /// Computed with integers (Vocabulary's ``CivilDateTime``): it runs for every response that sets a cookie,
+    /// where a Calendar and `String(format:)` cost more than the page.
     static func httpDate(_ date: Date) -> String {
-        let seconds = Int64(date.timeIntervalSince1970.rounded(.down))
-        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
-        let time = Int(seconds - days * 86_400)
-        let civil = CivilDate(daysSinceEpoch: Int(days))
-        let weekday = Int(((days % 7) + 11) % 7)  // 1970-01-01 was a Thursday.
-        let days3 = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+        let civil = CivilDateTime(epochSeconds: Int64(date.timeIntervalSince1970.rounded(.down)))
+        let weekdays = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
         let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-        func two(_ number: Int) -> String { number < 10 ? "0" + String(number) : String(number) }
-        return days3[weekday] + ", " + two(civil.day) + " " + months[civil.month - 1] + " " + String(civil.year) + " "
-            + two(time / 3_600) + ":" + two(time / 60 % 60) + ":" + two(time % 60) + " GMT"
+        var out = Array((weekdays[civil.weekday] + ", ").utf8)
+        CivilDate.append(civil.day, width: 2, to: &out)
+        out.append(contentsOf: (" " + months[civil.month - 1] + " ").utf8)
+        CivilDate.append(civil.year, width: 1, to: &out)
+        out.append(UInt8(ascii: " "))
+        CivilDate.append(civil.hour, width: 2, to: &out)
+        out.append(UInt8(ascii: ":"))
+        CivilDate.append(civil.minute, width: 2, to: &out)
+        out.append(UInt8(ascii: ":"))
+        CivilDate.append(civil.second, width: 2, to: &out)
+        out.append(contentsOf: " GMT".utf8)
+        return String(decoding: out, as: UTF8.self)
     }
 }
