@@ -30,7 +30,7 @@ extension PostgreSQLStore: UserStore {
     }
 
     public func userCount() async throws -> Int {
-        try await withConnection { connection in
+        try await read { connection in
             let rows = try await connection.query("SELECT count(*) FROM users", logger: logger)
             return try await rows.decode(Int.self).first { _ in true } ?? 0
         }
@@ -38,7 +38,7 @@ extension PostgreSQLStore: UserStore {
 
     /// The users `query` selects, as `id, username, role, password_hash, created_at`.
     private func users(_ query: PostgresQuery) async throws -> [User] {
-        try await withConnection { connection in
+        try await read { connection in
             var users: [User] = []
             for try await (id, username, role, hash, created) in try await connection.query(query, logger: logger)
                 .decode((Int64, String, String, String, Double).self)
@@ -58,7 +58,7 @@ extension PostgreSQLStore: UserStore {
 
 extension PostgreSQLStore: SessionStore {
     public func session(key: String, now: Date) async throws -> SessionRecord? {
-        let found = try await withConnection { connection in
+        let found = try await read { connection in
             try await connection.query(
                 """
                 SELECT data, expires_at FROM sessions WHERE key = \(key) AND expires_at > \(now.timeIntervalSince1970)
@@ -100,7 +100,7 @@ extension PostgreSQLStore: ConsentLog {
 
     public func recentConsents(limit: Int) async throws -> [ConsentLogEntry] {
         let limit = max(0, limit)
-        return try await withConnection { connection in
+        return try await read { connection in
             var entries: [ConsentLogEntry] = []
             let rows = try await connection.query(
                 """
@@ -186,7 +186,7 @@ extension PostgreSQLStore: ApiKeyStore {
 
     /// The keys `query` selects, with the columns of ``apiKeys(userID:)``.
     private func apiKeys(_ query: PostgresQuery) async throws -> [ApiKey] {
-        try await withConnection { connection in
+        try await read { connection in
             var keys: [ApiKey] = []
             let rows = try await connection.query(query, logger: logger)
             for try await (id, userID, username, label, hash, prefix, created, used, revoked) in rows.decode(

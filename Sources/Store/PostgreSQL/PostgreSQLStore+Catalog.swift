@@ -3,16 +3,16 @@ import PostgresNIO
 
 extension PostgreSQLStore: DatasetCatalog, DatasetStore {
     public func datasets() async throws -> [Dataset] {
-        try await withConnection { connection in try await catalog(on: connection).datasets }
+        try await read { connection in try await catalog(on: connection).datasets }
     }
 
     public func dataset(id: String) async throws -> Dataset? {
-        try await withConnection { connection in try await catalog(on: connection).dataset(id: id) }
+        try await read { connection in try await catalog(on: connection).dataset(id: id) }
     }
 
     /// A dataset by id, with the catalog version it was read at (see ``catalogVersion()``), on one connection.
     public func versionedDataset(id: String) async throws -> (dataset: Dataset?, catalogVersion: Int64) {
-        try await withConnection { connection in
+        try await read { connection in
             let catalog = try await catalog(on: connection)
             return (catalog.dataset(id: id), catalog.version)
         }
@@ -21,7 +21,7 @@ extension PostgreSQLStore: DatasetCatalog, DatasetStore {
     /// The catalog version, read from the database at every call, so that a change made through any node or the
     /// command line is seen by every node at its next request.
     public func catalogVersion() async throws -> Int64 {
-        try await withConnection { connection in try await catalogVersion(on: connection) }
+        try await read { connection in try await catalogVersion(on: connection) }
     }
 
     func catalogVersion(on connection: PostgresConnection) async throws -> Int64 {

@@ -24,7 +24,7 @@ extension PostgreSQLStore: InstanceSettings {
     }
 
     public func setting(_ key: String) async throws -> String? {
-        try await withConnection { connection in
+        try await read { connection in
             try await connection.query("SELECT value FROM settings WHERE key = \(key)", logger: logger)
                 .decode(String.self).first { _ in true }
         }

@@ -22,6 +22,8 @@ public final class PostgreSQLStore: Sendable {
     let logger: Logger
     /// Where the database is, without the password: for messages.
     public let location: String
+    /// The parsed URL, for the start-up probe.
+    private let address: PostgreSQLAddress
     /// How long one API query, and one whole export, may run (`statement_timeout`).
     public let queryBudget = QueryBudget()
     /// The size of the connection pool.
@@ -38,12 +40,16 @@ public final class PostgreSQLStore: Sendable {
         let address = try PostgreSQLAddress(url: url)
         var configuration = PostgresClient.Configuration(
             host: address.host, port: address.port, username: address.username, password: address.password,
-            database: address.database, tls: address.tls)
+            database: address.database, tls: address.poolTLS)
         configuration.options.maximumConnections = min(max(1, poolSize), 1_000)
         configuration.options.additionalStartupParameters = [("application_name", "garona")]
-        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        // The pool logs every failed connection attempt at `info`: the store reports what matters itself.
+        var poolLogger = logger
+        poolLogger.logLevel = max(logger.logLevel, .error)
+        let client = PostgresClient(configuration: configuration, backgroundLogger: poolLogger)
         self.client = client
         self.logger = logger
+        self.address = address
         location = address.description
         readerCount = configuration.options.maximumConnections
         runner = Task { await client.run() }
@@ -72,12 +78,17 @@ public final class PostgreSQLStore: Sendable {
     /// Closes the pool: running queries fail, and the store must not be used afterwards.
     public func shutdown() { runner.cancel() }
 
-    /// Tries `SELECT 1` until it works, every 2 s, for `seconds` at most (at least one attempt).
+    /// Connects (outside the pool, whose waits are long) until it works, every 2 s, for `seconds` at most (at
+    /// least one attempt); wrong credentials or an unknown database end the wait at once.
     private func waitForServer(seconds: Int) async throws {
         let deadline = ContinuousClock.now + .seconds(max(0, seconds))
+        var quiet = logger
+        quiet.logLevel = .critical
         while true {
             do {
-                try await withConnection { connection in _ = try await connection.query("SELECT 1", logger: logger) }
+                let connection = try await PostgresConnection.connect(
+                    configuration: try address.connectionConfiguration(), id: 0, logger: quiet)
+                try? await connection.close()
                 return
             } catch {
                 let reason = Self.describe(error)
@@ -94,6 +105,21 @@ public final class PostgreSQLStore: Sendable {
     func withConnection<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
         try await client.withConnection { connection in try await body(connection) }
     }
+
+    /// Runs `body`, a read, with a connection of the pool; when the connection turns out to be lost (the server
+    /// restarted, a proxy closed it), runs it once more on a new one. Only for reads: a write might have happened.
+    func read<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+        do {
+            return try await withConnection(body)
+        } catch let error as PSQLError where Self.lostConnectionCodes.contains(error.code) {
+            return try await withConnection(body)
+        }
+    }
+
+    /// The errors of a connection that was lost before or during a query.
+    private static let lostConnectionCodes: Set<PSQLError.Code> = [
+        .serverClosedConnection, .clientClosedConnection, .connectionError, .uncleanShutdown,
+    ]
 
     /// Runs `body` in a transaction on a connection of the pool: committed when `body` returns, rolled back when it
     /// throws (the error of `body` is rethrown, not postgres-nio's wrapper).
@@ -166,7 +192,26 @@ struct PostgreSQLAddress: Sendable, CustomStringConvertible {
     var username: String
     var password: String?
     var database: String?
-    var tls: PostgresClient.Configuration.TLS
+    /// `sslmode`: nil to disable TLS, else the TLS configuration and whether TLS is required.
+    var tls: (configuration: TLSConfiguration, required: Bool)?
+
+    /// The pool's TLS setting.
+    var poolTLS: PostgresClient.Configuration.TLS {
+        guard let tls else { return .disable }
+        return tls.required ? .require(tls.configuration) : .prefer(tls.configuration)
+    }
+
+    /// The settings of one connection outside the pool.
+    /// - Throws: when the TLS configuration cannot be loaded.
+    func connectionConfiguration() throws -> PostgresConnection.Configuration {
+        var connectionTLS = PostgresConnection.Configuration.TLS.disable
+        if let tls {
+            let context = try NIOSSLContext(configuration: tls.configuration)
+            connectionTLS = tls.required ? .require(context) : .prefer(context)
+        }
+        return PostgresConnection.Configuration(
+            host: host, port: port, username: username, password: password, database: database, tls: connectionTLS)
+    }
 
     /// Parses `postgres://USER:PASSWORD@HOST:PORT/DB?sslmode=disable|prefer|require`; user and password may be
     /// percent-encoded. The port defaults to 5432, the database to the user's name, sslmode to `prefer`.
@@ -190,13 +235,13 @@ struct PostgreSQLAddress: Sendable, CustomStringConvertible {
         database = path.isEmpty ? nil : path
         let mode = components.queryItems?.first(where: { $0.name == "sslmode" })?.value ?? "prefer"
         switch mode {
-        case "disable": tls = .disable
-        case "prefer", "allow": tls = .prefer(.makeClientConfiguration())
+        case "disable": tls = nil
+        case "prefer", "allow": tls = (.makeClientConfiguration(), false)
         case "require":
             var configuration = TLSConfiguration.makeClientConfiguration()
             configuration.certificateVerification = .none
-            tls = .require(configuration)
-        case "verify-full": tls = .require(.makeClientConfiguration())
+            tls = (configuration, true)
+        case "verify-full": tls = (.makeClientConfiguration(), true)
         default:
             throw StoreError.invalid("sslmode \(mode) is not supported (disable, prefer, require, verify-full)")
         }

@@ -47,17 +47,7 @@ extension SQLiteStore: DatasetStore {
     public func updateDataset(_ metadata: DatasetMetadata, fields: [DatasetField]?, now: Date) async throws {
         try await pool.write { db in
             guard var dataset = try Self.dataset(id: metadata.id, in: db) else { throw StoreError.notFound(metadata.id) }
-            if let fields {
-                // Only descriptions and flags may change; names and types come from the data.
-                dataset.fields = dataset.fields.map { field in
-                    guard let edited = fields.first(where: { $0.name == field.name }) else { return field }
-                    var field = field
-                    field.description = edited.description
-                    field.facet = edited.facet
-                    field.sortable = edited.sortable
-                    return field
-                }
-            }
+            if let fields { dataset.fields = DatasetRow.editing(dataset.fields, with: fields) }
             try db.execute(
                 sql: "UPDATE datasets SET metadata = ?, fields = ?, visibility = ?, modified_at = ? WHERE id = ?",
                 arguments: [
@@ -100,27 +90,14 @@ extension SQLiteStore: DatasetStore {
     }
 
     static func dataset(_ row: Row) throws -> Dataset {
-        let decoder = JSONDecoder()
-        let metadataText: String = row["metadata"]
-        let fieldsText: String = row["fields"]
-        let processed: Double? = row["processed_at"]
-        return Dataset(
-            metadata: try decoder.decode(DatasetMetadata.self, from: Data(metadataText.utf8)),
-            fields: try decoder.decode([DatasetField].self, from: Data(fieldsText.utf8)),
-            recordsCount: row["records_count"],
-            created: Date(timeIntervalSince1970: row["created_at"]),
-            modified: Date(timeIntervalSince1970: row["modified_at"]),
-            dataProcessed: processed.map { Date(timeIntervalSince1970: $0) },
-            version: row["version"],
-            recordsTable: row["records_table"]
-        )
+        try DatasetRow(
+            metadata: row["metadata"], fields: row["fields"], recordsCount: row["records_count"],
+            version: row["version"], recordsTable: row["records_table"], createdAt: row["created_at"],
+            modifiedAt: row["modified_at"], processedAt: row["processed_at"]
+        ).dataset()
     }
 
-    static func json(_ value: some Encodable) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
-    }
+    static func json(_ value: some Encodable) throws -> String { try DatasetRow.json(value) }
 
     static func dropRecordsTable(_ table: String, in db: GRDB.Database) throws {
         try db.execute(sql: "DROP TABLE IF EXISTS \(RecordLayout.quote(RecordLayout.fullTextTable(of: table)))")

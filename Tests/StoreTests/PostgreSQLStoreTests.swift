@@ -1,0 +1,180 @@
+import Foundation
+import PostgresNIO
+import Testing
+
+@testable import Store
+
+/// The PostgreSQL engine's accounts, catalog, settings and start-up, on the test server; skipped, saying why,
+/// without `GARONA_TEST_POSTGRES_URL`.
+@Suite(.enabled(if: PostgreSQLTestDatabase.serverURL != nil, PostgreSQLTestDatabase.skipReason), .timeLimit(.minutes(1)))
+struct PostgreSQLStoreTests {
+    @Test func usersAreFoundAndUnique() async throws {
+        try await PostgreSQLTestDatabase.withStore { store, _ in
+            try await StoreEngineBehaviours.usersAreFoundAndUnique(store)
+        }
+    }
+
+    @Test func sessionsExpireAreReplacedAndPurged() async throws {
+        try await PostgreSQLTestDatabase.withStore { store, _ in
+            try await StoreEngineBehaviours.sessionsExpireAreReplacedAndPurged(store)
+        }
+    }
+
+    @Test func consentLogIsNewestFirstAndPurged() async throws {
+        try await PostgreSQLTestDatabase.withStore { store, _ in
+            try await StoreEngineBehaviours.consentLogIsNewestFirstAndPurged(store)
+        }
+    }
+
+    @Test func apiKeysAreScopedListedAndRevoked() async throws {
+        try await PostgreSQLTestDatabase.withStore { store, _ in
+            try await StoreEngineBehaviours.apiKeysAreScopedListedAndRevoked(store)
+        }
+    }
+
+    @Test func catalogChangesMoveItsVersion() async throws {
+        try await PostgreSQLTestDatabase.withStore { store, _ in
+            try await StoreEngineBehaviours.catalogChangesMoveItsVersion(store)
+        }
+    }
+
+    @Test func settingsAndTheSecretPersist() async throws {
+        try await PostgreSQLTestDatabase.withStore { store, _ in
+            try await StoreEngineBehaviours.settingsAndTheSecretPersist(store)
+        }
+    }
+
+    /// Two nodes on one database: what one writes, the other reads at its next call.
+    @Test func twoStoresOnOneDatabaseSeeEachOthersWrites() async throws {
+        try await PostgreSQLTestDatabase.withStore { first, url in
+            let second = try await PostgreSQLStore.open(url: url, poolSize: 2, waitSeconds: 5)
+            defer { second.shutdown() }
+            #expect(try await first.instanceSecret() == second.instanceSecret())
+
+            let version = try await second.catalogVersion()
+            #expect(try await second.datasets().isEmpty)
+            try await first.createDataset(DatasetMetadata(id: "gares"), now: StoreEngineBehaviours.now)
+            #expect(try await second.catalogVersion() != version)
+            #expect(try await second.datasets().map(\.id) == ["gares"])
+
+            let session = SessionRecord(key: "k", data: ["_auth_user_id": "1"], expiresAt: .distantFuture)
+            try await first.saveSession(session)
+            #expect(try await second.session(key: "k", now: Date()) == session)
+            try await second.deleteSession(key: "k")
+            #expect(try await first.session(key: "k", now: Date()) == nil)
+        }
+    }
+
+    /// Nodes starting together on a new database: each migration is applied once, and none of them fails.
+    @Test func migrationsRunConcurrentlyDoNotFail() async throws {
+        try await Self.withEmptyDatabase { url in
+            try await withThrowingTaskGroup(of: PostgreSQLStore.self) { group in
+                for _ in 0..<4 { group.addTask { try await PostgreSQLStore.open(url: url, poolSize: 1, waitSeconds: 5) } }
+                var stores: [PostgreSQLStore] = []
+                for try await store in group { stores.append(store) }
+                defer { stores.forEach { $0.shutdown() } }
+                let logger = stores[0].logger
+                let applied = try await stores[0].withConnection { connection in
+                    try await connection.query(
+                        "SELECT count(*), count(DISTINCT version) FROM schema_migrations", logger: logger
+                    )
+                    .decode((Int, Int).self).first { _ in true }
+                }
+                #expect(applied?.0 == PostgreSQLMigrations.all.count && applied?.1 == PostgreSQLMigrations.all.count)
+                #expect(try await stores[3].instanceSecret() == stores[0].instanceSecret())
+            }
+        }
+    }
+
+    /// A server that does not answer is retried until the wait is over, then a one-line error without the password.
+    @Test func anUnreachableServerIsAClearErrorAfterTheWait() async throws {
+        let url = "postgres://garona:s3cret-word@127.0.0.1:1/garona?sslmode=disable"
+        let error = await #expect(throws: StoreError.self) {
+            _ = try await PostgreSQLStore.open(url: url, poolSize: 1, waitSeconds: 0)
+        }
+        guard case .unavailable(let message) = error else {
+            Issue.record("not unavailable: \(String(describing: error))"); return
+        }
+        #expect(message.contains("postgres://garona@127.0.0.1:1/garona") && !message.contains("s3cret"))
+        #expect(!message.contains("\n"))
+    }
+
+    /// An unknown database is not waited for: waiting would not help.
+    @Test func anUnknownDatabaseFailsAtOnce() async throws {
+        let server = try #require(PostgreSQLTestDatabase.serverURL)
+        var components = try #require(URLComponents(string: server))
+        components.path = "/garona_no_such_database"
+        let url = try #require(components.string)
+        let error = await #expect(throws: StoreError.self) {
+            // A retry would make this wait an hour; the test's time limit catches it.
+            _ = try await PostgreSQLStore.open(url: url, poolSize: 1, waitSeconds: 3_600)
+        }
+        guard case .unavailable(let message) = error else {
+            Issue.record("not unavailable: \(String(describing: error))")
+            return
+        }
+        #expect(message.contains("3D000") && message.contains("garona_no_such_database"))
+        if let password = components.password { #expect(!message.contains(":" + password + "@")) }
+    }
+
+    /// A query that fails (here, on a table dropped under the store) is an error, and the pool stays usable.
+    @Test func aFailedQueryIsAnErrorAndThePoolRecovers() async throws {
+        try await PostgreSQLTestDatabase.withStore { store, _ in
+            try await store.run("DROP TABLE settings")
+            await #expect(throws: PSQLError.self) { _ = try await store.setting("services") }
+            try await store.run("CREATE TABLE settings (key text PRIMARY KEY, value text NOT NULL)")
+            #expect(try await store.setting("services") == nil)
+            // A connection killed by the server: the query on it fails, the next one gets a new connection.
+            let logger = store.logger
+            let killed = await #expect(throws: PSQLError.self) {
+                try await store.withConnection { connection in
+                    try await connection.query("SELECT pg_terminate_backend(pg_backend_pid())", logger: logger)
+                        .decode(Bool.self).first { _ in true }
+                }
+            }
+            #expect(killed?.code == .serverClosedConnection || killed?.code == .server)
+            #expect(try await store.userCount() == 0)
+        }
+    }
+
+    /// Runs `body` with the URL of a new database without any table, dropped afterwards.
+    static func withEmptyDatabase(_ body: (String) async throws -> Void) async throws {
+        try await PostgreSQLTestDatabase.withStore(poolSize: 1) { _, url in
+            var components = try #require(URLComponents(string: url))
+            let name = components.path.dropFirst() + "_empty"
+            components.path = "/" + name
+            let emptyURL = try #require(components.string)
+            let admin = try PostgreSQLStore(url: url, poolSize: 1)
+            defer { admin.shutdown() }
+            try await admin.run(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"))
+            do {
+                try await body(emptyURL)
+            } catch {
+                _ = try? await admin.run(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)"))
+                throw error
+            }
+            try await admin.run(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)"))
+        }
+    }
+}
+
+/// Reading database URLs, without a server.
+@Suite struct PostgreSQLAddressTests {
+    @Test func readsEveryPartAndHidesThePassword() throws {
+        let address = try PostgreSQLAddress(url: "postgresql://garona:p%40ss@db.example:6543/portal?sslmode=require")
+        #expect(address.host == "db.example" && address.port == 6543 && address.username == "garona")
+        #expect(address.password == "p@ss" && address.database == "portal")
+        #expect(address.description == "postgres://garona@db.example:6543/portal")
+        let defaults = try PostgreSQLAddress(url: "postgres://garona@localhost")
+        #expect(defaults.port == 5432 && defaults.password == nil && defaults.database == nil)
+    }
+
+    @Test func refusesWhatIsNotAPostgreSQLURL() {
+        for url in [
+            "mysql://a:b@host/db", "postgres://host/db", "postgres://a:b@/db", "not a url", "postgres://a@h:99999/db",
+            "postgres://a@h/db?sslmode=sometimes",
+        ] {
+            #expect(throws: StoreError.self, "\(url)") { _ = try PostgreSQLAddress(url: url) }
+        }
+    }
+}
