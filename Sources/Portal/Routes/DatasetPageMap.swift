@@ -30,25 +30,10 @@ enum DatasetMap {
             guard first + 1 < row.count, let lat = row[first].double, let lon = row[first + 1].double else { return nil }
             return (lat, lon)
         }
-        guard case .text(let text) = row[first],
-            let geometry = try? JSONSerialization.jsonObject(with: Data(text.utf8))
+        guard case .text(let text) = row[first], let box = (try? Geometry(geoJSON: text, acceptingFeature: true))?.extent,
+            !box.isEmpty
         else { return nil }
-        var box: (minLon: Double, minLat: Double, maxLon: Double, maxLat: Double)?
-        func visit(_ node: Any) {
-            if let pair = node as? [Any], pair.count >= 2, let lon = pair[0] as? Double, let lat = pair[1] as? Double {
-                let old = box ?? (lon, lat, lon, lat)
-                box = (min(old.minLon, lon), min(old.minLat, lat), max(old.maxLon, lon), max(old.maxLat, lat))
-            } else if let list = node as? [Any] {
-                list.forEach(visit)
-            } else if let object = node as? [String: Any] {
-                if let coordinates = object["coordinates"] { visit(coordinates) }
-                if let geometries = object["geometries"] { visit(geometries) }
-                if let inner = object["geometry"] { visit(inner) }
-            }
-        }
-        visit(geometry)
-        guard let box, box.minLat.isFinite, box.maxLat.isFinite else { return nil }
-        return ((box.minLat + box.maxLat) / 2, (box.minLon + box.maxLon) / 2)
+        return ((box.minY + box.maxY) / 2, (box.minX + box.maxX) / 2)
     }
 
     /// The fields a popup shows: the first few text fields, then other plain fields.
