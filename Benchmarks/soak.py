@@ -274,7 +274,7 @@ def summary(answer: soak_load.Answer) -> str:
 
 
 def soak(server: benchlib.Server, args, tally: Tally, requests: list[Requests], session: dict, datasets: list[str],
-         republisher: Republisher) -> tuple[list[soak_report.Minute], list[tuple[float, int, int, int]], float]:
+         republisher: Republisher, data_dir: Path) -> tuple[list[soak_report.Minute], list[tuple[float, int, int, int]], float]:
     """Runs the load; returns the minutes, the memory samples (seconds since start, then VmRSS, RssAnon and RssFile
     in KB) and the length of the run."""
     stop = threading.Event()
@@ -304,7 +304,7 @@ def soak(server: benchlib.Server, args, tally: Tally, requests: list[Requests], 
                     len(minutes) + 1, window.requests, window.server_errors, window.unexpected, window.failed,
                     *(soak_report.rss_around(samples, now - started, kind) for kind in (1, 2, 3)),
                     server.cpu_ticks() / tick, os.getloadavg()[0],
-                    len(republisher.durations), window)
+                    len(republisher.durations), window, soak_report.directory_mb(data_dir))
                 minutes.append(row)
                 log(soak_report.minute_line(row))
                 for failure in tally.server_errors[shown:shown + 3]:
@@ -363,7 +363,7 @@ def main() -> int:
         datasets = [LARGE, SMALL, "jeu-0001"] if args.datasets else [LARGE, SMALL]
         load_start = os.getloadavg()[0]
         log(f"soak for {args.minutes:g} minutes, {args.threads} threads; RSS {server.memory_kb('VmRSS') / 1024:.1f} MB")
-        minutes, samples, elapsed = soak(server, args, tally, requests, session, datasets, republisher)
+        minutes, samples, elapsed = soak(server, args, tally, requests, session, datasets, republisher, data_dir)
         load = (load_start, os.getloadavg()[0])
         alive = server.alive()
         if not alive:

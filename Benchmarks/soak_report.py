@@ -30,6 +30,7 @@ class Minute:
     load: float
     republished: int
     window: soak_load.Window
+    disk_mb: float = 0.0
 
 
 def rss_around(samples: list[tuple[float, int, int, int]], at: float, kind: int = 1, span: float = 30) -> int:
@@ -39,6 +40,18 @@ def rss_around(samples: list[tuple[float, int, int, int]], at: float, kind: int 
     return int(statistics.median(chosen)) if chosen else 0
 
 
+def directory_mb(path) -> float:
+    """The size of every file under `path` (the database, its write-ahead log, uploads), in MB."""
+    total = 0
+    for root, _, files in os.walk(path):
+        for name in files:
+            try:
+                total += os.path.getsize(os.path.join(root, name))
+            except OSError:
+                pass
+    return total / 1024 / 1024
+
+
 def minute_line(row: Minute) -> str:
     classes = ", ".join(f"{klass} {len(values)}" for klass, values in row.window.latencies.items())
     latencies = ", ".join(f"{klass} {row.window.quantile_ms(klass, 0.5):.0f}/{row.window.quantile_ms(klass, 0.99):.0f}"
@@ -46,7 +59,7 @@ def minute_line(row: Minute) -> str:
     return (f"minute {row.minute}: {row.requests:,} requests ({classes}); 5xx {row.server_errors}, unexpected "
             f"{row.unexpected}, no answer {row.failed}; RSS {row.rss_kb / 1024:.1f} MB (anonymous "
             f"{row.anon_kb / 1024:.1f}, file {row.file_kb / 1024:.1f}), CPU {row.cpu_seconds:.1f} s, "
-            f"load {row.load:.1f}, republished {row.republished}\n         p50/p99 ms: {latencies}")
+            f"load {row.load:.1f}, republished {row.republished}, data dir {row.disk_mb:,.0f} MB\n         p50/p99 ms: {latencies}")
 
 
 
@@ -120,10 +133,11 @@ def report(args, tally: Tally, minutes: list[Minute], verdict: Verdict, republis
     lines.append(f"| **all** | {total.requests:,} | {total.server_errors} | {total.unexpected} | {total.failed} "
                  "| | | | |")
     lines += ["", "| Minute | requests | 5xx | unexpected | no answer | RSS (MB) | anonymous (MB) | file (MB) "
-              "| CPU time (s) | load | republished |", "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+              "| CPU time (s) | load | republished | data dir (MB) |",
+              "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     lines += [f"| {row.minute} | {row.requests:,} | {row.server_errors} | {row.unexpected} | {row.failed} | "
               f"{row.rss_kb / 1024:.1f} | {row.anon_kb / 1024:.1f} | {row.file_kb / 1024:.1f} | "
-              f"{row.cpu_seconds:,.1f} | {row.load:.1f} | {row.republished} |"
+              f"{row.cpu_seconds:,.1f} | {row.load:.1f} | {row.republished} | {row.disk_mb:,.0f} |"
               for row in minutes]
     durations, failures = republished
     lines += failure_lines("First 5xx answers", tally.server_errors)
@@ -142,8 +156,9 @@ def report(args, tally: Tally, minutes: list[Minute], verdict: Verdict, republis
         "the socket.",
         "- RSS: the median of the VmRSS samples (every 5 s) of the 30 s before the end of the warm-up and before the "
         "end of the load; the table gives that median for each minute, and its two parts (`RssAnon`: the heap; "
-        "`RssFile`: mapped files, the binary and SQLite's memory-mapped pages if any). CPU time: user plus system "
-        "of the server.",
+        "`RssFile`: mapped files, the binary and SQLite's shared-memory index of its write-ahead log). CPU time: "
+        "user plus system of the server. Data dir: the size of every file in the data directory (database, "
+        "write-ahead log, uploads) at the end of the minute.",
         f"- 1-minute load average at the start and at the end: {load[0]:.1f}, {load[1]:.1f} (on {os.cpu_count()} "
         "CPUs).",
         *([f"- {note}"] if (note := benchlib.busy_note(max(load))) else []),

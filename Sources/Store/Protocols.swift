@@ -140,6 +140,12 @@ public protocol InstanceSettings: Sendable {
     func setSetting(_ key: String, to value: String?) async throws
 }
 
+/// An engine whose write-ahead log the server must compact now and then. Conformers: ``SQLiteStore``.
+public protocol WriteAheadLogCompaction: Sendable {
+    /// Checkpoints and truncates the log when it holds more than `bytes`; returns its size before when it did.
+    func compactWriteAheadLog(over bytes: Int64) async throws -> Int64?
+}
+
 /// A storage engine: everything Garona keeps, behind one value. Conformers: ``SQLiteStore`` (embedded, the default)
 /// and ``PostgreSQLStore`` (shared by several nodes).
 public typealias StoreEngine = PortalStore & ApiKeyStore & DatasetCatalog & DatasetPublisher & RecordQueries
