@@ -185,6 +185,22 @@ import Web
         }
     }
 
+    @Test func aNodeKeepsItsNameAcrossRestartsAndTwoNodesNeverShareOne() async throws {
+        try await Self.withDirectory { _, uploads in
+            try await Self.withDirectory { _, otherUploads in
+                let name = ImportJobs.nodeName(uploadsDirectory: uploads)
+                #expect(ImportJobs.nodeName(uploadsDirectory: uploads) == name)
+                #expect(ImportJobs.nodeName(uploadsDirectory: otherUploads) != name)
+                let file = uploads.deletingLastPathComponent().appendingPathComponent("node-id").path
+                let mode = try FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? Int
+                #expect(mode == 0o600)
+                // A new data directory at the same place (on another host of the same name) gets a name of its own.
+                try FileManager.default.removeItem(atPath: file)
+                #expect(ImportJobs.nodeName(uploadsDirectory: uploads) != name)
+            }
+        }
+    }
+
     @Test func aDetectionReadsWorkbookPartsInTheFolderOfTheNodeThatPublishes() throws {
         let detection = try Ingest.detect(bytes: Array(Self.csv.utf8), fileName: "a.csv")
         let folder = URL(fileURLWithPath: "/var/lib/garona/uploads/job")

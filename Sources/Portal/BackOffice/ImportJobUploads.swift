@@ -74,6 +74,25 @@ extension ImportJobs {
         return removed
     }
 
+    /// The name of the node whose uploads go to `uploadsDirectory`: its host, that folder, and a random id kept in
+    /// `node-id` beside it (in the data directory), so that two nodes never share a name, even on hosts of the same
+    /// name, and a node keeps its name across restarts. Without that file (it cannot be written), host and folder.
+    static func nodeName(uploadsDirectory: URL) -> String {
+        let place = ProcessInfo.processInfo.hostName + ":" + uploadsDirectory.standardizedFileURL.path
+        let file = uploadsDirectory.deletingLastPathComponent().appendingPathComponent("node-id")
+        if let id = try? String(contentsOf: file, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines),
+            !id.isEmpty
+        {
+            return place + " " + id
+        }
+        let id = UUID().uuidString.lowercased()
+        guard
+            FileManager.default.createFile(
+                atPath: file.path, contents: Data((id + "\n").utf8), attributes: [.posixPermissions: 0o600])
+        else { return place }
+        return place + " " + id
+    }
+
     /// `detection` reading the parts of a workbook in `directory` (the job's upload folder on this node) rather
     /// than in the folder of the node that analysed the file, which this node may not have.
     ///

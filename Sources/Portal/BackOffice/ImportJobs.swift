@@ -64,7 +64,7 @@ final class ImportJobs: Sendable {
     let maxConcurrent: Int
     /// Where uploads are kept, one folder per job; swept of folders no job needs.
     let uploadsDirectory: URL
-    /// This node's name in the jobs it runs: its host and upload folder, the same after a restart.
+    /// This node's name in the jobs it runs, the same after a restart (see ``nodeName(uploadsDirectory:)``).
     let node: String
 
     init(
@@ -75,7 +75,7 @@ final class ImportJobs: Sendable {
         self.clock = clock
         self.maxConcurrent = max(1, maxConcurrent)
         self.uploadsDirectory = uploadsDirectory
-        self.node = node ?? ProcessInfo.processInfo.hostName + ":" + uploadsDirectory.standardizedFileURL.path
+        self.node = node ?? Self.nodeName(uploadsDirectory: uploadsDirectory)
     }
 
     /// The job `id`, as the store has it, or nil.
