@@ -60,8 +60,8 @@ enum PostgreSQLRecordsTable {
     /// The full-text vector column.
     static var searchColumn: String { TableLayout(recordsTable: "").searchVectorColumn }
 
-    /// The indexes of a loaded table: the record id, every facet or sortable field, and the search vector when
-    /// there is a text field. PostgreSQL names them (a name built from long field names could be truncated into
+    /// The indexes of a loaded table: the record id, every facet or sortable field (sortable ones both ways), and
+    /// the search vector when there is a text field. PostgreSQL names them (a name built from long field names could be truncated into
     /// another's).
     static func indexStatements(_ table: String, fields: [DatasetField]) -> [String] {
         let quoted = RecordLayout.quote(table)
@@ -69,6 +69,10 @@ enum PostgreSQLRecordsTable {
         for field in fields where field.facet || field.sortable {
             guard let column = RecordLayout.columns(of: field).first?.name else { continue }
             statements.append("CREATE INDEX ON \(quoted) (\(RecordLayout.quote(column)))")
+            // ODSQL sorts with NULLS LAST both ways; an ascending index read backwards would give NULLS FIRST.
+            if field.sortable {
+                statements.append("CREATE INDEX ON \(quoted) (\(RecordLayout.quote(column)) DESC NULLS LAST)")
+            }
         }
         if fields.contains(where: { $0.type == .text }) {
             statements.append("CREATE INDEX ON \(quoted) USING gin (\(RecordLayout.quote(searchColumn)))")
