@@ -39,61 +39,6 @@ public struct Field: Sendable, Equatable, Codable {
     }
 }
 
-/// A point in WGS 84.
-public struct GeoPoint: Sendable, Equatable, Hashable, Codable {
-    public var lat: Double
-    public var lon: Double
-
-    public init(lat: Double, lon: Double) {
-        self.lat = lat
-        self.lon = lon
-    }
-
-    /// The point at a WGS 84 position (x the longitude, y the latitude).
-    public init(_ position: Position) { self.init(lat: position.y, lon: position.x) }
-}
-
-/// A bounding box in WGS 84.
-public struct BoundingBox: Sendable, Equatable, Hashable, Codable {
-    public var minLon: Double
-    public var minLat: Double
-    public var maxLon: Double
-    public var maxLat: Double
-
-    public init(minLon: Double, minLat: Double, maxLon: Double, maxLat: Double) {
-        self.minLon = minLon
-        self.minLat = minLat
-        self.maxLon = maxLon
-        self.maxLat = maxLat
-    }
-}
-
-/// A geometry ready to store: compact GeoJSON text, its bounding box and centroid.
-public struct GeoShape: Sendable, Equatable, Hashable, Codable {
-    /// Compact GeoJSON geometry text (`{"type":"Point","coordinates":[lon,lat]}`).
-    public var geoJSON: String
-    public var bbox: BoundingBox
-    public var centroid: GeoPoint
-
-    public init(geoJSON: String, bbox: BoundingBox, centroid: GeoPoint) {
-        self.geoJSON = geoJSON
-        self.bbox = bbox
-        self.centroid = centroid
-    }
-
-    /// The stored form of `geometry`: its GeoJSON, its extent (zeros when it has no position) and its centroid.
-    public init(_ geometry: Geometry) {
-        let extent = geometry.extent
-        let centroid = geometry.centroid
-        self.init(
-            geoJSON: geometry.geoJSON,
-            bbox: extent.isEmpty
-                ? BoundingBox(minLon: 0, minLat: 0, maxLon: 0, maxLat: 0)
-                : BoundingBox(minLon: extent.minX, minLat: extent.minY, maxLon: extent.maxX, maxLat: extent.maxY),
-            centroid: GeoPoint(centroid))
-    }
-}
-
 /// A typed cell value.
 public enum Value: Sendable, Equatable, Hashable, Codable {
     case null
