@@ -132,6 +132,37 @@ struct PostgreSQLDialectTests {
                 }
                 // Most queries select something from the data: the comparison is not between empty answers.
                 #expect(compared > cases.count * 2 / 3)
+                try await Self.compareFacetsAndCounts(compilers, sqliteStore, postgresStore)
+            }
+        }
+    }
+
+    /// Facets (every level and sort, a list field, under filters) and total counts give the same answers.
+    static func compareFacetsAndCounts(
+        _ compilers: [ODSQL.Compiler], _ sqlite: any RecordQueries, _ postgres: any RecordQueries
+    ) async throws {
+        let filters = [
+            ODSQL.QueryText(), ODSQL.QueryText(where: [#"search("gare")"#, "population > 100"]),
+            ODSQL.QueryText(where: ["within_distance(geo, geom'POINT(1.5 43.5)', 20km)"], refines: ["commune:Albi"]),
+        ]
+        let facets: [(String, ODSQL.FacetLevel, ODSQL.FacetSort)] = [
+            ("commune", .value, .countDescending), ("commune", .value, .alphanumDescending), ("tags", .value, .countAscending),
+            ("open", .value, .numDescending), ("date", .year, .alphanumAscending), ("date", .month, .countDescending),
+            ("updated", .day, .alphanumAscending), ("population", .value, .numAscending),
+        ]
+        for filter in filters {
+            let counts = [
+                try await sqlite.rows(try compilers[0].count(filter)),
+                try await postgres.rows(try compilers[1].count(filter)),
+            ]
+            #expect(counts[0] == counts[1] && counts[0] != [[.int(0)]], "count \(filter.wheres)")
+            for (field, level, sort) in facets {
+                let left = try await sqlite.rows(try compilers[0].facet(filter, field: field, level: level, sort: sort))
+                let right = try await postgres.rows(try compilers[1].facet(filter, field: field, level: level, sort: sort))
+                // Ties in counts may come in another order: compared as sets.
+                #expect(
+                    left.sorted(by: precedes) == right.sorted(by: precedes),
+                    "facet \(field) \(level) \(sort) \(filter.wheres)")
             }
         }
     }
