@@ -73,26 +73,13 @@ public enum Portal {
                 store: store, clock: overrides.clock, maxConcurrent: configuration.maxConcurrentImports,
                 uploadsDirectory: try directory.uploadsDirectory()),
             uploadsDirectory: try directory.uploadsDirectory(),
-            maxUploadBytes: min(configuration.maxUploadMB, Int.max >> 20) << 20,
-            exportSlots: ExportSlots(
-                capacity: configuration.maxConcurrentExports > 0
-                    ? configuration.maxConcurrentExports : ExportSlots.defaultCapacity(readers: store.readerCount))
+            maxUploadBytes: min(configuration.maxUploadMB, Int.max >> 20) << 20
         )
         // The jobs this node ran before it stopped will never end: their pages say so.
         try await portal.jobs.recoverInterrupted()
         let router = Router(context: PortalRequestContext.self, options: .autoGenerateHeadEndpoints)
         router.addPortalMiddlewares(web)
-        router.add(middleware: portal.apiAccessMiddleware(rateLimit: configuration.apiRateLimit))
-        portal.addHomeRoutes(to: router)
-        portal.addAuthRoutes(to: router)
-        portal.addLanguageRoutes(to: router)
-        portal.addCharterRoutes(to: router)
-        portal.addBackOfficeRoutes(to: router)
-        portal.addApiKeyRoutes(to: router)
-        portal.addExploreRoutes(to: router)
-        portal.addCatalogPageRoutes(to: router)
-        portal.addDatasetPageRoutes(to: router, tileURL: configuration.tileURL)
-        portal.addOpenAPIRoute(to: router)
+        portal.addRoutes(to: router, configuration: configuration)
         var app = Application(
             router: router,
             server: .http1(configuration: Self.http1(idleTimeoutSeconds: configuration.idleTimeoutSeconds)),

@@ -19,16 +19,34 @@ struct PortalServices: Sendable {
     let maxUploadBytes: Int
     /// Totals, facet counts and `group_by` answers per published version.
     let memo = AggregateMemo()
-    /// The catalog as an ODSQL table, per catalog version.
-    let catalogTables = CatalogTables()
     /// Proofs of consent written per client address (see `recordChoice`).
     let consentLimiter = RateLimiter(limit: PortalServices.consentProofsPerMinute, window: 60)
-    /// How many dataset exports may stream at once (see ``ExportSlots``).
-    var exportSlots = ExportSlots(capacity: 3)
 
     var catalog: Catalog { web.catalog }
     var renderer: PageRenderer { web.renderer }
     var registry: CookieRegistry { web.registry }
+
+    /// Adds every route to `router`, each area's under its controller, after the middlewares that wrap them all.
+    func addRoutes(to router: Router<PortalRequestContext>, configuration: PortalConfiguration) {
+        // Global, not on the API's group: it also answers CORS preflights and the API paths no route matches.
+        router.add(
+            middleware: APIAccessMiddleware(keys: store, rateLimit: configuration.apiRateLimit, clock: web.clock))
+        addHomeRoutes(to: router)
+        addAuthRoutes(to: router)
+        addLanguageRoutes(to: router)
+        addCharterRoutes(to: router)
+        addBackOfficeRoutes(to: router)
+        addApiKeyRoutes(to: router)
+        let exportSlots = ExportSlots(
+            capacity: configuration.maxConcurrentExports > 0
+                ? configuration.maxConcurrentExports : ExportSlots.defaultCapacity(readers: store.readerCount))
+        ExploreAPIController(
+            store: store, memo: memo, catalogTables: CatalogTables(), exportSlots: exportSlots,
+            uploadsDirectory: uploadsDirectory, clock: web.clock, logger: web.logger
+        ).addRoutes(to: router)
+        addCatalogPageRoutes(to: router)
+        addDatasetPageRoutes(to: router, tileURL: configuration.tileURL)
+    }
 
     /// A fingerprint of the user's password hash, kept in the session: changing the password
     /// logs out every other session, as Django's `_auth_user_hash` does.

@@ -23,6 +23,13 @@ struct APIAccessMiddleware: RouterMiddleware {
     /// not write to the database on every call.
     static let lastUsedResolution: TimeInterval = 60
 
+    /// The data API's access layer: `keys` checked, `rateLimit` requests a minute per client (0 for no limit).
+    init(keys: any ApiKeyStore, rateLimit: Int, clock: @escaping @Sendable () -> Date) {
+        self.keys = keys
+        limiter = rateLimit > 0 ? RateLimiter(limit: rateLimit) : nil
+        self.clock = clock
+    }
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
     {
@@ -118,12 +125,5 @@ struct APIAccessMiddleware: RouterMiddleware {
         response.headers[.xRateLimitReset] = String(Int(decision.resetAt.timeIntervalSince1970.rounded(.up)))
         response.headers[.accessControlExposeHeaders] = "X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, Retry-After"
         return response
-    }
-}
-
-extension PortalServices {
-    /// The data API's access layer; `rateLimit` requests a minute per client, 0 for no limit.
-    func apiAccessMiddleware(rateLimit: Int) -> APIAccessMiddleware {
-        APIAccessMiddleware(keys: store, limiter: rateLimit > 0 ? RateLimiter(limit: rateLimit) : nil, clock: web.clock)
     }
 }

@@ -9,7 +9,7 @@ enum CatalogExportFormat: String, CaseIterable {
     case csv, json, jsonl, dcat
 }
 
-extension PortalServices {
+extension ExploreAPIController {
     /// The catalog as CSV, JSON or JSON Lines (one flat object per dataset, filtered and shaped by the same
     /// ODSQL parameters as `catalog/datasets`), or as DCAT-AP RDF/XML.
     func catalogExport(_ format: CatalogExportFormat, request: Request, context: PortalRequestContext) async throws
@@ -17,7 +17,7 @@ extension PortalServices {
     {
         let parameters = try APIParameters(request)
         let table = try await catalogTable(language: parameters.language)
-        let compiler = CatalogTable.compiler(now: web.clock(), language: parameters.language)
+        let compiler = CatalogTable.compiler(now: clock(), language: parameters.language)
         let exportFormat: ExportFormat
         switch format {
         case .csv: exportFormat = .csv
@@ -62,7 +62,7 @@ extension PortalServices {
             throw APIError(status: .badRequest, code: "ODSQLError", message: error.message)
         }
         let writer = DCATWriter(
-            origin: Self.origin(context), apiBase: Self.apiBase, formats: formats, useLabels: useLabels,
+            origin: requestOrigin(context), apiBase: Self.base, formats: formats, useLabels: useLabels,
             language: parameters.language)
         let xml = writer.document(ids.compactMap { table.datasets[$0] })
         var bytes = Array(xml.utf8)

@@ -6,38 +6,33 @@ import Web
 
 /// The catalog endpoints that query the catalog with ODSQL (`catalog/datasets`, `catalog/facets`) and the
 /// per-dataset `facets` and `attachments`.
-extension PortalServices {
-    func addCatalogRoutes(to router: Router<PortalRequestContext>) {
-        let base = Self.apiBase
-        router.get("\(base)/catalog/facets") { request, context in
+extension ExploreAPIController {
+    /// Adds the catalog's ODSQL endpoints and the per-dataset `facets` and `attachments` to `api`, the API's group.
+    func addCatalogRoutes(to api: RouterGroup<PortalRequestContext>) {
+        let base = Self.base
+        api.get("catalog/facets") { request, context in
             try await catalogFacets(request: request, context: context)
         }
-        router.get("\(base)/catalog/datasets/{id}/facets") { request, context in
+        api.get("catalog/datasets/{id}/facets") { request, context in
             try await datasetFacets(request: request, context: context)
         }
-        router.get("\(base)/catalog/datasets/{id}/attachments") { _, context in
+        api.get("catalog/datasets/{id}/attachments") { _, context in
             _ = try await visibleDataset(context)
             var writer = JSONWriter()
             writer.raw("{\"links\":[],\"attachments\":[]}")
-            return Self.json(writer)
+            return jsonResponse(writer)
         }
-        router.get("\(base)/catalog/exports") { _, context in
+        api.get("catalog/exports") { _, context in
             Self.exportLinks(CatalogExportFormat.allCases.map(\.rawValue)) {
-                "\(Self.origin(context))\(base)/catalog/exports/\($0)"
+                "\(requestOrigin(context))\(base)/catalog/exports/\($0)"
             }
         }
-        router.get("\(base)/catalog/exports/{format}") { request, context in
+        api.get("catalog/exports/{format}") { request, context in
             guard let format = CatalogExportFormat(rawValue: context.parameters.get("format") ?? "") else {
                 throw APIError(status: .badRequest, code: "InvalidRESTParameterError", message: "Unknown export format.")
             }
             return try await catalogExport(format, request: request, context: context)
         }
-    }
-
-    /// `https://host`, as the client reached us (through a trusted proxy's forwarded headers).
-    static func origin(_ context: PortalRequestContext) -> String {
-        let state = context.visit.snapshot
-        return (state.isSecure ? "https" : "http") + "://" + state.host
     }
 
     /// The datasets the caller may see (``APIAccess/current``) as a queryable table, built once per catalog version
@@ -63,7 +58,7 @@ extension PortalServices {
             defaultLimit: 10, maxLimit: grouped ? 20_000 : 100, window: grouped ? 20_000 : 10_000)
         let includeLinks = try parameters.flag("include_links", default: false)
         let table = try await catalogTable(language: parameters.language)
-        let compiler = CatalogTable.compiler(now: web.clock(), language: parameters.language)
+        let compiler = CatalogTable.compiler(now: clock(), language: parameters.language)
         let select = parameters.query.select.trimmingCharacters(in: .whitespaces)
         let whole = !grouped && (select.isEmpty || select == "*")
         let compiled: CompiledQuery
@@ -75,7 +70,7 @@ extension PortalServices {
             throw APIError(status: .badRequest, code: "ODSQLError", message: error.message)
         }
         let rows = try table.rows(compiled)
-        let apiBase = Self.origin(context) + Self.apiBase
+        let apiBase = requestOrigin(context) + Self.base
         var writer = JSONWriter()
         writer.raw("{")
         if let countQuery {
@@ -100,7 +95,7 @@ extension PortalServices {
             }
         }
         writer.raw("]}")
-        return Self.json(writer)
+        return jsonResponse(writer)
     }
 
     /// `self`, `first`, `last` and (when there is more) `next` for a paged list.
@@ -132,15 +127,15 @@ extension PortalServices {
         let enumeration = FacetEnumeration(compiler: compiler, query: parameters.query) {
             try await memo.rows(of: dataset, $0, load: store.rows)
         }
-        return Self.json(try await enumeration.document(specs))
+        return jsonResponse(try await enumeration.document(specs))
     }
 
     private func catalogFacets(request: Request, context: PortalRequestContext) async throws -> Response {
         let parameters = try APIParameters(request)
         let specs = try facetSpecs(request, defaults: CatalogTable.defaultFacets)
         let table = try await catalogTable(language: parameters.language)
-        let compiler = CatalogTable.compiler(now: web.clock(), language: parameters.language)
+        let compiler = CatalogTable.compiler(now: clock(), language: parameters.language)
         let enumeration = FacetEnumeration(compiler: compiler, query: parameters.query) { try table.rows($0) }
-        return Self.json(try await enumeration.document(specs))
+        return jsonResponse(try await enumeration.document(specs))
     }
 }

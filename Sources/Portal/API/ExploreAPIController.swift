@@ -1,53 +1,75 @@
 import Foundation
 import Hummingbird
 import Ingest
+import Logging
 import ODSQL
 import Store
 import Web
 
-/// The data API: Opendatasoft's Explore API v2.1 under `/api/explore/v2.1`, both trailing-slash
-/// forms. GET only, JSON bodies, errors as `{"error_code", "message"}`, no cookies, CORS open.
-extension PortalServices {
-    static let apiBase = "/api/explore/v2.1"
+/// The data API: Opendatasoft's Explore API v2.1 under `/api/explore/v2.1`, both trailing-slash forms, and the
+/// legacy download link of older clients. GET only, JSON bodies, errors as `{"error_code", "message"}`, no cookies,
+/// CORS open.
+///
+/// It reads the catalog and the records, never writes them. Who may see what comes from ``APIAccess/current``, bound
+/// by ``APIAccessMiddleware``, which the wiring adds to the whole router (it also answers CORS preflights and unknown
+/// API paths, which no route of this controller matches).
+struct ExploreAPIController: Sendable {
+    /// Where the API's routes live.
+    static let base = "/api/explore/v2.1"
 
-    func addExploreRoutes(to router: Router<PortalRequestContext>) {
-        let base = Self.apiBase
-        router.get("\(base)/catalog/datasets") { request, context in
+    /// The catalog and the records the API reads.
+    let store: any DatasetCatalog & RecordQueries
+    /// Totals, facet counts and `group_by` answers per published version, shared with the dataset pages.
+    let memo: AggregateMemo
+    /// The catalog as an ODSQL table, per catalog version.
+    let catalogTables: CatalogTables
+    /// How many dataset exports may stream at once.
+    let exportSlots: ExportSlots
+    /// Where the file exports (Parquet, shapefile…) write their scratch files.
+    let uploadsDirectory: URL
+    let clock: @Sendable () -> Date
+    let logger: Logger
+
+    /// Adds the API's routes under ``base`` and the legacy download link to `router`.
+    func addRoutes(to router: some RouterMethods<PortalRequestContext>) {
+        let api = router.group(RouterPath(Self.base))
+        api.get("catalog/datasets") { request, context in
             try await catalogDatasets(request: request, context: context)
         }
-        router.get("\(base)/catalog/datasets/{id}") { request, context in
+        api.get("catalog/datasets/{id}") { request, context in
             let dataset = try await visibleDataset(context)
             let parameters = try APIParameters(request)
             var document = DatasetDocument(dataset, language: parameters.language)
             if try parameters.flag("include_links", default: false) {
-                document.links = DatasetDocument.links(datasetID: dataset.id, base: Self.origin(context) + base)
+                document.links = DatasetDocument.links(datasetID: dataset.id, base: requestOrigin(context) + Self.base)
             }
             var writer = JSONWriter()
             writer.encoded(document)
-            return Self.json(writer)
+            return jsonResponse(writer)
         }
-        router.get("\(base)/catalog/datasets/{id}/records") { request, context in
+        api.get("catalog/datasets/{id}/records") { request, context in
             try await records(request: request, context: context)
         }
-        router.get("\(base)/catalog/datasets/{id}/records/{record}") { request, context in
+        api.get("catalog/datasets/{id}/records/{record}") { request, context in
             try await record(request: request, context: context)
         }
-        router.get("\(base)/catalog/datasets/{id}/exports") { _, context in
+        api.get("catalog/datasets/{id}/exports") { _, context in
             let dataset = try await visibleDataset(context)
             return Self.exportLinks(ExportFormat.allCases.map(\.rawValue)) {
-                "\(base)/catalog/datasets/\(dataset.id)/exports/\($0)"
+                "\(Self.base)/catalog/datasets/\(dataset.id)/exports/\($0)"
             }
         }
-        router.get("\(base)/catalog/datasets/{id}/exports/{format}") { request, context in
+        api.get("catalog/datasets/{id}/exports/{format}") { request, context in
             guard let format = ExportFormat(rawValue: context.parameters.get("format") ?? "") else {
                 throw APIError(status: .badRequest, code: "InvalidRESTParameterError", message: "Unknown export format.")
             }
             return try await export(format, request: request, context: context)
         }
+        addCatalogRoutes(to: api)
+        addOpenAPIRoute(to: api)
         router.get("/explore/dataset/{id}/download") { request, context in
             try await legacyDownload(request: request, context: context)
         }
-        addCatalogRoutes(to: router)
     }
 
     /// A dataset the caller may see (``APIAccess/current``), else the API's 404, as for an unknown one.
@@ -61,19 +83,13 @@ extension PortalServices {
 
     /// The compiler of an API request on `dataset`, or the API's 404 when it has no records yet.
     func compiler(for dataset: Dataset, parameters: APIParameters) throws -> ODSQL.Compiler {
-        guard let compiler = recordsCompiler(for: dataset, language: parameters.language) else {
+        guard
+            let compiler = recordsCompiler(
+                for: dataset, dialect: store.dialect, now: clock(), language: parameters.language)
+        else {
             throw APIError(status: .notFound, code: "NotFound", message: "The dataset \(dataset.id) has no records yet.")
         }
         return compiler
-    }
-
-    /// ODSQL over the published records of `dataset` (nil before its first import), for the API and the pages.
-    func recordsCompiler(for dataset: Dataset, language: String) -> ODSQL.Compiler? {
-        guard let table = dataset.recordsTable else { return nil }
-        let schema = ODSQL.Schema(fields: dataset.fields.map { ODSQL.Field(name: $0.name, type: $0.type) })
-        let options = ODSQL.CompileOptions(now: web.clock(), language: language)
-        return ODSQL.Compiler(
-            schema: schema, layout: TableLayout(recordsTable: table), dialect: store.dialect, options: options)
     }
 
     private func records(request: Request, context: PortalRequestContext) async throws -> Response {
@@ -105,7 +121,7 @@ extension PortalServices {
             renderer.writeObject(row, to: &writer)
         }
         writer.raw("]}")
-        return Self.json(writer)
+        return jsonResponse(writer)
     }
 
     private func record(request: Request, context: PortalRequestContext) async throws -> Response {
@@ -127,7 +143,7 @@ extension PortalServices {
         var writer = JSONWriter()
         RecordRenderer(columns: Array(answer.query.columns.dropFirst()), timeZone: parameters.timeZone)
             .writeObject(row, to: &writer)
-        return Self.json(writer)
+        return jsonResponse(writer)
     }
 
     /// The query of one record by its id, with the request's `select`.
@@ -157,14 +173,6 @@ extension PortalServices {
             writer.raw("}")
         }
         writer.raw("]}")
-        return json(writer)
-    }
-
-    static func json(_ writer: JSONWriter, status: HTTPResponse.Status = .ok) -> Response {
-        Response(
-            status: status,
-            headers: [.contentType: "application/json; charset=utf-8"],
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: writer.bytes))
-        )
+        return jsonResponse(writer)
     }
 }

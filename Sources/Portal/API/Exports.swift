@@ -92,7 +92,7 @@ final class ExportSink: @unchecked Sendable {
     }
 }
 
-extension PortalServices {
+extension ExploreAPIController {
     /// A dataset export: one slot of ``exportSlots`` (or a 503 when they stay taken), one query under the export
     /// budget. The first batch is read before the answer starts, so that a query cut by the budget before its
     /// first row (a `group_by` sorted on a `percentile`, say) gets the API's usual 400, like any query.
@@ -106,7 +106,7 @@ extension PortalServices {
             plan.file = try FileExport(file, plan: plan, name: dataset.id, parameters: parameters, uploads: uploadsDirectory)
         }
         guard let slot = await exportSlots.enter() else {
-            web.logger.warning("export refused: every export slot is taken", metadata: ["slots": "\(exportSlots.capacity)"])
+            logger.warning("export refused: every export slot is taken", metadata: ["slots": "\(exportSlots.capacity)"])
             return exportSlots.busyResponse()
         }
         let stream = store.rowStream(plan.query)
@@ -167,7 +167,7 @@ extension PortalServices {
     ) throws -> Response {
         let compressed = try parameters.flag("compressed", default: false)
         let budget = store.queryBudget.exportMilliseconds
-        let logger = web.logger
+        let logger = self.logger
         let body = ResponseBody { writer in
             defer {
                 slot?.release()
@@ -241,7 +241,7 @@ extension PortalServices {
             throw APIParameters.invalid(
                 "format", format, expected: ExportFormat.allCases.map(\.rawValue).joined(separator: ", "))
         }
-        return Self.redirect(
-            to: "\(Self.apiBase)/catalog/datasets/\(dataset.id)/exports/\(format)?" + query.joined(separator: "&"))
+        return redirect(
+            to: "\(Self.base)/catalog/datasets/\(dataset.id)/exports/\(format)?" + query.joined(separator: "&"))
     }
 }

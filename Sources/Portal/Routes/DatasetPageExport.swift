@@ -13,7 +13,7 @@ extension PortalServices {
             "formats": ExportFormat.allCases.map { format in
                 [
                     "name": format.rawValue.uppercased(), "format": format.rawValue,
-                    "href": "\(Self.apiBase)/catalog/datasets/\(dataset.id)/exports/\(format.rawValue)" + filters,
+                    "href": "\(ExploreAPIController.base)/catalog/datasets/\(dataset.id)/exports/\(format.rawValue)" + filters,
                     "download": "\(dataset.id).\(format.fileExtension)",
                 ]
             },
@@ -31,7 +31,7 @@ extension PortalServices {
     func apiValues(
         _ dataset: Dataset, query: DatasetPageQuery, request: Request, context: PortalRequestContext
     ) -> [String: Any] {
-        let base = "\(Self.siteOrigin(request, context))\(Self.apiBase)/catalog/datasets/\(dataset.id)"
+        let base = "\(Self.siteOrigin(request, context))\(ExploreAPIController.base)/catalog/datasets/\(dataset.id)"
         let records = base + "/records" + DatasetPageQuery.queryString(query.apiPairs + [("limit", "20")])
         var calls: [[String: String]] = [
             ["key": "dataset_api_metadata", "url": base],

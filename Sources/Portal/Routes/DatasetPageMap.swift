@@ -58,7 +58,9 @@ extension PortalServices {
         context: PortalRequestContext
     ) async throws -> [String: Any] {
         let language = context.visit.language
-        guard let compiler = recordsCompiler(for: dataset, language: language.rawValue),
+        guard
+            let compiler = recordsCompiler(
+                for: dataset, dialect: store.dialect, now: web.clock(), language: language.rawValue),
             let text = DatasetMap.pointsQuery(dataset, query: query)
         else { throw PageError.notFound }
         let total = try await matchingCount(dataset, compiler: compiler, query: query)
@@ -109,7 +111,8 @@ extension PortalServices {
     /// `map/points.json`: `{"fields": [labels], "points": [[lat, lon, text…], …], "truncated": bool}`.
     func mapPoints(_ dataset: Dataset, request: Request, context: PortalRequestContext) async throws -> Response {
         let language = context.visit.language
-        let compiler = recordsCompiler(for: dataset, language: language.rawValue)
+        let compiler = recordsCompiler(
+            for: dataset, dialect: store.dialect, now: web.clock(), language: language.rawValue)
         let query = DatasetPageQuery(pairs: request.queryForm.pairs, dataset: dataset, compiler: compiler)
         guard let compiler, let text = DatasetMap.pointsQuery(dataset, query: query) else { throw PageError.notFound }
         let compiled = try compiler.records(text, limit: DatasetMap.maxPoints + 1)
@@ -137,7 +140,7 @@ extension PortalServices {
             writer.raw("]")
         }
         writer.raw("]}")
-        var response = Self.json(writer)
+        var response = jsonResponse(writer)
         response.headers[.cacheControl] = dataset.metadata.visibility == .public ? "public, max-age=60" : "private, no-store"
         return response
     }

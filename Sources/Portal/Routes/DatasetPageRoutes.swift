@@ -133,7 +133,8 @@ extension PortalServices {
         _ tab: DatasetTab, dataset: Dataset, options: DatasetPageOptions, request: Request, context: PortalRequestContext
     ) async throws -> [String: Any] {
         let language = context.visit.language
-        let compiler = recordsCompiler(for: dataset, language: language.rawValue)
+        let compiler = recordsCompiler(
+            for: dataset, dialect: store.dialect, now: web.clock(), language: language.rawValue)
         var query = DatasetPageQuery(
             pairs: request.queryForm.pairs, dataset: dataset, compiler: tab == .information ? nil : compiler)
         if tab == .information { query.ignored = [] }
@@ -143,7 +144,9 @@ extension PortalServices {
         switch tab {
         case .information:
             values = informationValues(dataset, text: text, language: language)
-            head += "\n" + DatasetJSONLD.script(dataset, text: text, base: Self.siteOrigin(request, context) + Self.apiBase)
+            head +=
+                "\n"
+                + DatasetJSONLD.script(dataset, text: text, base: Self.siteOrigin(request, context) + ExploreAPIController.base)
         case .table:
             values = try await tableValues(
                 dataset, compiler: compiler, query: &query, language: language)
