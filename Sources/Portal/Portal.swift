@@ -29,13 +29,14 @@ public enum Portal {
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) async throws -> some ApplicationProtocol {
         let directory = try DataDirectory(path: configuration.dataDirectory)
-        let store = try directory.openStore()
+        let store = try await directory.openStore(configuration.database, logger: logger)
         store.queryBudget.milliseconds = configuration.queryTimeoutMS
         store.queryBudget.exportMilliseconds = configuration.exportTimeoutMS
         let orphans = try store.removeOrphanImports()
         if orphans > 0 { logger.info("removed staging tables of interrupted imports", metadata: ["count": "\(orphans)"]) }
         let secret = try await store.instanceSecret()
-        var services = try ServiceDeclarations.load(from: directory.servicesPath)
+        var services = try await Self.declaredServices(
+            directory: directory, store: store, shared: configuration.database.url != nil)
         if configuration.demo && !services.contains(where: { $0.id == "map_tiles" }) {
             services.append(.mapTiles(urlTemplate: configuration.tileURL))
         }
@@ -106,11 +107,34 @@ public enum Portal {
             httpDecoderConfiguration: .init(maxHeaderFieldSize: 256 * 1024, maxHeaderListSize: 256 * 1024))
     }
 
+    /// The consent services the operator declared: `services.json` in the data directory. With a shared database
+    /// (`shared`), a node that has the file copies it to the setting `services`, and a node without it reads the
+    /// setting, so that every node declares the same services.
+    static func declaredServices(directory: DataDirectory, store: any StoreEngine, shared: Bool) async throws
+        -> [ConsentService]
+    {
+        guard shared else { return try ServiceDeclarations.load(from: directory.servicesPath) }
+        if FileManager.default.fileExists(atPath: directory.servicesPath) {
+            let services = try ServiceDeclarations.load(from: directory.servicesPath)
+            let text = try String(contentsOfFile: directory.servicesPath, encoding: .utf8)
+            try await store.setSetting(Self.servicesSetting, to: text)
+            return services
+        }
+        guard let text = try await store.setting(Self.servicesSetting) else { return [] }
+        return try ServiceDeclarations.parse(Data(text.utf8), source: "the setting \"\(Self.servicesSetting)\"")
+    }
+
+    /// The setting that holds the declared services on a shared database.
+    static let servicesSetting = "services"
+
     /// With `--demo`, publishes the demo datasets that are missing, creates the `admin` account
     /// on first run and returns its generated password, to be printed once. Returns nil when an
     /// account already exists.
-    public static func seedDemo(dataDirectory: String, random: RandomSource = .system) async throws -> String? {
-        let store = try DataDirectory(path: dataDirectory).openStore()
+    public static func seedDemo(
+        dataDirectory: String, database: DatabaseOptions = DatabaseOptions(), random: RandomSource = .system,
+        logger: Logger = Logger(label: "garona")
+    ) async throws -> String? {
+        let store = try await DataDirectory(path: dataDirectory).openStore(database, logger: logger)
         try await DemoContent.publish(into: store, dataDirectory: dataDirectory, now: Date())
         guard try await store.userCount() == 0 else { return nil }
         let password = random.string(length: 20, alphabet: TokenAlphabet.csrf)
@@ -120,7 +144,10 @@ public enum Portal {
     }
 
     /// `garona user create`: adds an account, refusing short passwords and taken usernames.
-    public static func createUser(dataDirectory: String, username: String, role: Role, password: String) async throws {
+    public static func createUser(
+        dataDirectory: String, database: DatabaseOptions = DatabaseOptions(), username: String, role: Role,
+        password: String
+    ) async throws {
         guard password.count >= PasswordHasher.minimumLength else {
             throw PortalSetupError("the password must have at least \(PasswordHasher.minimumLength) characters")
         }
@@ -129,7 +156,8 @@ public enum Portal {
         else {
             throw PortalSetupError("the username must be 1 to 150 letters, digits or @.+-_")
         }
-        let store = try DataDirectory(path: dataDirectory).openStore()
+        let store = try await DataDirectory(path: dataDirectory).openStore(
+            database, logger: Logger(label: "garona"))
         let hash = try await PasswordHasher().hash(password)
         do {
             _ = try await store.createUser(username: username, role: role, passwordHash: hash, now: Date())

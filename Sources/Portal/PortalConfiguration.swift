@@ -2,8 +2,11 @@
 public struct PortalConfiguration: Sendable {
     public var host: String
     public var port: Int
-    /// Holds the database, the instance secret and uploaded originals.
+    /// Holds the node's local files: uploads in progress and, without ``database``'s URL, the SQLite database and
+    /// the instance secret.
     public var dataDirectory: String
+    /// Which database engine the instance uses: PostgreSQL when it has a URL, else SQLite in ``dataDirectory``.
+    public var database = DatabaseOptions()
     /// Seed demo content and an admin account, and declare the demo map-tiles service.
     public var demo: Bool
     /// How long one data-API query may run before it is interrupted, in milliseconds.
@@ -57,5 +60,23 @@ public struct PortalConfiguration: Sendable {
         self.siteName = siteName
         self.maxUploadMB = maxUploadMB
         self.apiRateLimit = apiRateLimit
+    }
+}
+
+/// Where an instance's data lives: SQLite in the data directory (the default), or a PostgreSQL database that several
+/// nodes share, chosen by `--database-url`.
+public struct DatabaseOptions: Sendable {
+    /// `postgres://USER:PASSWORD@HOST:PORT/DB`, or nil for SQLite. Never logged: it may hold a password.
+    public var url: String?
+    /// PostgreSQL connections a process keeps at most.
+    public var poolSize: Int
+    /// How long to wait, at start-up, for a PostgreSQL server that does not answer yet, in seconds.
+    public var waitSeconds: Int
+
+    /// SQLite unless `url` is given.
+    public init(url: String? = nil, poolSize: Int = 10, waitSeconds: Int = 60) {
+        self.url = url
+        self.poolSize = poolSize
+        self.waitSeconds = waitSeconds
     }
 }

@@ -13,14 +13,9 @@ struct ApiKeyCommand: AsyncParsableCommand {
 
     /// Where the instance's data lives; it must already exist.
     struct Location: ParsableArguments {
-        @Option(name: .customLong("data-dir"), help: "Data directory.")
-        var dataDirectory = EnvironmentDefaults.string("GARONA_DATA_DIR", "./garona-data")
+        @OptionGroup var storage: StoreOptions
 
-        func validate() throws {
-            guard FileManager.default.fileExists(atPath: dataDirectory + "/garona.sqlite") else {
-                throw ValidationError("no Garona data in \(dataDirectory) (use --data-dir)")
-            }
-        }
+        func validate() throws { try storage.requireInstance() }
     }
 
     /// `garona apikey create`: prints the new key once, alone on standard output.
@@ -40,7 +35,9 @@ struct ApiKeyCommand: AsyncParsableCommand {
         func run() async throws {
             let issued: IssuedApiKey
             do {
-                issued = try await Portal.createApiKey(dataDirectory: location.dataDirectory, username: username, label: label)
+                issued = try await Portal.createApiKey(
+                    dataDirectory: location.storage.dataDirectory, database: location.storage.database,
+                    username: username, label: label)
             } catch let error as PortalSetupError {
                 fail(error.description)
             }
@@ -57,7 +54,13 @@ struct ApiKeyCommand: AsyncParsableCommand {
         @OptionGroup var location: Location
 
         func run() async throws {
-            let keys = try await Portal.apiKeys(dataDirectory: location.dataDirectory)
+            let keys: [ApiKey]
+            do {
+                keys = try await Portal.apiKeys(
+                    dataDirectory: location.storage.dataDirectory, database: location.storage.database)
+            } catch let error as PortalSetupError {
+                fail(error.description)
+            }
             if keys.isEmpty { print("No API key.") }
             let time = Date.ISO8601FormatStyle()
             for key in keys {

@@ -13,20 +13,14 @@ struct DatasetCommand: AsyncParsableCommand {
         subcommands: [List.self, Show.self, Delete.self]
     )
 
+    /// Where the instance's data lives; it must already exist.
     struct Location: ParsableArguments {
-        @Option(name: .customLong("data-dir"), help: "Data directory.")
-        var dataDirectory = EnvironmentDefaults.string("GARONA_DATA_DIR", "./garona-data")
+        @OptionGroup var storage: StoreOptions
 
-        func store() -> any StoreEngine {
-            guard FileManager.default.fileExists(atPath: dataDirectory + "/garona.sqlite") else {
-                fail("no Garona data in \(dataDirectory) (use --data-dir)")
-            }
-            do {
-                return try DataDirectory(path: dataDirectory).openStore()
-            } catch {
-                fail("\(error)")
-            }
-        }
+        func validate() throws { try storage.requireInstance() }
+
+        /// The instance's store, or a one-line failure.
+        func store() async -> any StoreEngine { await storage.openStore() }
     }
 
     struct List: AsyncParsableCommand {

@@ -4,7 +4,7 @@ import Portal
 import Store
 
 /// `garona import`: publishes a file as a dataset version, atomically, even while `serve` runs.
-struct ImportCommand: ParsableCommand {
+struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
         abstract: "Import a CSV, TSV, JSON, JSON Lines, GeoJSON or XLSX file as a dataset.",
@@ -14,8 +14,7 @@ struct ImportCommand: ParsableCommand {
     @Argument(help: "The file to import.")
     var file: String
 
-    @Option(name: .customLong("data-dir"), help: "Data directory.")
-    var dataDirectory = EnvironmentDefaults.string("GARONA_DATA_DIR", "./garona-data")
+    @OptionGroup var storage: StoreOptions
 
     @Option(help: "Dataset id: lowercase letters, digits, - and _.")
     var dataset: String
@@ -35,23 +34,33 @@ struct ImportCommand: ParsableCommand {
     @Option(name: .customLong("field-type"), help: "Force a field's type, as NAME=TYPE (repeatable).")
     var fieldTypes: [String] = []
 
-    func run() throws {
+    func run() async throws {
         ignoreFileSizeSignal()
         guard FileManager.default.isReadableFile(atPath: file) else { fail("cannot read \(file)") }
-        let store: any StoreEngine
+        let store = await storage.openStore()
         let scratch: URL
         do {
-            let directory = try DataDirectory(path: dataDirectory)
-            store = try directory.openStore()
-            scratch = try directory.importScratchDirectory()
+            scratch = try DataDirectory(path: storage.dataDirectory).importScratchDirectory()
         } catch {
             fail("\(error)")
         }
-        defer { try? FileManager.default.removeItem(at: scratch) }
         let request = ImportRequest(
             file: URL(fileURLWithPath: file), datasetID: dataset, title: title, delimiter: delimiter, encoding: encoding,
             sheet: sheet, fieldTypes: fieldTypes, scratchDirectory: scratch
         )
+        // A publication blocks its thread (see `DatasetPublisher.publish`): it gets one of its own, never one of
+        // Swift's cooperative pool, which the PostgreSQL engine's connections need meanwhile.
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            Thread.detachNewThread {
+                Self.publish(request, scratch: scratch, store: store)
+                done.resume()
+            }
+        }
+    }
+
+    /// Runs the import and prints its summary, or fails with its reason; removes the scratch directory.
+    private static func publish(_ request: ImportRequest, scratch: URL, store: any StoreEngine) {
+        defer { try? FileManager.default.removeItem(at: scratch) }
         let bar = ProgressBar()
         let started = Date()
         do {

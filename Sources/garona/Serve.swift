@@ -12,7 +12,7 @@ struct Serve: AsyncParsableCommand {
             + "GARONA_DATA_DIR, GARONA_DEMO=1, GARONA_QUERY_TIMEOUT_MS, GARONA_MAX_UPLOAD_MB, GARONA_TRUSTED_PROXIES and "
             + "GARONA_CSRF_TRUSTED_ORIGINS (comma-separated), GARONA_TILE_URL, GARONA_API_RATE_LIMIT, "
             + "GARONA_EXPORT_TIMEOUT_MS, GARONA_MAX_CONCURRENT_EXPORTS, GARONA_CONSENT_RETENTION_DAYS, "
-            + "GARONA_MAX_CONCURRENT_IMPORTS."
+            + "GARONA_MAX_CONCURRENT_IMPORTS, GARONA_DATABASE_URL, GARONA_DB_POOL_SIZE, GARONA_DATABASE_WAIT_S."
     )
 
     @Option(help: "Address to listen on.")
@@ -21,8 +21,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Port to listen on.")
     var port = EnvironmentDefaults.int("GARONA_PORT", 8080)
 
-    @Option(name: .customLong("data-dir"), help: "Data directory (database, secret key, uploads).")
-    var dataDirectory = EnvironmentDefaults.string("GARONA_DATA_DIR", "./garona-data")
+    @OptionGroup var storage: StoreOptions
 
     @Flag(help: "Seed demo content and an admin account whose password is printed once.")
     var demo = EnvironmentDefaults.bool("GARONA_DEMO")
@@ -78,7 +77,7 @@ struct Serve: AsyncParsableCommand {
         var configuration = PortalConfiguration(
             host: host,
             port: port,
-            dataDirectory: dataDirectory,
+            dataDirectory: storage.dataDirectory,
             demo: demo,
             queryTimeoutMS: queryTimeoutMS,
             trustedProxies: trustedProxies,
@@ -92,8 +91,12 @@ struct Serve: AsyncParsableCommand {
         configuration.consentRetentionDays = consentRetentionDays
         configuration.maxConcurrentImports = maxConcurrentImports
         configuration.idleTimeoutSeconds = idleTimeoutSeconds
+        configuration.database = storage.database
         do {
-            if demo, let password = try await Portal.seedDemo(dataDirectory: dataDirectory) {
+            if demo,
+                let password = try await Portal.seedDemo(
+                    dataDirectory: storage.dataDirectory, database: storage.database, logger: logger)
+            {
                 say("Admin account: username \"admin\", password \"\(password)\"")
             }
             let host = self.host

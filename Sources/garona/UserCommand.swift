@@ -15,8 +15,7 @@ struct UserCommand: AsyncParsableCommand {
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create an account.")
 
-        @Option(name: .customLong("data-dir"), help: "Data directory.")
-        var dataDirectory = EnvironmentDefaults.string("GARONA_DATA_DIR", "./garona-data")
+        @OptionGroup var storage: StoreOptions
 
         @Option(help: "The account's username.")
         var username: String
@@ -34,7 +33,9 @@ struct UserCommand: AsyncParsableCommand {
             var password = String(decoding: input, as: UTF8.self)
             while password.hasSuffix("\n") || password.hasSuffix("\r") { password.removeLast() }
             do {
-                try await Portal.createUser(dataDirectory: dataDirectory, username: username, role: role, password: password)
+                try await Portal.createUser(
+                    dataDirectory: storage.dataDirectory, database: storage.database, username: username, role: role,
+                    password: password)
             } catch let error as PortalSetupError {
                 fail(error.description)
             }

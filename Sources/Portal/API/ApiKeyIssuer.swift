@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Store
 import Web
 
@@ -34,8 +35,10 @@ struct ApiKeyIssuer: Sendable {
 
 extension Portal {
     /// `garona apikey create`: a new key for the account `username`.
-    public static func createApiKey(dataDirectory: String, username: String, label: String) async throws -> IssuedApiKey {
-        let store = try DataDirectory(path: dataDirectory).openStore()
+    public static func createApiKey(
+        dataDirectory: String, database: DatabaseOptions = DatabaseOptions(), username: String, label: String
+    ) async throws -> IssuedApiKey {
+        let store = try await DataDirectory(path: dataDirectory).openStore(database, logger: Logger(label: "garona"))
         guard let user = try await store.user(named: username) else {
             throw PortalSetupError("no account \"\(username)\"")
         }
@@ -43,7 +46,10 @@ extension Portal {
     }
 
     /// `garona apikey list`: every key, newest first.
-    public static func apiKeys(dataDirectory: String) async throws -> [ApiKey] {
-        try await DataDirectory(path: dataDirectory).openStore().apiKeys(userID: nil)
+    public static func apiKeys(dataDirectory: String, database: DatabaseOptions = DatabaseOptions()) async throws
+        -> [ApiKey]
+    {
+        try await DataDirectory(path: dataDirectory).openStore(database, logger: Logger(label: "garona"))
+            .apiKeys(userID: nil)
     }
 }

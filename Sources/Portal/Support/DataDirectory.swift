@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Store
 
 /// The instance's data directory: `garona.sqlite`, `secret.key` and, later, uploaded originals.
@@ -56,6 +57,23 @@ public struct DataDirectory: Sendable {
     public func openStore() throws -> any StoreEngine {
         try SQLiteStore(path: databasePath)
     }
+
+    /// Opens the instance's store: the PostgreSQL database of `database`'s URL (waiting for it as configured, then
+    /// migrating it), or else the SQLite file of this directory. The one place that picks an engine.
+    /// - Throws: ``PortalSetupError`` with a one-line reason (never the URL's password).
+    public func openStore(_ database: DatabaseOptions, logger: Logger) async throws -> any StoreEngine {
+        do {
+            guard let url = database.url else { return try openStore() }
+            return try await PostgreSQLStore.open(
+                url: url, poolSize: database.poolSize, waitSeconds: database.waitSeconds, logger: logger)
+        } catch let error as StoreError {
+            switch error {
+            case .unavailable(let reason), .invalid(let reason), .duplicate(let reason), .notFound(let reason):
+                throw PortalSetupError(reason)
+            }
+        }
+    }
+
 }
 
 /// A reason the instance cannot start, shown as one line to the operator.

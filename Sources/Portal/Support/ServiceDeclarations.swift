@@ -9,9 +9,20 @@ import Foundation
 enum ServiceDeclarations {
     static func load(from path: String) throws -> [ConsentService] {
         guard FileManager.default.fileExists(atPath: path) else { return [] }
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw PortalSetupError("\(path) cannot be read: \(error.localizedDescription)")
+        }
+        return try parse(data, source: path)
+    }
+
+    /// The services of the JSON array `data`, read from `source` (a file's path, or the setting's name), checked.
+    static func parse(_ data: Data, source path: String) throws -> [ConsentService] {
         let services: [ConsentService]
         do {
-            services = try JSONDecoder().decode([ConsentService].self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+            services = try JSONDecoder().decode([ConsentService].self, from: data)
         } catch let DecodingError.keyNotFound(key, context) {
             throw PortalSetupError("\(path): \(Self.location(context)) has no \"\(key.stringValue)\"")
         } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context),

@@ -1,5 +1,7 @@
 import Foundation
 import Logging
+import NIOCore
+import NIOPosix
 import NIOSSL
 import ODSQL
 import PostgresNIO
@@ -164,8 +166,22 @@ public final class PostgreSQLStore: Sendable {
         if let message = error.serverInfo?[.message] {
             return message + (error.serverInfo?[.sqlState].map { " (SQLSTATE \($0))" } ?? "")
         }
-        if let underlying = error.underlying { return "\(error.code): \(underlying)" }
+        if let failure = error.underlying as? NIOConnectionError {
+            if failure.connectionErrors.isEmpty, failure.dnsAError != nil || failure.dnsAAAAError != nil {
+                return "the host \(failure.host) was not found"
+            }
+            let reason = failure.connectionErrors.last.map { Self.describeSocketError($0.error) } ?? "no address"
+            return "cannot connect to \(failure.host):\(failure.port): \(reason)"
+        }
+        if let underlying = error.underlying { return "\(error.code): \(Self.describeSocketError(underlying))" }
         return "\(error.code)"
+    }
+
+    /// A socket error as the system says it ("Connection refused"), else its type.
+    private static func describeSocketError(_ error: any Error) -> String {
+        if let error = error as? IOError { return String(cString: strerror(error.errnoCode)) }
+        if let error = error as? ChannelError, case .connectTimeout = error { return "timed out" }
+        return String(describing: type(of: error))
     }
 
     /// The SQLSTATE of a server error, nil for any other error.
