@@ -20,13 +20,19 @@ public struct Position: Hashable, Sendable {
 /// ``init(wkt:)``), which refuse what is not valid WGS 84 geometry (see ``GeometryError``), and one writer
 /// (``geoJSON``). It is a value, not a spatial index: measures are planar on (lon, lat).
 public indirect enum Geometry: Hashable, Sendable {
+    /// One position.
     case point(Position)
+    /// Positions, at least one.
     case multiPoint([Position])
+    /// A path of at least two positions.
     case lineString([Position])
+    /// Paths of at least two positions each.
     case multiLineString([[Position]])
-    /// Rings: the exterior first, then holes.
+    /// Rings: the exterior first, then holes; each closed, of at least four positions.
     case polygon([[Position]])
+    /// Polygons, each as ``polygon(_:)`` holds it.
     case multiPolygon([[[Position]]])
+    /// Any geometries, collections included (nested at most ``maxNesting`` deep).
     case collection([Geometry])
 
     /// The family a shapefile or a FlatGeobuf layer holds: points, lines or polygons (multi or not).
@@ -122,10 +128,16 @@ public struct GeometryError: Error, Hashable, Sendable {
 }
 
 /// A bounding box, grown position by position.
+///
+/// Empty, it holds infinities (min above max): test ``isEmpty`` before using its bounds.
 public struct Extent: Sendable, Hashable {
+    /// The smallest x (westernmost longitude).
     public var minX = Double.infinity
+    /// The smallest y (southernmost latitude).
     public var minY = Double.infinity
+    /// The largest x (easternmost longitude).
     public var maxX = -Double.infinity
+    /// The largest y (northernmost latitude).
     public var maxY = -Double.infinity
 
     /// An empty extent.

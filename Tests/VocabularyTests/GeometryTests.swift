@@ -109,3 +109,20 @@ import Vocabulary
         #expect((try? Geometry(geoJSON: "{not json")) == nil)
     }
 }
+
+/// The JSON reader under the GeoJSON reader (and Ingest's JSON files).
+@Suite struct JSONValueTests {
+    @Test func keepsOrderAndNumberText() throws {
+        let value = try JSONValue.parse(Array(#"{"b":1.50,"a":[true,null,"\u00e9"]}"#.utf8))
+        #expect(value["b"] == .number("1.50"))
+        #expect(value["a"] == .array([.bool(true), .null, .string("é")]))
+        #expect(value.text == #"{"b":1.50,"a":[true,null,"é"]}"#)
+    }
+
+    @Test func errorsSayWhere() {
+        let error = #expect(throws: JSONSyntaxError.self) { try JSONValue.parse(Array(#"{"a" 1}"#.utf8)) }
+        #expect(error?.offset == 5 && error?.reason == "expected ':'")
+        #expect(throws: JSONSyntaxError.self) { try JSONValue.parse(Array("[[[1]]]".utf8), maxDepth: 2) }
+        #expect((try? JSONValue.parse(Array("[[1]]".utf8), maxDepth: 2)) != nil)
+    }
+}
