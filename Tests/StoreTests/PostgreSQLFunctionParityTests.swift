@@ -84,6 +84,7 @@ struct PostgreSQLFunctionParityTests {
         "Gare de Toulouse-Matabiau", "L'Église Saint-Étienne", "ÉCOLE primaire", "contact: a@b.fr", "v1.2.3 release",
         "3.14 pi", "naïve Café", "ID45 quai n°3", "snake_case_name", "tab\there\nnewline", "Montpellier Saint-Roch",
         "Montauban-Ville-Bourbon", "http://example.org/path/to?q=1", "Ωμέγα", "中文 text", "ÇA ÊTRE", "1e5 0x1F",
+        "Cœur de ville", "STRASSE Straße", "Ærø Łódź", "ά ё Ђ", "ſoleil İstanbul", "Vietnam: Hồ Chí Minh",
     ]
 
     static let searches = [
@@ -91,6 +92,8 @@ struct PostgreSQLFunctionParityTests {
         "3", "14", "naive", "cafe", "id45", "id", "n", "snake", "case", "name", "tab", "here", "newline", "mont",
         "montpellier saint", "saint roch", "ville bourbon", "example", "path", "org", "q", "ωμέγα", "中文", "ca etre",
         "1e5", "0x1f", "zzz", "quai 3", "mon",
+        "cœur", "coeur", "strasse", "straße", "aero", "ærø", "lodz", "łódź", "ά", "α", "ё", "е", "soleil", "istanbul",
+        "ho chi", "hồ",
     ]
 
     /// The words of a search, as ODSQL's analyzer cuts them: runs of letters and digits, the last one a prefix.

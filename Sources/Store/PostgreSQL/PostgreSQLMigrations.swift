@@ -116,6 +116,7 @@ enum PostgreSQLMigrations {
         // Back-office import jobs and the chunks of their uploaded files (``ImportJobStore``).
         Migration(version: 4, name: "import-jobs", statements: PostgreSQLStore.importJobsSchema),
         Migration(version: 5, name: "records-functions", statements: PostgreSQLRecordFunctions.statements),
+        Migration(version: 6, name: "search-fold-as-sqlite", statements: PostgreSQLRecordFunctions.searchFold),
     ]
 
     /// Applies the migrations the database has not seen yet, under the advisory lock.

@@ -300,4 +300,18 @@ enum PostgreSQLRecordFunctions {
         END $$
         """,
     ]
+
+    /// Migration 6: words folded as SQLite's `unicode61 remove_diacritics 2` folds them, instead of `unaccent`,
+    /// which also rewrote letters SQLite keeps (`œ` to `oe`, `ß` to `ss`, `ø` to `o`, Greek and Cyrillic accents):
+    /// lower case (and the long s as s), then the combining marks of Latin letters removed after the canonical
+    /// decomposition (NFD), then composed again. Tables published before keep their stored vectors until they are
+    /// published again. Needs a UTF8 database (`normalize`).
+    static let searchFold: [String] = [
+        #"""
+        CREATE OR REPLACE FUNCTION garona_search_fold(t text) RETURNS text
+        LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE SET search_path FROM CURRENT
+        AS $$ SELECT normalize(regexp_replace(normalize(translate(lower(t), 'ſ', 's'), NFD),
+            '([a-z])[\u0300-\u036f]+', '\1', 'g'), NFC) $$
+        """#
+    ]
 }
