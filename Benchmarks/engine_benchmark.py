@@ -84,7 +84,7 @@ class Target:
         totals = self.nodes[0].cpu.ticks()
         return garona, sum(totals.get(database, 0) for database in databases)
 
-    def wait_idle(self, limit: float = 180) -> float:
+    def wait_idle(self, limit: float = 120) -> float:
         """Waits until Garona and PostgreSQL stop working on the answers a finished wrk run left in flight."""
         start, before = time.monotonic(), sum(self.ticks())
         while time.monotonic() - start < limit:
@@ -186,7 +186,8 @@ def main() -> None:
             sys.exit(f"garona: {garona} has no `{command} --database-url` (the PostgreSQL engine)")
     postgres = PostgresServer(args.database_url)
     facts = {"garona": engine_report.binary_revision(args, garona), "postgres": postgres.version(),
-             "wrk": benchlib.wrk_version(), "nginx": engine_report.nginx_version() if two_nodes else "", "load": [os.getloadavg()[0]]}
+             "wrk": benchlib.wrk_version(), "nginx": engine_report.nginx_version() if two_nodes else "",
+             "load": [os.getloadavg()[0]]}
     workdir = Path(tempfile.mkdtemp(prefix="garona-engine-bench-", dir=args.tmp_dir))
     log(f"working in {workdir}")
     garona = benchlib.private_copy(garona, workdir)

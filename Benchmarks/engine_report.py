@@ -192,13 +192,14 @@ def report(args, facts: dict, imports: dict, classes: list[EngineClass], names: 
         "Notes:",
         "",
         "- Answers: before the load, the first requests of every class were asked of both engines and compared as "
-        "JSON without the publication times; a page without `order_by` may list other rows on each engine, so "
-        "there the totals and row counts are compared. Any other difference fails the run.",
+        "JSON without the publication times; where the request leaves the order of rows open (no `order_by`, or "
+        "equal values of its sort fields), the totals and the sort fields' values are compared. Any other "
+        "difference fails the run.",
         "- CPU of PostgreSQL: " + ("the processes of the cluster read from `/proc/<pid>/stat` every 0.2 s, a "
-        "backend attributed to the benchmark's database by its process title; *background* is the cluster's own "
-        "processes (checkpointer, WAL writer, autovacuum launcher…), which also serve whatever else uses the "
-        "cluster. The CLI's CPU is `os.wait4`'s." if cpu_available else "not measured (the server's processes "
-        "are not visible in this machine's /proc)."),
+        "backend attributed to the benchmark's database by its process title (a parallel worker by its leader's; "
+        "a short one may be missed); *background* is the cluster's own processes (checkpointer, WAL writer, "
+        "autovacuum launcher…), which also serve whatever else uses the cluster. The CLI's CPU is `os.wait4`'s."
+        if cpu_available else "not measured (the server's processes are not visible in this machine's /proc)."),
         f"- `garona serve`: {'; '.join(facts['serve notes'])}; PostgreSQL pool of 10 connections per node "
         "(the default).",
         f"- 1-minute load average at the start, after the imports and at the end: "

@@ -86,11 +86,12 @@ class PostgresCPU:
     """Samples, every `interval` seconds, the CPU time of the PostgreSQL processes of the benchmark's databases.
 
     A backend's process title names its database (`postgres: garona garona_bench_… 127.0.0.1(…) idle`), so the
-    backends of each database are found by title; their parent is the postmaster, whose other children are the
-    cluster's background processes (checkpointer, WAL writer, background writer, autovacuum launcher), counted apart
-    because they also work for anything else that uses the cluster. The last ticks of a process that exits between
-    two samples are missed (at most `interval` seconds of its CPU). Only works when the server runs on this machine
-    and /proc shows its processes; `available` says whether it found any.
+    backends of each database are found by title, and a parallel worker by its leader's pid. Their parent is the
+    postmaster, whose other children are the cluster's background processes (checkpointer, WAL writer, background
+    writer, autovacuum launcher), counted apart because they also work for anything else that uses the cluster. The
+    last ticks of a process that exits between two samples are missed (at most `interval` seconds of its CPU; a
+    short parallel worker may be missed whole). Only works when the server runs on this machine and /proc shows its
+    processes; `available` says whether it found any.
     """
 
     def __init__(self, interval: float = 0.2):
@@ -149,6 +150,9 @@ class PostgresCPU:
             self.others.add(pid)
             return None
         words = title.split()
+        leader = re.search(r"parallel worker for PID (\d+)", title)
+        if leader and int(leader.group(1)) in self.seen:  # a worker of one of our backends' queries
+            return self.seen[int(leader.group(1))][0]
         for database in self.databases:
             if database in words[1:4]:  # user, database (autovacuum: "autovacuum worker DB")
                 self.postmaster = self.postmaster or parent
