@@ -119,6 +119,13 @@ import Vocabulary
         #expect(value.text == #"{"b":1.50,"a":[true,null,"é"]}"#)
     }
 
+    /// The escaper the API's JSONWriter uses too: `\n`, `\r`, `\t` by name, other control characters as `\u00xx`.
+    @Test func stringsAreEscaped() {
+        var out: [UInt8] = []
+        JSONValue.writeString("a\"b\\c\n\r\t\u{1}\u{1f}é", to: &out)
+        #expect(String(decoding: out, as: UTF8.self) == #""a\"b\\c\n\r\t\u0001\u001fé""#)
+    }
+
     @Test func errorsSayWhere() {
         let error = #expect(throws: JSONSyntaxError.self) { try JSONValue.parse(Array(#"{"a" 1}"#.utf8)) }
         #expect(error?.offset == 5 && error?.reason == "expected ':'")

@@ -1,4 +1,5 @@
 import Foundation
+import Vocabulary
 
 /// Appends JSON to a byte buffer without building intermediate objects: records are written
 /// straight into the response.
@@ -7,22 +8,8 @@ struct JSONWriter {
 
     mutating func raw(_ text: String) { bytes.append(contentsOf: text.utf8) }
 
-    mutating func string(_ text: String) {
-        bytes.append(UInt8(ascii: "\""))
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): bytes.append(contentsOf: [0x5C, 0x22])
-            case UInt8(ascii: "\\"): bytes.append(contentsOf: [0x5C, 0x5C])
-            case 0x0A: bytes.append(contentsOf: [0x5C, UInt8(ascii: "n")])
-            case 0x0D: bytes.append(contentsOf: [0x5C, UInt8(ascii: "r")])
-            case 0x09: bytes.append(contentsOf: [0x5C, UInt8(ascii: "t")])
-            case 0..<0x20:
-                bytes.append(contentsOf: Array(String(format: "\\u%04x", byte).utf8))
-            default: bytes.append(byte)
-            }
-        }
-        bytes.append(UInt8(ascii: "\""))
-    }
+    /// Appends `text` as a JSON string literal (Vocabulary's one escaper: quotes, backslashes, control characters).
+    mutating func string(_ text: String) { JSONValue.writeString(text, to: &bytes) }
 
     mutating func number(_ value: Double) {
         if value.isFinite {
