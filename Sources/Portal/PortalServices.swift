@@ -31,7 +31,10 @@ struct PortalServices: Sendable {
         // Global, not on the API's group: it also answers CORS preflights and the API paths no route matches.
         router.add(
             middleware: APIAccessMiddleware(keys: store, rateLimit: configuration.apiRateLimit, clock: web.clock))
-        addHomeRoutes(to: router)
+        let users = SessionUsers(users: store, secret: secret)
+        HomeController(
+            store: store, users: users, renderer: renderer, catalog: catalog, registry: registry, staticFiles: staticFiles
+        ).addRoutes(to: router)
         addAuthRoutes(to: router)
         addLanguageRoutes(to: router)
         addCharterRoutes(to: router)
@@ -44,29 +47,21 @@ struct PortalServices: Sendable {
             store: store, memo: memo, catalogTables: CatalogTables(), exportSlots: exportSlots,
             uploadsDirectory: uploadsDirectory, clock: web.clock, logger: web.logger
         ).addRoutes(to: router)
-        addCatalogPageRoutes(to: router)
-        addDatasetPageRoutes(to: router, tileURL: configuration.tileURL)
+        CatalogPageController(store: store, users: users, renderer: renderer, catalog: catalog).addRoutes(to: router)
+        DatasetPageController(
+            store: store, memo: memo, users: users, renderer: renderer, catalog: catalog, registry: registry,
+            clock: web.clock, options: DatasetPageOptions(tileURL: configuration.tileURL)
+        ).addRoutes(to: router)
     }
 
-    /// A fingerprint of the user's password hash, kept in the session: changing the password
-    /// logs out every other session, as Django's `_auth_user_hash` does.
+    /// A fingerprint of the user's password hash, kept in the session (see ``SessionUsers``).
     func authHash(for user: User) -> String {
-        let key = SymmetricKey(data: secret)
-        let code = HMAC<SHA256>.authenticationCode(for: Data(("garona.auth:" + user.passwordHash).utf8), using: key)
-        return code.map { String(format: "%02x", $0) }.joined()
+        SessionUsers(users: store, secret: secret).authHash(for: user)
     }
 
-    /// The logged-in user, or nil. A session whose user vanished or changed password is flushed.
+    /// The logged-in user, or nil (see ``SessionUsers``).
     func currentUser(_ context: PortalRequestContext) async throws -> User? {
-        guard let id = context.visit.userID else { return nil }
-        let stored = context.visit.with { $0.sessionData[SessionKeys.userHash] }
-        guard let user = try await store.user(id: id), let stored,
-            constantTimeEquals(stored, authHash(for: user))
-        else {
-            context.visit.flushSession()
-            return nil
-        }
-        return user
+        try await SessionUsers(users: store, secret: secret).currentUser(context)
     }
 
     /// A redirect to `target` (302, as Django's `HttpResponseRedirect`).

@@ -79,7 +79,7 @@ struct DatasetAnalysis {
     var limit: Int { period == nil ? Self.maxGroups : Self.maxPeriods }
 }
 
-extension PortalServices {
+extension DatasetPageController {
     func analyzeValues(
         _ dataset: Dataset, compiler: ODSQL.Compiler?, query: inout DatasetPageQuery, language: Language
     ) async throws -> [String: Any] {

@@ -44,14 +44,34 @@ struct DatasetPageOptions: Sendable {
     var hasClustering: Bool { leaflet.asset(named: "leaflet.markercluster.js") != nil }
 }
 
-/// `/explore/dataset/{id}/` and its tabs: information, table, map, analyze, export and api.
-extension PortalServices {
-    func addDatasetPageRoutes(to router: Router<PortalRequestContext>, tileURL: String) {
-        let options = DatasetPageOptions(tileURL: tileURL)
-        router.get("/explore/dataset/{id}") { request, context in
+/// The dataset pages: `/explore/dataset/{id}/` and its tabs (information, table, map, analyze, export and api), the
+/// map's points, and Leaflet's files.
+///
+/// It reads the catalog and the records, never writes them; a private dataset is shown to logged-in users only.
+struct DatasetPageController: Sendable {
+    /// The catalog and the records the pages read.
+    let store: any DatasetCatalog & RecordQueries
+    /// Totals and facet counts per published version, shared with the data API.
+    let memo: AggregateMemo
+    /// Who is logged in, for private datasets.
+    let users: SessionUsers
+    let renderer: PageRenderer
+    /// The interface's texts.
+    let catalog: Catalog
+    /// The declared services, for the map's tiles and their consent.
+    let registry: CookieRegistry
+    let clock: @Sendable () -> Date
+    /// Where the map tab finds Leaflet and its tiles.
+    let options: DatasetPageOptions
+
+    /// Adds the dataset pages to `router`, under `/explore/dataset/{id}`, and Leaflet's files under `/static/leaflet`.
+    func addRoutes(to router: some RouterMethods<PortalRequestContext>) {
+        let options = self.options
+        let page = router.group("/explore/dataset/{id}")
+        page.get { request, context in
             let (dataset, _) = try await pageDataset(context)
             let query = request.uri.query.map { "?" + $0 } ?? ""
-            return Self.redirect(to: "/explore/dataset/\(dataset.id)/information/" + query)
+            return redirect(to: "/explore/dataset/\(dataset.id)/information/" + query)
         }
         let tabPage = { @Sendable (request: Request, context: PortalRequestContext, name: String) async throws -> Response in
             let (dataset, version) = try await pageDataset(context)
@@ -66,12 +86,12 @@ extension PortalServices {
                 throw PageError(.badRequest, messageKey: "error_bad_request")
             }
         }
-        router.get("/explore/dataset/{id}/{tab}") { request, context in
+        page.get("{tab}") { request, context in
             try await tabPage(request, context, context.parameters.get("tab") ?? "")
         }
         // The router prefers the constant `map` of `map/points.json` to `{tab}`: the map tab needs its own route.
-        router.get("/explore/dataset/{id}/map") { request, context in try await tabPage(request, context, "map") }
-        router.get("/explore/dataset/{id}/map/points.json") { request, context in
+        page.get("map") { request, context in try await tabPage(request, context, "map") }
+        page.get("map/points.json") { request, context in
             let (dataset, _) = try await pageDataset(context)
             guard DatasetTab.map.isAvailable(for: dataset) else { throw PageError.notFound }
             do {
@@ -81,11 +101,16 @@ extension PortalServices {
             }
         }
         router.get("/static/leaflet/{name}") { request, context in
-            try Self.staticAsset(options.leaflet, request: request, context: context)
+            try options.leaflet.response(to: request, context: context)
         }
         router.get("/static/leaflet/images/{name}") { request, context in
-            try Self.staticAsset(options.leafletImages, request: request, context: context)
+            try options.leafletImages.response(to: request, context: context)
         }
+    }
+
+    /// ODSQL over the published records of `dataset` in the visitor's `language`; nil before its first import.
+    func pageCompiler(for dataset: Dataset, language: Language) -> ODSQL.Compiler? {
+        recordsCompiler(for: dataset, dialect: store.dialect, now: clock(), language: language.rawValue)
     }
 
     /// The dataset named in the URL, if this visitor may see it (private ones only for logged-in users), with the
@@ -95,7 +120,7 @@ extension PortalServices {
         guard DatasetMetadata.isValidID(id) else { throw PageError.notFound }
         let (found, version) = try await store.versionedDataset(id: id)
         guard let dataset = found else { throw PageError.notFound }
-        if dataset.metadata.visibility != .public, try await currentUser(context) == nil { throw PageError.notFound }
+        if dataset.metadata.visibility != .public, try await users.currentUser(context) == nil { throw PageError.notFound }
         return (dataset, version)
     }
 
@@ -117,7 +142,7 @@ extension PortalServices {
             var key = "catalog \(catalogVersion) dataset \(dataset.id) version \(dataset.version) "
             key += "records \(dataset.recordsTable ?? "-") processed \(dataset.dataProcessed?.timeIntervalSince1970 ?? 0) "
             key += "modified \(dataset.modified.timeIntervalSince1970)"
-            if tab == .information { key += " origin " + Self.siteOrigin(request, context) }
+            if tab == .information { key += " origin " + siteOrigin(request, context) }
             response = try await renderer.cachedPage(
                 "dataset_\(tab.rawValue)", title: title, key: key, request: request, context: context, values: build)
         default:
@@ -133,8 +158,7 @@ extension PortalServices {
         _ tab: DatasetTab, dataset: Dataset, options: DatasetPageOptions, request: Request, context: PortalRequestContext
     ) async throws -> [String: Any] {
         let language = context.visit.language
-        let compiler = recordsCompiler(
-            for: dataset, dialect: store.dialect, now: web.clock(), language: language.rawValue)
+        let compiler = pageCompiler(for: dataset, language: language)
         var query = DatasetPageQuery(
             pairs: request.queryForm.pairs, dataset: dataset, compiler: tab == .information ? nil : compiler)
         if tab == .information { query.ignored = [] }
@@ -146,7 +170,7 @@ extension PortalServices {
             values = informationValues(dataset, text: text, language: language)
             head +=
                 "\n"
-                + DatasetJSONLD.script(dataset, text: text, base: Self.siteOrigin(request, context) + ExploreAPIController.base)
+                + DatasetJSONLD.script(dataset, text: text, base: siteOrigin(request, context) + ExploreAPIController.base)
         case .table:
             values = try await tableValues(
                 dataset, compiler: compiler, query: &query, language: language)

@@ -6,7 +6,7 @@ import Vocabulary
 import Web
 
 /// The export and api tabs: download links and ready-to-copy Explore API calls carrying the page's filters.
-extension PortalServices {
+extension DatasetPageController {
     func exportValues(_ dataset: Dataset, query: DatasetPageQuery) -> [String: Any] {
         let filters = DatasetPageQuery.queryString(query.apiPairs)
         return [
@@ -21,17 +21,10 @@ extension PortalServices {
         ]
     }
 
-    /// `scheme://host` of this request, as Django's `build_absolute_uri` sees it (trusted proxies included).
-    static func siteOrigin(_ request: Request, _ context: PortalRequestContext) -> String {
-        let state = context.visit.snapshot
-        let host = state.host.isEmpty ? (request.head.authority ?? "localhost") : state.host
-        return (state.isSecure ? "https://" : "http://") + host
-    }
-
     func apiValues(
         _ dataset: Dataset, query: DatasetPageQuery, request: Request, context: PortalRequestContext
     ) -> [String: Any] {
-        let base = "\(Self.siteOrigin(request, context))\(ExploreAPIController.base)/catalog/datasets/\(dataset.id)"
+        let base = "\(siteOrigin(request, context))\(ExploreAPIController.base)/catalog/datasets/\(dataset.id)"
         let records = base + "/records" + DatasetPageQuery.queryString(query.apiPairs + [("limit", "20")])
         var calls: [[String: String]] = [
             ["key": "dataset_api_metadata", "url": base],

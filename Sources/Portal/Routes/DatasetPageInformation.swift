@@ -7,7 +7,7 @@ import Vocabulary
 import Web
 
 /// The information tab: metadata, the licence, the records count and the field list.
-extension PortalServices {
+extension DatasetPageController {
     func informationValues(_ dataset: Dataset, text: DatasetText, language: Language) -> [String: Any] {
         let metadata = dataset.metadata
         let licenceURL = metadata.licence == .other ? metadata.licenceURL : (metadata.licence.url ?? "")

@@ -52,15 +52,14 @@ enum DatasetMap {
     }
 }
 
-extension PortalServices {
+extension DatasetPageController {
     func mapValues(
         _ dataset: Dataset, query: DatasetPageQuery, options: DatasetPageOptions, request: Request,
         context: PortalRequestContext
     ) async throws -> [String: Any] {
         let language = context.visit.language
         guard
-            let compiler = recordsCompiler(
-                for: dataset, dialect: store.dialect, now: web.clock(), language: language.rawValue),
+            let compiler = pageCompiler(for: dataset, language: language),
             let text = DatasetMap.pointsQuery(dataset, query: query)
         else { throw PageError.notFound }
         let total = try await matchingCount(dataset, compiler: compiler, query: query)
@@ -111,8 +110,7 @@ extension PortalServices {
     /// `map/points.json`: `{"fields": [labels], "points": [[lat, lon, text…], …], "truncated": bool}`.
     func mapPoints(_ dataset: Dataset, request: Request, context: PortalRequestContext) async throws -> Response {
         let language = context.visit.language
-        let compiler = recordsCompiler(
-            for: dataset, dialect: store.dialect, now: web.clock(), language: language.rawValue)
+        let compiler = pageCompiler(for: dataset, language: language)
         let query = DatasetPageQuery(pairs: request.queryForm.pairs, dataset: dataset, compiler: compiler)
         guard let compiler, let text = DatasetMap.pointsQuery(dataset, query: query) else { throw PageError.notFound }
         let compiled = try compiler.records(text, limit: DatasetMap.maxPoints + 1)

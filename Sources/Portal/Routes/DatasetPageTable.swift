@@ -7,7 +7,7 @@ import Vocabulary
 import Web
 
 /// The table tab: records 20 by 20, sortable columns, facet filters and a text search, all in the URL.
-extension PortalServices {
+extension DatasetPageController {
     static let facetValuesShown = 10
 
     func tableValues(

@@ -4,13 +4,27 @@ import Hummingbird
 import Store
 import Web
 
-/// `/`, `/healthz` and `/static/…`.
-extension PortalServices {
+/// The home page (`/`), the health check (`/healthz`) and the portal's static files (`/static/…`).
+///
+/// It reads the catalog, never writes it; private datasets count for logged-in users only.
+struct HomeController: Sendable {
+    /// The catalog the home page sums up.
+    let store: any DatasetCatalog
+    /// Who is logged in, for private datasets.
+    let users: SessionUsers
+    let renderer: PageRenderer
+    /// The interface's texts.
+    let catalog: Catalog
+    /// The declared services, for the map preview and its consent.
+    let registry: CookieRegistry
+    let staticFiles: StaticFiles
+
+    /// How many of the latest datasets the home page lists.
     static let latestOnHome = 6
 
     /// The home page's themes with their dataset counts and its latest datasets, from one read of the catalog.
     func homeCatalogValues(language: Language, includingPrivate: Bool) async throws -> [String: Any] {
-        let datasets = try await visibleDatasets(includingPrivate: includingPrivate)
+        let datasets = try await visibleDatasets(in: store, includingPrivate: includingPrivate)
         var themes: [String: Int] = [:]
         for dataset in datasets {
             for theme in Set(dataset.metadata.themes) where !theme.isEmpty { themes[theme, default: 0] += 1 }
@@ -37,12 +51,13 @@ extension PortalServices {
         ]
     }
 
-    func addHomeRoutes(to router: Router<PortalRequestContext>) {
+    /// Adds `/`, `/healthz` and `/static/{name}` to `router`.
+    func addRoutes(to router: some RouterMethods<PortalRequestContext>) {
         router.get("/") { request, context in
             let language = context.visit.language
             let mapService = registry.service(id: "map_tiles")
             let mapAllowed = mapService.map { context.visit.consent.allows($0) } ?? false
-            let includingPrivate = try await seesPrivateDatasets(context)
+            let includingPrivate = try await users.seesPrivateDatasets(context)
             // The page shows the catalog, which datasets this visitor may see, and the map preview or its placeholder.
             let key = "catalog \(try await store.catalogVersion()) private \(includingPrivate) map \(mapAllowed)"
             return try await renderer.cachedPage(
@@ -69,7 +84,7 @@ extension PortalServices {
                 body: .init(byteBuffer: ByteBuffer(string: "ok\n")))
         }
         router.get("/static/{name}") { request, context in
-            try Self.staticAsset(staticFiles, request: request, context: context)
+            try staticFiles.response(to: request, context: context)
         }
     }
 }

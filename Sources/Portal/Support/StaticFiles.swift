@@ -26,21 +26,9 @@ struct StaticFiles: Sendable {
 
     func asset(named name: String) -> Asset? { assets[name] }
 
-    private static func contentType(of name: String) -> String {
-        switch name.split(separator: ".").last {
-        case "css": "text/css; charset=utf-8"
-        case "js": "text/javascript; charset=utf-8"
-        case "svg": "image/svg+xml"
-        case "png": "image/png"
-        default: "application/octet-stream"
-        }
-    }
-}
-
-extension PortalServices {
-    /// A static file with its ETag (304 when the client has it), or the 404 page.
-    static func staticAsset(_ files: StaticFiles, request: Request, context: PortalRequestContext) throws -> Response {
-        guard let name = context.parameters.get("name"), let asset = files.asset(named: name) else {
+    /// The file the route's `name` parameter names, with its ETag (304 when the client has it), or the 404 page.
+    func response(to request: Request, context: PortalRequestContext) throws -> Response {
+        guard let name = context.parameters.get("name"), let asset = asset(named: name) else {
             throw PageError.notFound
         }
         if request.headers[.ifNoneMatch] == asset.etag {
@@ -51,5 +39,15 @@ extension PortalServices {
             headers: [.contentType: asset.contentType, .eTag: asset.etag, .cacheControl: "public, max-age=3600"],
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: asset.bytes))
         )
+    }
+
+    private static func contentType(of name: String) -> String {
+        switch name.split(separator: ".").last {
+        case "css": "text/css; charset=utf-8"
+        case "js": "text/javascript; charset=utf-8"
+        case "svg": "image/svg+xml"
+        case "png": "image/png"
+        default: "application/octet-stream"
+        }
     }
 }
