@@ -166,6 +166,31 @@ import Web
         }
     }
 
+    @Test func aJobWhoseFileIsGoneFromTheStoreFailsOnTheNodeThatConfirmsIt() async throws {
+        try await Self.withDirectory { store, uploads in
+            let otherUploads = uploads.deletingLastPathComponent().appendingPathComponent("uploads-b")
+            try FileManager.default.createDirectory(at: otherUploads, withIntermediateDirectories: true)
+            let nodeA = ImportJobs(store: store, clock: { Date() }, uploadsDirectory: uploads, node: "a")
+            let nodeB = ImportJobs(store: store, clock: { Date() }, uploadsDirectory: otherUploads, node: "b")
+            let file = try Self.upload("lost", in: uploads)
+            try Self.csv.write(to: file, atomically: true, encoding: .utf8)
+            try await nodeA.start(
+                id: "lost", request: ImportRequest(file: file, datasetID: "lost"), fileName: "a.csv", isNew: true)
+            #expect(try await Self.eventually { Self.isReady(try await nodeB.job(id: "lost")) })
+            try await store.deleteImportUpload(jobID: "lost")
+            guard case .ready(let detection) = try await nodeB.job(id: "lost")?.state else { return }
+            #expect(try await nodeB.publish(id: "lost", detection: detection))
+            #expect(
+                try await Self.eventually {
+                    if case .failed(let message) = try await nodeA.job(id: "lost")?.state {
+                        return message == ImportJobs.uploadMissing
+                    }
+                    return false
+                })
+            #expect(try await store.dataset(id: "lost") == nil)
+        }
+    }
+
     @Test func theJobsANodeRanBeforeItStoppedAreMarkedFailedWhenItStarts() async throws {
         try await Self.withDirectory { store, uploads in
             for (id, node) in [("mine", "a"), ("theirs", "b")] {

@@ -151,6 +151,8 @@ final class ImportJobs: Sendable {
                 } catch {
                     finish(id, from: [.importing], ImportJobChange(.failed, failure: error.description))
                 }
+            } catch is ImportUploadMissing {
+                finish(id, from: [.importing], ImportJobChange(.failed, failure: Self.uploadMissing))
             } catch {
                 finish(id, from: [.queued, .importing], ImportJobChange(.failed, failure: Self.storeFailure))
             }
@@ -186,6 +188,8 @@ final class ImportJobs: Sendable {
 
     /// What the publisher reads when the store failed during a job.
     static let storeFailure = "the import could not be recorded in the database; nothing was published"
+    /// What the publisher reads when the uploaded file is no longer whole in the store.
+    static let uploadMissing = "the uploaded file is no longer available; nothing was published, send the file again"
     /// What the publisher reads about a job whose node stopped while running it.
     static let interrupted = "the import was interrupted (the server stopped); nothing was published, send the file again"
 
