@@ -19,8 +19,6 @@ struct PortalServices: Sendable {
     let maxUploadBytes: Int
     /// Totals, facet counts and `group_by` answers per published version.
     let memo = AggregateMemo()
-    /// Proofs of consent written per client address (see `recordChoice`).
-    let consentLimiter = RateLimiter(limit: PortalServices.consentProofsPerMinute, window: 60)
 
     var catalog: Catalog { web.catalog }
     var renderer: PageRenderer { web.renderer }
@@ -31,13 +29,19 @@ struct PortalServices: Sendable {
         // Global, not on the API's group: it also answers CORS preflights and the API paths no route matches.
         router.add(
             middleware: APIAccessMiddleware(keys: store, rateLimit: configuration.apiRateLimit, clock: web.clock))
-        let users = SessionUsers(users: store, secret: secret)
+        let users = SessionUsers(accounts: store, secret: secret)
         HomeController(
             store: store, users: users, renderer: renderer, catalog: catalog, registry: registry, staticFiles: staticFiles
         ).addRoutes(to: router)
-        addAuthRoutes(to: router)
-        addLanguageRoutes(to: router)
-        addCharterRoutes(to: router)
+        AuthController(
+            users: users, throttle: throttle, passwords: passwords, renderer: renderer, catalog: catalog,
+            clock: web.clock, random: web.random
+        ).addRoutes(to: router)
+        LanguageController(clock: web.clock).addRoutes(to: router)
+        CharterController(
+            registry: registry, siteName: web.siteName, renderer: renderer, catalog: catalog, consentLog: store,
+            consentCodec: web.consentCodec, clock: web.clock
+        ).addRoutes(to: router)
         addBackOfficeRoutes(to: router)
         addApiKeyRoutes(to: router)
         let exportSlots = ExportSlots(
@@ -54,14 +58,9 @@ struct PortalServices: Sendable {
         ).addRoutes(to: router)
     }
 
-    /// A fingerprint of the user's password hash, kept in the session (see ``SessionUsers``).
-    func authHash(for user: User) -> String {
-        SessionUsers(users: store, secret: secret).authHash(for: user)
-    }
-
     /// The logged-in user, or nil (see ``SessionUsers``).
     func currentUser(_ context: PortalRequestContext) async throws -> User? {
-        try await SessionUsers(users: store, secret: secret).currentUser(context)
+        try await SessionUsers(accounts: store, secret: secret).currentUser(context)
     }
 
     /// A redirect to `target` (302, as Django's `HttpResponseRedirect`).

@@ -10,7 +10,7 @@ import Web
 /// again, so a deleted account or a changed password takes effect at the next request.
 struct SessionUsers: Sendable {
     /// The accounts.
-    let users: any UserStore
+    let accounts: any UserStore
     /// The instance secret, shared by every node.
     let secret: [UInt8]
 
@@ -25,7 +25,7 @@ struct SessionUsers: Sendable {
     func currentUser(_ context: PortalRequestContext) async throws -> User? {
         guard let id = context.visit.userID else { return nil }
         let stored = context.visit.with { $0.sessionData[SessionKeys.userHash] }
-        guard let user = try await users.user(id: id), let stored,
+        guard let user = try await accounts.user(id: id), let stored,
             constantTimeEquals(stored, authHash(for: user))
         else {
             context.visit.flushSession()

@@ -7,9 +7,13 @@ import Web
 ///
 /// Only a POST changes the language, and only to a supported one. The redirect goes to `next`
 /// when it stays on this site (and on HTTPS when the request is), else to a safe Referer, else
-/// to `/`. A client that does not accept HTML and gives no `next` gets a 204.
-extension PortalServices {
-    func addLanguageRoutes(to router: Router<PortalRequestContext>) {
+/// to `/`. A client that does not accept HTML and gives no `next` gets a 204. It touches no store: the language lives
+/// in its cookie.
+struct LanguageController: Sendable {
+    let clock: @Sendable () -> Date
+
+    /// Adds `/i18n/setlang/` to `router`.
+    func addRoutes(to router: some RouterMethods<PortalRequestContext>) {
         router.post("/i18n/setlang/") { request, context in setLanguage(request: request, context: context, isPost: true) }
         router.get("/i18n/setlang/") { request, context in setLanguage(request: request, context: context, isPost: false) }
     }
@@ -25,12 +29,12 @@ extension PortalServices {
         }
         var response: Response
         if let next, !next.isEmpty {
-            response = Self.redirect(to: next)
+            response = redirect(to: next)
         } else {
             response = Response(status: .noContent)
         }
         if isPost, let code = form["language"], let language = Language(rawValue: code.lowercased()) {
-            response.headers.append(LanguageCookie.make(language, secure: state.isSecure), now: web.clock())
+            response.headers.append(LanguageCookie.make(language, secure: state.isSecure), now: clock())
         }
         return response
     }

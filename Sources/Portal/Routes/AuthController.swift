@@ -3,9 +3,24 @@ import Hummingbird
 import Store
 import Web
 
-/// `/login` and `/logout`.
-extension PortalServices {
-    func addAuthRoutes(to router: Router<PortalRequestContext>) {
+/// Logging in and out: `/login` and `/logout`.
+///
+/// It reads accounts, never writes them; a login writes the session (through the request's visit), throttled per
+/// account and per client by ``LoginThrottle``.
+struct AuthController: Sendable {
+    /// The accounts, and the password fingerprint kept in the session.
+    let users: SessionUsers
+    let throttle: LoginThrottle
+    let passwords: PasswordHasher
+    let renderer: PageRenderer
+    /// The interface's texts.
+    let catalog: Catalog
+    let clock: @Sendable () -> Date
+    /// Where new session keys come from.
+    let random: RandomSource
+
+    /// Adds `/login` and `/logout` to `router`.
+    func addRoutes(to router: some RouterMethods<PortalRequestContext>) {
         router.get("/login") { request, context in
             let next = request.queryForm["next"] ?? "/backoffice/"
             return loginPage(request: request, context: context, next: next)
@@ -13,7 +28,7 @@ extension PortalServices {
         router.post("/login") { request, context in try await logIn(request: request, context: context) }
         router.post("/logout") { _, context in
             context.visit.flushSession()
-            var response = Self.redirect(to: "/")
+            var response = redirect(to: "/")
             response.headers[.cacheControl] = "max-age=0, no-cache, no-store, must-revalidate, private"
             return response
         }
@@ -50,7 +65,7 @@ extension PortalServices {
         let next = form["next"] ?? "/backoffice/"
         let language = context.visit.language
         let client = context.visit.with { $0.clientAddress }
-        let now = web.clock()
+        let now = clock()
         let reservation: LoginThrottle.Reservation
         switch throttle.reserve(account: username, client: client, now: now) {
         case .locked(let until):
@@ -71,7 +86,7 @@ extension PortalServices {
         let valid: Bool
         do {
             defer { throttle.leaveCheck(account: username) }
-            user = username.isEmpty ? nil : try await store.user(named: username)
+            user = username.isEmpty ? nil : try await users.accounts.user(named: username)
             valid = try await passwords.verify(password, hash: user?.passwordHash)
         }
         guard valid, let user else {
@@ -81,8 +96,8 @@ extension PortalServices {
             )
         }
         throttle.release(reservation)
-        context.visit.logIn(userID: user.id, username: user.username, authHash: authHash(for: user), random: web.random)
-        return Self.redirect(to: Self.safeNext(next, context: context, fallback: "/backoffice/"))
+        context.visit.logIn(userID: user.id, username: user.username, authHash: users.authHash(for: user), random: random)
+        return redirect(to: safeNext(next, context: context, fallback: "/backoffice/"))
     }
 
     /// The login page with a "too many attempts" message, as a 429 with `Retry-After`.

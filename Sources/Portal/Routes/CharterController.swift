@@ -6,14 +6,29 @@ import Web
 
 /// `/cookies` (the charter), `/cookies.json` (the same declarations as data) and
 /// `/cookies/preferences` (where choices are made, changed and withdrawn).
-extension PortalServices {
+struct CharterController: Sendable {
     /// Proofs of consent one client address may write in a minute: a visitor changes their mind a few times, a
     /// script posting in a loop fills no disk.
     static let consentProofsPerMinute = 30
 
-    func addCharterRoutes(to router: Router<PortalRequestContext>) {
+    /// The cookies and services the charter declares.
+    let registry: CookieRegistry
+    let siteName: String
+    let renderer: PageRenderer
+    /// The interface's texts.
+    let catalog: Catalog
+    /// Where each choice's proof is written.
+    let consentLog: any ConsentLog
+    /// Signs `cookies_preferences`.
+    let consentCodec: ConsentCodec
+    /// Proofs of consent written per client address (see ``consentProofsPerMinute``).
+    let consentLimiter = RateLimiter(limit: CharterController.consentProofsPerMinute, window: 60)
+    let clock: @Sendable () -> Date
+
+    /// Adds `/cookies`, `/cookies.json` and `/cookies/preferences` to `router`.
+    func addRoutes(to router: some RouterMethods<PortalRequestContext>) {
         router.get("/cookies") { request, context in
-            let document = CharterDocument(registry: registry, language: context.visit.language, siteName: web.siteName)
+            let document = CharterDocument(registry: registry, language: context.visit.language, siteName: siteName)
             return renderer.page(
                 "charter",
                 title: document.title,
@@ -69,7 +84,7 @@ extension PortalServices {
     }
 
     /// Records a choice: sets `cookies_preferences` and appends its proof to the consent log. Posting the choice the
-    /// cookie already holds records nothing; proofs are written at most ``PortalServices/consentProofsPerMinute`` a
+    /// cookie already holds records nothing; proofs are written at most ``consentProofsPerMinute`` a
     /// minute per client address (over it: the "too many choices" page, 429).
     private func recordChoice(request: Request, context: PortalRequestContext) async throws -> Response {
         let form = context.visit.form
@@ -96,14 +111,14 @@ extension PortalServices {
         default:
             throw PageError(.badRequest, messageKey: "error_bad_request")
         }
-        let now = web.clock()
+        let now = clock()
         let choice = ConsentChoice(policyVersion: registry.policyVersion, date: now, categories: categories, services: services)
-        let target = Self.safeNext(form["next"], context: context, fallback: "/cookies/preferences?saved=1")
+        let target = safeNext(form["next"], context: context, fallback: "/cookies/preferences?saved=1")
         if case .chosen(let current) = context.visit.consent, current.policyVersion == choice.policyVersion,
             current.categories == choice.categories, current.services == choice.services
         {
             // The same choice again: the stored cookie and its proof stand as they are.
-            return Self.redirect(to: target)
+            return redirect(to: target)
         }
         let client = context.visit.with { $0.clientAddress }
         let decision = consentLimiter.take(client, now: now)
@@ -112,7 +127,7 @@ extension PortalServices {
             throw PageError(.tooManyRequests, messageKey: "preferences_throttled", headers: [.retryAfter: String(wait)])
         }
         context.visit.with { $0.consent = .chosen(choice) }
-        try await store.appendConsent(
+        try await consentLog.appendConsent(
             ConsentLogEntry(
                 date: now,
                 policyVersion: choice.policyVersion,
@@ -121,9 +136,9 @@ extension PortalServices {
                 action: action
             )
         )
-        var response = Self.redirect(to: target)
+        var response = redirect(to: target)
         let secure = context.visit.with { $0.isSecure }
-        response.headers.append(ConsentCookie.make(choice, codec: web.consentCodec, secure: secure), now: now)
+        response.headers.append(ConsentCookie.make(choice, codec: consentCodec, secure: secure), now: now)
         return response
     }
 
