@@ -1,11 +1,22 @@
 import CookieCharter
-import Crypto
 import Foundation
 import Hummingbird
 import Store
 import Web
 
-/// What the routes share: the web environment, the store, and the account machinery.
+/// The wiring of the portal's routes: what the areas share, handed to each area's controller, which takes only what
+/// it uses.
+///
+/// | Area | Controller | May touch |
+/// |---|---|---|
+/// | Data API (`/api/explore/v2.1`) | ``ExploreAPIController`` | catalog and record reads, the aggregate memo |
+/// | Home, health check, static files | ``HomeController`` | catalog reads |
+/// | Catalog page (`/explore`) | ``CatalogPageController`` | catalog reads |
+/// | Dataset pages (`/explore/dataset/{id}`) | ``DatasetPageController`` | catalog and record reads, the memo |
+/// | Charter and consent (`/cookies`) | ``CharterController`` | the consent log |
+/// | Language (`/i18n/setlang/`) | ``LanguageController`` | nothing stored |
+/// | Login, logout | ``AuthController`` | account reads, the session |
+/// | Back office (`/backoffice`) | ``BackOfficeController``, ``APIKeyController`` | catalog writes, import jobs, API keys |
 struct PortalServices: Sendable {
     let web: WebEnvironment
     let store: any StoreEngine
@@ -17,7 +28,7 @@ struct PortalServices: Sendable {
     /// Where uploads are streamed before they are imported.
     let uploadsDirectory: URL
     let maxUploadBytes: Int
-    /// Totals, facet counts and `group_by` answers per published version.
+    /// Totals, facet counts and `group_by` answers per published version, shared by the API and the dataset pages.
     let memo = AggregateMemo()
 
     var catalog: Catalog { web.catalog }
@@ -42,8 +53,14 @@ struct PortalServices: Sendable {
             registry: registry, siteName: web.siteName, renderer: renderer, catalog: catalog, consentLog: store,
             consentCodec: web.consentCodec, clock: web.clock
         ).addRoutes(to: router)
-        addBackOfficeRoutes(to: router)
-        addApiKeyRoutes(to: router)
+        BackOfficeController(
+            store: store, jobs: jobs, users: users, renderer: renderer, catalog: catalog,
+            csrf: CSRFMiddleware(environment: web), uploadsDirectory: uploadsDirectory, maxUploadBytes: maxUploadBytes,
+            clock: web.clock, random: web.random
+        ).addRoutes(
+            to: router,
+            apiKeys: APIKeyController(
+                keys: store, users: users, renderer: renderer, catalog: catalog, clock: web.clock, random: web.random))
         let exportSlots = ExportSlots(
             capacity: configuration.maxConcurrentExports > 0
                 ? configuration.maxConcurrentExports : ExportSlots.defaultCapacity(readers: store.readerCount))
@@ -56,21 +73,5 @@ struct PortalServices: Sendable {
             store: store, memo: memo, users: users, renderer: renderer, catalog: catalog, registry: registry,
             clock: web.clock, options: DatasetPageOptions(tileURL: configuration.tileURL)
         ).addRoutes(to: router)
-    }
-
-    /// The logged-in user, or nil (see ``SessionUsers``).
-    func currentUser(_ context: PortalRequestContext) async throws -> User? {
-        try await SessionUsers(accounts: store, secret: secret).currentUser(context)
-    }
-
-    /// A redirect to `target` (302, as Django's `HttpResponseRedirect`).
-    static func redirect(to target: String, status: HTTPResponse.Status = .found) -> Response {
-        Response(status: status, headers: [.location: target])
-    }
-
-    /// `next` when it stays on this site, else `fallback`.
-    static func safeNext(_ next: String?, context: PortalRequestContext, fallback: String) -> String {
-        let state = context.visit.snapshot
-        return SafeURL.isSafe(next, allowedHost: state.host, requireHTTPS: state.isSecure) ? (next ?? fallback) : fallback
     }
 }

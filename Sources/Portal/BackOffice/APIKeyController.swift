@@ -5,26 +5,40 @@ import Web
 
 /// `/backoffice/apikeys`: a user's API keys (an admin sees everyone's), creating one (shown once)
 /// and revoking one. The forms carry the CSRF token like every back-office form.
-extension PortalServices {
-    func addApiKeyRoutes(to router: Router<PortalRequestContext>) {
-        router.get("/backoffice/apikeys") { request, context in
-            try await withUser(request, context) { user in
+///
+/// It touches the API keys only, for a logged-in user (anyone else is sent to `/login`).
+struct APIKeyController: Sendable {
+    /// The API keys.
+    let keys: any ApiKeyStore
+    /// Who is logged in.
+    let users: SessionUsers
+    let renderer: PageRenderer
+    /// The interface's texts.
+    let catalog: Catalog
+    let clock: @Sendable () -> Date
+    /// Where new keys come from.
+    let random: RandomSource
+
+    /// Adds `/backoffice/apikeys` and its revocations to `backOffice`, the group under `/backoffice`.
+    func addRoutes(to backOffice: RouterGroup<PortalRequestContext>) {
+        backOffice.get("apikeys") { request, context in
+            try await users.withUser(request, context) { user in
                 try await apiKeysPage(for: user, request: request, context: context)
             }
         }
-        router.post("/backoffice/apikeys") { request, context in
-            try await withUser(request, context) { user in
-                let issuer = ApiKeyIssuer(store: store, random: web.random)
-                let issued = try await issuer.issue(for: user, label: context.visit.form["label"] ?? "", now: web.clock())
+        backOffice.post("apikeys") { request, context in
+            try await users.withUser(request, context) { user in
+                let issuer = ApiKeyIssuer(store: keys, random: random)
+                let issued = try await issuer.issue(for: user, label: context.visit.form["label"] ?? "", now: clock())
                 return try await apiKeysPage(for: user, created: issued.key, request: request, context: context)
             }
         }
-        router.post("/backoffice/apikeys/{id}/revoke") { request, context in
-            try await withUser(request, context) { user in
+        backOffice.post("apikeys/{id}/revoke") { request, context in
+            try await users.withUser(request, context) { user in
                 guard let id = context.parameters.get("id").flatMap({ Int64($0) }),
-                    try await store.revokeApiKey(id: id, userID: user.role == .admin ? nil : user.id, now: web.clock())
+                    try await keys.revokeApiKey(id: id, userID: user.role == .admin ? nil : user.id, now: clock())
                 else { throw PageError.notFound }
-                return Self.redirect(to: "/backoffice/apikeys", status: .seeOther)
+                return redirect(to: "/backoffice/apikeys", status: .seeOther)
             }
         }
     }
@@ -33,7 +47,7 @@ extension PortalServices {
         for user: User, created: String? = nil, request: Request, context: PortalRequestContext
     ) async throws -> Response {
         let isAdmin = user.role == .admin
-        let keys = try await store.apiKeys(userID: isAdmin ? nil : user.id)
+        let keys = try await self.keys.apiKeys(userID: isAdmin ? nil : user.id)
         var values: [String: Any] = [
             "keys": keys.map(Self.row),
             "has_keys": !keys.isEmpty,

@@ -7,11 +7,32 @@ import Web
 
 /// The back office: datasets, uploads, import jobs, metadata, visibility and deletion.
 ///
-/// Every page needs a logged-in editor or admin; anyone else is sent to `/login`.
-extension PortalServices {
-    func addBackOfficeRoutes(to router: Router<PortalRequestContext>) {
-        router.get("/backoffice/") { request, context in
-            try await withUser(request, context) { _ in
+/// Every page needs a logged-in editor or admin; anyone else is sent to `/login`. It writes the catalog (metadata,
+/// visibility, deletion) and starts import jobs, which publish through ``ImportJobs``.
+struct BackOfficeController: Sendable {
+    /// The catalog the back office lists and edits.
+    let store: any DatasetStore
+    /// The import jobs of uploaded files.
+    let jobs: ImportJobs
+    /// Who is logged in.
+    let users: SessionUsers
+    let renderer: PageRenderer
+    /// The interface's texts.
+    let catalog: Catalog
+    /// Checks the CSRF token of an upload once its form field has been read (see ``UploadReceiver``).
+    let csrf: CSRFMiddleware
+    /// Where uploads are streamed before they are imported.
+    let uploadsDirectory: URL
+    let maxUploadBytes: Int
+    let clock: @Sendable () -> Date
+    /// Where job ids come from.
+    let random: RandomSource
+
+    /// Adds the back office's pages to `router`, in a group under `/backoffice`, the API keys' included.
+    func addRoutes(to router: some RouterMethods<PortalRequestContext>, apiKeys: APIKeyController) {
+        let backOffice = router.group("/backoffice")
+        backOffice.get { request, context in
+            try await users.withUser(request, context) { _ in
                 let datasets = try await store.datasets()
                 let language = context.visit.language
                 return renderer.page(
@@ -26,24 +47,24 @@ extension PortalServices {
                 )
             }
         }
-        router.get("/backoffice/upload") { request, context in
-            try await withUser(request, context) { _ in
+        backOffice.get("upload") { request, context in
+            try await users.withUser(request, context) { _ in
                 let target = request.queryForm["dataset"]
                 if let target, try await store.dataset(id: target) == nil { throw PageError.notFound }
                 return uploadPage(request: request, context: context, dataset: target)
             }
         }
-        router.post("/backoffice/uploads") { request, context in
-            try await withUser(request, context) { _ in try await receiveUpload(request: request, context: context) }
+        backOffice.post("uploads") { request, context in
+            try await users.withUser(request, context) { _ in try await receiveUpload(request: request, context: context) }
         }
-        router.get("/backoffice/jobs/{job}") { request, context in
-            try await withUser(request, context) { _ in
+        backOffice.get("jobs/{job}") { request, context in
+            try await users.withUser(request, context) { _ in
                 guard let job = try await jobs.job(id: context.parameters.get("job") ?? "") else { throw PageError.notFound }
                 return jobPage(job, request: request, context: context)
             }
         }
-        router.post("/backoffice/jobs/{job}/publish") { request, context in
-            try await withUser(request, context) { _ in
+        backOffice.post("jobs/{job}/publish") { request, context in
+            try await users.withUser(request, context) { _ in
                 guard let id = context.parameters.get("job"), let job = try await jobs.job(id: id),
                     case .ready(let detection) = job.state
                 else {
@@ -62,23 +83,11 @@ extension PortalServices {
                 }
                 // False when another request, on any node, confirmed the job first: its page shows that import.
                 _ = try await jobs.publish(id: id, detection: confirmed)
-                return Self.redirect(to: "/backoffice/jobs/\(id)", status: .seeOther)
+                return redirect(to: "/backoffice/jobs/\(id)", status: .seeOther)
             }
         }
-        addDatasetEditingRoutes(to: router)
-    }
-
-    /// Runs `body` for a logged-in user, else redirects to the login page.
-    func withUser(
-        _ request: Request, _ context: PortalRequestContext, _ body: (User) async throws -> Response
-    ) async throws -> Response {
-        guard let user = try await currentUser(context) else {
-            let next = request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")
-            return Self.redirect(to: "/login?next=" + next.urlQueryEncoded)
-        }
-        var response = try await body(user)
-        response.headers[.cacheControl] = "private, no-store"
-        return response
+        addDatasetEditingRoutes(to: backOffice)
+        apiKeys.addRoutes(to: backOffice)
     }
 
     func uploadPage(
@@ -97,12 +106,11 @@ extension PortalServices {
 
     private func receiveUpload(request: Request, context: PortalRequestContext) async throws -> Response {
         let language = context.visit.language
-        let jobID = web.random.string(length: 24, alphabet: TokenAlphabet.session)
+        let jobID = random.string(length: 24, alphabet: TokenAlphabet.session)
         let directory = uploadsDirectory.appendingPathComponent(jobID)
         try FileManager.default.createDirectory(
             at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let receiver = UploadReceiver(directory: directory, maxBytes: maxUploadBytes)
-        let csrf = CSRFMiddleware(environment: web)
         let upload: UploadReceiver.Upload
         do {
             upload = try await receiver.receive(request) { token in
@@ -158,7 +166,7 @@ extension PortalServices {
             try? FileManager.default.removeItem(at: directory)
             throw error
         }
-        return Self.redirect(to: "/backoffice/jobs/\(jobID)", status: .seeOther)
+        return redirect(to: "/backoffice/jobs/\(jobID)", status: .seeOther)
     }
 
     private func jobPage(_ job: ImportJobs.Job, request: Request, context: PortalRequestContext) -> Response {

@@ -6,16 +6,17 @@ import Vocabulary
 import Web
 
 /// `/backoffice/datasets/{id}`: the metadata form, publish/unpublish and delete with confirmation.
-extension PortalServices {
-    func addDatasetEditingRoutes(to router: Router<PortalRequestContext>) {
-        router.get("/backoffice/datasets/{id}") { request, context in
-            try await withUser(request, context) { _ in
+extension BackOfficeController {
+    /// Adds `datasets/{id}` and its visibility and deletion to `backOffice`, the group under `/backoffice`.
+    func addDatasetEditingRoutes(to backOffice: RouterGroup<PortalRequestContext>) {
+        backOffice.get("datasets/{id}") { request, context in
+            try await users.withUser(request, context) { _ in
                 let dataset = try await requireDataset(context)
                 return editPage(dataset, request: request, context: context, saved: request.queryForm["saved"] != nil)
             }
         }
-        router.post("/backoffice/datasets/{id}") { request, context in
-            try await withUser(request, context) { _ in
+        backOffice.post("datasets/{id}") { request, context in
+            try await users.withUser(request, context) { _ in
                 let dataset = try await requireDataset(context)
                 let form = context.visit.form
                 var metadata = dataset.metadata
@@ -44,23 +45,23 @@ extension PortalServices {
                     field.sortable = form["sortable_\(field.name)"] == "on"
                     return field
                 }
-                try await store.updateDataset(metadata, fields: fields, now: web.clock())
-                return Self.redirect(to: "/backoffice/datasets/\(dataset.id)?saved=1", status: .seeOther)
+                try await store.updateDataset(metadata, fields: fields, now: clock())
+                return redirect(to: "/backoffice/datasets/\(dataset.id)?saved=1", status: .seeOther)
             }
         }
-        router.post("/backoffice/datasets/{id}/visibility") { request, context in
-            try await withUser(request, context) { _ in
+        backOffice.post("datasets/{id}/visibility") { request, context in
+            try await users.withUser(request, context) { _ in
                 var metadata = try await requireDataset(context).metadata
                 guard let visibility = Visibility(rawValue: context.visit.form["visibility"] ?? "") else {
                     throw PageError(.badRequest, messageKey: "error_bad_request")
                 }
                 metadata.visibility = visibility
-                try await store.updateDataset(metadata, fields: nil, now: web.clock())
-                return Self.redirect(to: "/backoffice/", status: .seeOther)
+                try await store.updateDataset(metadata, fields: nil, now: clock())
+                return redirect(to: "/backoffice/", status: .seeOther)
             }
         }
-        router.get("/backoffice/datasets/{id}/delete") { request, context in
-            try await withUser(request, context) { _ in
+        backOffice.get("datasets/{id}/delete") { request, context in
+            try await users.withUser(request, context) { _ in
                 let dataset = try await requireDataset(context)
                 let language = context.visit.language
                 return renderer.page(
@@ -69,14 +70,14 @@ extension PortalServices {
                 )
             }
         }
-        router.post("/backoffice/datasets/{id}/delete") { request, context in
-            try await withUser(request, context) { _ in
+        backOffice.post("datasets/{id}/delete") { request, context in
+            try await users.withUser(request, context) { _ in
                 let dataset = try await requireDataset(context)
                 guard context.visit.form["confirm"] == dataset.id else {
                     throw PageError(.badRequest, messageKey: "bo_delete_confirm_mismatch")
                 }
                 try await store.deleteDataset(id: dataset.id)
-                return Self.redirect(to: "/backoffice/", status: .seeOther)
+                return redirect(to: "/backoffice/", status: .seeOther)
             }
         }
     }

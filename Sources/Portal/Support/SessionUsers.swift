@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Hummingbird
 import Store
 import Web
 
@@ -32,6 +33,20 @@ struct SessionUsers: Sendable {
             return nil
         }
         return user
+    }
+
+    /// Runs `body` for the logged-in user, its answer marked private, else redirects to the login page, which comes
+    /// back here once logged in.
+    func withUser(
+        _ request: Request, _ context: PortalRequestContext, _ body: (User) async throws -> Response
+    ) async throws -> Response {
+        guard let user = try await currentUser(context) else {
+            let next = request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")
+            return redirect(to: "/login?next=" + next.urlQueryEncoded)
+        }
+        var response = try await body(user)
+        response.headers[.cacheControl] = "private, no-store"
+        return response
     }
 
     /// Whether this visitor sees private datasets: a logged-in editor or admin does.
