@@ -140,6 +140,7 @@ let package = Package(
             dependencies: [
                 "Portal", "Web", "Store", "CookieCharter", "Ingest", "Vocabulary",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict

@@ -86,19 +86,6 @@ struct PostgreSQLStoreTests {
         }
     }
 
-    /// A server that does not answer is retried until the wait is over, then a one-line error without the password.
-    @Test func anUnreachableServerIsAClearErrorAfterTheWait() async throws {
-        let url = "postgres://garona:s3cret-word@127.0.0.1:1/garona?sslmode=disable"
-        let error = await #expect(throws: StoreError.self) {
-            _ = try await PostgreSQLStore.open(url: url, poolSize: 1, waitSeconds: 0)
-        }
-        guard case .unavailable(let message) = error else {
-            Issue.record("not unavailable: \(String(describing: error))"); return
-        }
-        #expect(message.contains("postgres://garona@127.0.0.1:1/garona") && !message.contains("s3cret"))
-        #expect(!message.contains("\n"))
-    }
-
     /// An unknown database is not waited for: waiting would not help.
     @Test func anUnknownDatabaseFailsAtOnce() async throws {
         let server = try #require(PostgreSQLTestDatabase.serverURL)
@@ -158,8 +145,21 @@ struct PostgreSQLStoreTests {
     }
 }
 
-/// Reading database URLs, without a server.
+/// Reading database URLs and failing to reach a server, without a server.
 @Suite struct PostgreSQLAddressTests {
+    /// A server that does not answer is retried until the wait is over, then a one-line error without the password.
+    @Test func anUnreachableServerIsAClearErrorAfterTheWait() async throws {
+        let url = "postgres://garona:s3cret-word@127.0.0.1:1/garona?sslmode=disable"
+        let error = await #expect(throws: StoreError.self) {
+            _ = try await PostgreSQLStore.open(url: url, poolSize: 1, waitSeconds: 0)
+        }
+        guard case .unavailable(let message) = error else {
+            Issue.record("not unavailable: \(String(describing: error))"); return
+        }
+        #expect(message.contains("postgres://garona@127.0.0.1:1/garona") && !message.contains("s3cret"))
+        #expect(!message.contains("\n"))
+    }
+
     @Test func readsEveryPartAndHidesThePassword() throws {
         let address = try PostgreSQLAddress(url: "postgresql://garona:p%40ss@db.example:6543/portal?sslmode=require")
         #expect(address.host == "db.example" && address.port == 6543 && address.username == "garona")
