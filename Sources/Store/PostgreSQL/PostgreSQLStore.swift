@@ -166,6 +166,7 @@ public final class PostgreSQLStore: Sendable {
         if let message = error.serverInfo?[.message] {
             return message + (error.serverInfo?[.sqlState].map { " (SQLSTATE \($0))" } ?? "")
         }
+        if error.code == .sslUnsupported { return "the server does not offer TLS, which the URL's sslmode requires" }
         if let failure = error.underlying as? NIOConnectionError {
             if failure.connectionErrors.isEmpty, failure.dnsAError != nil || failure.dnsAAAAError != nil {
                 return "the host \(failure.host) was not found"
