@@ -30,7 +30,7 @@ PARTITIONED_WRK_SCRIPT = benchlib.WRK_SCRIPT.replace(
 assert "setup(" in PARTITIONED_WRK_SCRIPT and "math.random" not in PARTITIONED_WRK_SCRIPT, \
     "benchlib.WRK_SCRIPT changed: update PARTITIONED_WRK_SCRIPT"
 
-DEEPEST_OFFSET = 4990  # filter pages go up to here (the API allows offset + limit up to 10,000)
+DEEPEST_OFFSET = 990  # filter pages: the first hundred (the API allows offset + limit up to 10,000)
 SEARCH_OFFSET = 490
 RECORD_POOL = 4096  # records whose API id is read from the SQLite database
 

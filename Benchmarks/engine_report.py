@@ -82,6 +82,10 @@ def import_lines(args, imports: dict, cpu_available: bool) -> list[str]:
     total_cpu = (postgres.cpu_seconds + (backends if cpu_available else 0)) / sqlite.cpu_seconds
     lines.append(f"- PostgreSQL takes **{wall:.2f}×** SQLite's wall time to import ({total_cpu:.2f}× the CPU time, "
                  f"the CLI's plus its database's backends'); target within 2×: {met(wall <= 2)}.")
+    for label, run in (("SQLite", sqlite), ("PostgreSQL", postgres)):
+        phases = next((line for line in run.stdout.splitlines() if line.startswith("Phases:")), "")
+        if phases:
+            lines.append(f"- {label}, as `garona import` reports it: {phases[len('Phases:'):].strip()}.")
     return lines
 
 

@@ -100,6 +100,7 @@ class PostgresCPU:
         self.seen: dict[int, tuple[str, int]] = {}  # pid → (database or "" for background, ticks last seen)
         self.postmaster: int | None = None
         self.others: set[int] = set()  # processes that are not PostgreSQL's, not read again
+        self.before: dict[int, int] = {}  # background process → its ticks when first seen (not ours)
         self.lock = threading.Lock()
         self.stopping = threading.Event()
         self.thread = threading.Thread(target=self.run, daemon=True)
@@ -140,6 +141,8 @@ class PostgresCPU:
                     if owner is None:
                         continue
                     self.seen[pid] = (owner, ticks)
+                    if owner == "":  # a process of the cluster older than the benchmark: from now on only
+                        self.before[pid] = ticks
                 elif ticks >= known[1]:
                     self.seen[pid] = (known[0], ticks)
 
@@ -166,8 +169,8 @@ class PostgresCPU:
         self.sample()
         with self.lock:
             totals: dict[str, int] = {}
-            for owner, ticks in self.seen.values():
-                totals[owner] = totals.get(owner, 0) + ticks
+            for pid, (owner, ticks) in self.seen.items():
+                totals[owner] = totals.get(owner, 0) + ticks - self.before.get(pid, 0)
             return totals
 
     def seconds_since(self, before: dict[str, int], database: str) -> float:
