@@ -242,11 +242,12 @@ final class ImportJobs: Sendable {
         }
     }
 
-    /// Records the outcome, then removes the uploaded file, stored and local, which is no longer needed.
+    /// Removes this node's copy of the uploaded file, which is no longer needed, records the outcome, then deletes
+    /// the stored copy: once the job page shows the outcome, no file of the job is left on this node.
     private func finish(_ id: String, from expected: Set<ImportJobState>, _ outcome: ImportJobChange) {
+        removeUpload(id)
         _ = try? change(id, from: expected, to: outcome)
         _ = try? StoreCall.wait { [store] in try await store.deleteImportUpload(jobID: id) }
-        removeUpload(id)
     }
 
     /// Removes the upload folder of job `id` (one folder per job).
