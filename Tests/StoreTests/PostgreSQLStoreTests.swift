@@ -44,6 +44,31 @@ struct PostgreSQLStoreTests {
         }
     }
 
+    /// A stored secret that is damaged is an error, never silently replaced (that would log everybody out); the
+    /// API keys table holds a key's hash, never the key.
+    @Test func aDamagedSecretIsAnErrorAndKeysAreStoredHashed() async throws {
+        try await PostgreSQLTestDatabase.withStore { store, _ in
+            try await store.setSetting(PostgreSQLStore.secretSetting, to: "abcd")
+            await #expect(throws: StoreError.self) { _ = try await store.instanceSecret() }
+            #expect(try await store.setting(PostgreSQLStore.secretSetting) == "abcd")
+
+            let key = "Abcdefgh0123456789ABCDEFGHIJKLMNOPQRSTUV"
+            let user = try await store.createUser(
+                username: "alice", role: .editor, passwordHash: "h", now: StoreEngineBehaviours.now)
+            _ = try await store.createApiKey(
+                userID: user.id, label: "notebook", keyHash: ApiKey.hash(of: key), prefix: "Abcdefgh",
+                now: StoreEngineBehaviours.now)
+            let logger = store.logger
+            let dump = try await store.withConnection { connection in
+                var text = ""
+                let rows = try await connection.query("SELECT k::text FROM api_keys k", logger: logger)
+                for try await row in rows.decode(String.self) { text += row }
+                return text
+            }
+            #expect(!dump.contains(key) && dump.contains(ApiKey.hash(of: key)))
+        }
+    }
+
     /// Two nodes on one database: what one writes, the other reads at its next call.
     @Test func twoStoresOnOneDatabaseSeeEachOthersWrites() async throws {
         try await PostgreSQLTestDatabase.withStore { first, url in
