@@ -123,11 +123,16 @@ public struct PostgreSQLDialect: SQLDialect {
 
     public func floor(_ value: SQLFragment) -> SQLFragment { "floor(\(value))" }
 
+    /// SQLite's generator on the row number, which the store keeps equal to SQLite's rowid (see
+    /// ``rowNumberColumn``): the same records in the same pseudo-random order on both engines.
     public func randomOrder(seed: Int64, layout: TableLayout, grouped: Bool) -> SQLFragment {
-        let id = quoteIdentifier(layout.recordIDColumn)
-        let key = grouped ? "MIN(\(id))" : id
-        return "md5(CAST(\(bind: .int(seed)) AS text) || \(raw: key))"
+        let row = quoteIdentifier(Self.rowNumberColumn)
+        let key = grouped ? "MIN(\(row))" : row
+        return "(((\(raw: key) + \(bind: .int(seed))) * 1103515245 + 12345) % 2147483648)"
     }
+
+    /// The `bigint` column holding each record's position in its file (1, 2, …): SQLite's rowid.
+    public static let rowNumberColumn = "_row"
 
     /// Unchanged: PostgreSQL plans many ORs as one bitmap scan, in time that grows with their number.
     public func unplannedCondition(_ condition: SQLFragment) -> SQLFragment { condition }

@@ -77,6 +77,12 @@ struct PostgreSQLFunctionParityTests {
             #expect(rows.map(\.0) == expected { $0.intersects($1) })
             #expect(rows.map(\.1) == expected { $0.isWithin($1) })
             #expect(rows.contains { $0.0 == 1 } && rows.contains { $0.1 == 0 } && rows.contains { $0.0 == nil })
+            // They open subtransactions (to catch a text that is not JSON), which parallel workers cannot.
+            let parallel = try await store.rows(
+                CompiledQuery(
+                    sql: "SELECT DISTINCT proparallel FROM pg_proc WHERE proname IN ('garona_intersects', 'garona_within')",
+                    bindings: []))
+            #expect(parallel == [[.text("r")]])
         }
     }
 

@@ -117,6 +117,27 @@ struct PostgreSQLPublishTests {
         }
     }
 
+    @Test func rowsWithoutAnOrderComeInSQLitesOrder() async throws {
+        // The real gares file: rows of very different sizes, which PostgreSQL would place out of file order.
+        let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../Sources/Portal/Resources/demo/gares-occitanie.csv").standardized
+        let text = try String(contentsOf: file, encoding: .utf8)
+        let query = #"SELECT "objectid", "toponyme" FROM "records_gares_v1""#
+        try await withTemporaryStore { sqlite, _ in
+            _ = try await PostgreSQLTestDatabase.onThread {
+                try sqlite.publish(
+                    datasetID: "gares", reader: try Self.reader(text), newDataset: DatasetMetadata(id: "gares"),
+                    now: now, progress: nil)
+            }
+            let expected = try await sqlite.rows(CompiledQuery(sql: query, bindings: []))
+            try await PostgreSQLTestDatabase.withStore { store, _ in
+                _ = try await publish(store, "gares", text, create: true)
+                let rows = try await store.rows(CompiledQuery(sql: query, bindings: []))
+                #expect(rows.count == 280 && rows == expected)
+            }
+        }
+    }
+
     @Test func aLongDatasetIDGetsAShortenedTableAndADeletedOneIsNotReused() async throws {
         try await PostgreSQLTestDatabase.withStore { store, _ in
             let long = String(repeating: "tres-long-", count: 9)

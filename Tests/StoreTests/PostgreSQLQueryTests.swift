@@ -35,6 +35,8 @@ struct PostgreSQLQueryTests {
             let numerics = try await store.rows(
                 query("SELECT 12345678.125::numeric, -0.5::numeric, 100000000::numeric, -20003::numeric, 0::numeric"))
             #expect(numerics == [[.double(12_345_678.125), .double(-0.5), .int(100_000_000), .int(-20_003), .int(0)]])
+            // Text stops before a NUL, as SQLite binds it, where PostgreSQL would refuse it.
+            #expect(try await store.rows(query("SELECT $1", [.text("ab\u{0}cd")])) == [[.text("ab")]])
             // A bound integer beyond 32 bits is a bigint.
             #expect(try await store.rows(query("SELECT $1 + 1", [.int(5_000_000_000)])) == [[.int(5_000_000_001)]])
         }

@@ -3,20 +3,22 @@ import NIOCore
 import Vocabulary
 
 /// Encodes typed records as `COPY … FROM STDIN` text: one line per record, tab-separated columns in the order of
-/// ``PostgreSQLRecordsTable/copyColumns(_:)`` (the record id, then the columns of each field as
+/// ``PostgreSQLRecordsTable/copyColumns(_:)`` (the record id, the row number, then the columns of each field as
 /// ``RecordLayout/columns(of:)`` lays them out), `\N` for NULL.
 ///
-/// Text escapes backslash, tab, newline and carriage return as COPY's text format requires. A NUL character, which
-/// PostgreSQL's `text` cannot hold, is dropped. Numbers are written so that they read back as the same value:
+/// Text escapes backslash, tab, newline and carriage return as COPY's text format requires. Text stops before a NUL
+/// character, which PostgreSQL's `text` cannot hold, as SQLite's publication stores it (bound as a C string). Numbers are written so that they read back as the same value:
 /// integers in decimal, doubles in Swift's shortest round-trip form (`inf`, `-inf` and `nan` included, which
 /// PostgreSQL reads as its infinities and NaN).
 struct CopyEncoder {
     /// The fields, in the reader's column order.
     let fields: [DatasetField]
 
-    /// Appends one record and its id to `buffer`.
-    func append(_ row: [Value], id: String, to buffer: inout ByteBuffer) {
+    /// Appends one record, its id and its position in the file (from 1, SQLite's rowid) to `buffer`.
+    func append(_ row: [Value], id: String, number: Int, to buffer: inout ByteBuffer) {
         Self.appendText(id, to: &buffer)
+        buffer.writeInteger(UInt8(ascii: "\t"))
+        buffer.writeString(String(number))
         for (index, field) in fields.enumerated() {
             buffer.writeInteger(UInt8(ascii: "\t"))
             append(index < row.count ? row[index] : .null, as: field.type, to: &buffer)
@@ -67,7 +69,7 @@ struct CopyEncoder {
             case 0x09: buffer.writeStaticString("\\t")
             case 0x0A: buffer.writeStaticString("\\n")
             case 0x0D: buffer.writeStaticString("\\r")
-            case 0x00: continue
+            case 0x00: return
             default: buffer.writeInteger(byte)
             }
         }

@@ -117,6 +117,8 @@ enum PostgreSQLMigrations {
         Migration(version: 4, name: "import-jobs", statements: PostgreSQLStore.importJobsSchema),
         Migration(version: 5, name: "records-functions", statements: PostgreSQLRecordFunctions.statements),
         Migration(version: 6, name: "search-fold-as-sqlite", statements: PostgreSQLRecordFunctions.searchFold),
+        Migration(
+            version: 7, name: "shape-functions-parallel-restricted", statements: PostgreSQLRecordFunctions.restricted),
     ]
 
     /// Applies the migrations the database has not seen yet, under the advisory lock.

@@ -314,4 +314,14 @@ enum PostgreSQLRecordFunctions {
             '([a-z])[\u0300-\u036f]+', '\1', 'g'), NFC) $$
         """#
     ]
+
+    /// Migration 7: the functions that catch an error (a text that is not JSON, a coordinate out of range) open a
+    /// subtransaction, which a parallel worker cannot: they run in the leader only (a parallel plan failed with
+    /// "cannot start subtransactions during a parallel operation").
+    static let restricted: [String] = [
+        "ALTER FUNCTION garona_json_valid(text) PARALLEL RESTRICTED",
+        "ALTER FUNCTION garona_shape(text) PARALLEL RESTRICTED",
+        "ALTER FUNCTION garona_intersects(text, text) PARALLEL RESTRICTED",
+        "ALTER FUNCTION garona_within(text, text) PARALLEL RESTRICTED",
+    ]
 }

@@ -9,7 +9,7 @@ import PostgresNIO
 enum PostgreSQLRecordValues {
     /// The bindings of a compiled query. An integer that fits 32 bits is sent as `integer`, so that functions taking
     /// one (`substr(text, int, int)`) accept it, and compares with `bigint` columns as well; a larger one as `bigint`.
-    /// Booleans are 1 and 0, as stored.
+    /// Booleans are 1 and 0, as stored; text stops before a NUL character, as on SQLite.
     static func bindings(_ values: [SQLValue]) -> PostgresBindings {
         var bindings = PostgresBindings(capacity: values.count)
         for value in values {
@@ -18,11 +18,18 @@ enum PostgreSQLRecordValues {
             case .int(let number):
                 if let small = Int32(exactly: number) { bindings.append(small) } else { bindings.append(number) }
             case .double(let number): bindings.append(number)
-            case .text(let text): bindings.append(text)
+            case .text(let text): bindings.append(untilNUL(text))
             case .bool(let flag): bindings.append(Int32(flag ? 1 : 0))
             }
         }
         return bindings
+    }
+
+    /// `text` up to its first NUL character: what SQLite binds (GRDB passes C strings), and PostgreSQL's `text`
+    /// cannot hold one.
+    static func untilNUL(_ text: String) -> String {
+        guard let end = text.utf8.firstIndex(of: 0) else { return text }
+        return String(text[..<end])
     }
 
     /// The query with its bindings.

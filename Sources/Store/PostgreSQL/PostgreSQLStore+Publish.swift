@@ -42,8 +42,10 @@ extension PostgreSQLStore {
             case .rows(let rows, let ids, let done):
                 var buffer = ByteBuffer()
                 buffer.reserveCapacity(rows.count * 128)
-                for (row, id) in zip(rows, ids) { encoder.append(row, id: numbering.number(id), to: &buffer) }
-                records += rows.count
+                for (row, id) in zip(rows, ids) {
+                    records += 1
+                    encoder.append(row, id: numbering.number(id), number: records, to: &buffer)
+                }
                 guard feed.put(buffer) else {
                     pipeline.stop()
                     break reading
@@ -89,6 +91,9 @@ extension PostgreSQLStore {
             var clock = PhaseClock()
             let (table, version) = try await reserveVersion(datasetID: datasetID, now: now, on: connection)
             do {
+                // Created and filled in one transaction: COPY then skips the free-space map and lays the rows out in
+                // file order, which is the order SQLite returns them in when a query has no order_by.
+                try await connection.query("BEGIN", logger: logger)
                 try await run(
                     PostgresQuery(unsafeSQL: try PostgreSQLRecordsTable.createStatement(table, fields: fields)),
                     on: connection)
@@ -97,6 +102,7 @@ extension PostgreSQLStore {
                 ) { writer in
                     while let buffer = try await feed.next() { try await writer.write(buffer) }
                 }
+                try await connection.query("COMMIT", logger: logger)
                 guard let end = feed.end else { throw CancellationError() }
                 clock.lap("read and write records")
                 let finalFields = PostgreSQLRecordsTable.decideFacets(fields, tally: end.tally)

@@ -43,9 +43,7 @@ extension PostgreSQLStore {
             try await connection.query("BEGIN READ ONLY", logger: logger)
             let result: T
             do {
-                let timeout = String(min(max(1, milliseconds), QueryBudget.maximum))
-                try await connection.query(
-                    "SELECT set_config('statement_timeout', \(timeout), true)", logger: logger)
+                try await setBudget(milliseconds, on: connection)
                 result = try await body()
             } catch {
                 _ = try? await connection.query("ROLLBACK", logger: logger)
@@ -56,6 +54,21 @@ extension PostgreSQLStore {
         } catch {
             throw Self.queryError(error, milliseconds: milliseconds)
         }
+    }
+
+    /// Sets, for the current transaction, the `statement_timeout` and a plain sequential reading: no parallel
+    /// workers, no scan joining another one midway, and no index-only scan (which may read a descending index for
+    /// a query without order), so that rows without an order come in the table's order (SQLite's rowid order, see
+    /// ``publish(datasetID:reader:newDataset:now:progress:)``) and sums of reals add up in the same order as on
+    /// SQLite, to the same last digit.
+    func setBudget(_ milliseconds: Int, on connection: PostgresConnection) async throws {
+        let timeout = String(min(max(1, milliseconds), QueryBudget.maximum))
+        try await connection.query(
+            """
+            SELECT set_config('statement_timeout', \(timeout), true),
+                set_config('max_parallel_workers_per_gather', '0', true), set_config('synchronize_seqscans', 'off', true),
+                set_config('enable_indexonlyscan', 'off', true)
+            """, logger: logger)
     }
 
     /// The domain error for a failed query: ``QueryTimeoutError`` for `statement_timeout` (SQLSTATE 57014),

@@ -48,7 +48,7 @@ extension PostgreSQLStore {
         while true {
             let left = Int((deadline.timeIntervalSinceNow * 1_000).rounded(.up))
             guard left > 0 else { throw QueryTimeoutError(milliseconds: budget) }
-            try await connection.query("SELECT set_config('statement_timeout', \(String(left)), true)", logger: logger)
+            try await setBudget(left, on: connection)
             var batch: [[SQLValue]] = []
             batch.reserveCapacity(batchSize)
             for try await row in try await connection.query(fetch, logger: logger) {
