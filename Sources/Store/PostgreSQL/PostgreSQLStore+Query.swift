@@ -9,7 +9,7 @@ extension PostgreSQLStore {
     public func rows(_ query: CompiledQuery) async throws -> [[SQLValue]] {
         let milliseconds = queryBudget.milliseconds
         return try await withConnection { connection in
-            try await readOnly(on: connection, milliseconds: milliseconds) {
+            try await readOnly(on: connection, milliseconds: milliseconds, grouped: Self.isGrouped(query)) {
                 try await fetch(query, on: connection)
             }
         }
@@ -37,13 +37,13 @@ extension PostgreSQLStore {
     /// ends it (committed, or rolled back when `body` throws). PostgreSQL's cancellation by the timeout becomes
     /// ``QueryTimeoutError``, its arithmetic overflows ``QueryOverflowError``.
     func readOnly<T: Sendable>(
-        on connection: PostgresConnection, milliseconds: Int, _ body: () async throws -> T
+        on connection: PostgresConnection, milliseconds: Int, grouped: Bool, _ body: () async throws -> T
     ) async throws -> T {
         do {
             try await connection.query("BEGIN READ ONLY", logger: logger)
             let result: T
             do {
-                try await setBudget(milliseconds, on: connection)
+                try await setBudget(milliseconds, grouped: grouped, on: connection)
                 result = try await body()
             } catch {
                 _ = try? await connection.query("ROLLBACK", logger: logger)
@@ -60,16 +60,21 @@ extension PostgreSQLStore {
     /// workers, no scan joining another one midway, and no index-only scan (which may read a descending index for
     /// a query without order), so that rows without an order come in the table's order (SQLite's rowid order, see
     /// ``publish(datasetID:reader:newDataset:now:progress:)``) and sums of reals add up in the same order as on
-    /// SQLite, to the same last digit.
-    func setBudget(_ milliseconds: Int, on connection: PostgresConnection) async throws {
+    /// SQLite, to the same last digit. A `grouped` query also avoids sorting its rows (a hash, or an index on the
+    /// group key, instead): PostgreSQL's sort is not stable, and would add each group's reals in another order.
+    func setBudget(_ milliseconds: Int, grouped: Bool, on connection: PostgresConnection) async throws {
         let timeout = String(min(max(1, milliseconds), QueryBudget.maximum))
+        let sort = grouped ? "off" : "on"
         try await connection.query(
             """
             SELECT set_config('statement_timeout', \(timeout), true),
                 set_config('max_parallel_workers_per_gather', '0', true), set_config('synchronize_seqscans', 'off', true),
-                set_config('enable_indexonlyscan', 'off', true)
+                set_config('enable_indexonlyscan', 'off', true), set_config('enable_sort', \(sort), true)
             """, logger: logger)
     }
+
+    /// Whether `query` groups rows (its SQL has a GROUP BY: ODSQL never puts a value in SQL text).
+    static func isGrouped(_ query: CompiledQuery) -> Bool { query.sql.contains(" GROUP BY ") }
 
     /// The domain error for a failed query: ``QueryTimeoutError`` for `statement_timeout` (SQLSTATE 57014),
     /// ``QueryOverflowError`` for an integer out of range (22003); anything else unchanged.

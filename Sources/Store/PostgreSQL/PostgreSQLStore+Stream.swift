@@ -19,7 +19,7 @@ extension PostgreSQLStore {
         Task {
             do {
                 try await withConnection { connection in
-                    try await readOnly(on: connection, milliseconds: budget) {
+                    try await readOnly(on: connection, milliseconds: budget, grouped: Self.isGrouped(query)) {
                         try await produce(
                             query, on: connection, batchSize: max(1, batchSize), into: channel, until: deadline,
                             budget: budget)
@@ -48,7 +48,7 @@ extension PostgreSQLStore {
         while true {
             let left = Int((deadline.timeIntervalSinceNow * 1_000).rounded(.up))
             guard left > 0 else { throw QueryTimeoutError(milliseconds: budget) }
-            try await setBudget(left, on: connection)
+            try await setBudget(left, grouped: Self.isGrouped(query), on: connection)
             var batch: [[SQLValue]] = []
             batch.reserveCapacity(batchSize)
             for try await row in try await connection.query(fetch, logger: logger) {
