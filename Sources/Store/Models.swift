@@ -71,4 +71,7 @@ public enum StoreError: Error, Sendable, Equatable {
     case notFound(String)
     /// A value breaks a rule of the model, such as a dataset id that is not a slug.
     case invalid(String)
+    /// The database could not be written: its disk is full, a file size limit was reached, or a write failed.
+    /// Whatever was being written is rolled back; the message is the engine's, for the log.
+    case unwritable(String)
 }

@@ -203,7 +203,7 @@ def test_publish_write_error_is_a_clear_message_and_publishes_nothing(tmp_path):
         assert resp.status_code == 303, resp.status_code
         message = error_text(wait_job(client, path)) or ""
         # Which write meets the limit decides the wording: a record (Store's own message) or a commit.
-        assert re.search(r"cannot write a record: disk I/O error|the data directory is full or cannot be "
+        assert re.search(r"cannot write a record: disk I/O error|the database is full or cannot be "
                          r"written; nothing was published", message), message
         assert "SQLite" not in message
         assert srv.proc.poll() is None

@@ -93,20 +93,14 @@ public enum DatasetImporter {
             return report
         } catch let error as IngestError {
             throw ImportFailure(code: error.code, description: error.message)
+        } catch StoreError.unwritable {
+            throw ImportFailure(
+                code: "storage_full", description: "the database is full or cannot be written; nothing was published")
         } catch let error as StoreError {
             throw ImportFailure(code: "store", description: "\(error)")
-        } catch let error as NSError where isFullOrUnwritable(error) {
-            throw ImportFailure(
-                code: "storage_full", description: "the data directory is full or cannot be written; nothing was published")
         } catch {
             throw ImportFailure(code: "store", description: "the import failed: \(error)")
         }
-    }
-
-    /// An SQLite error that says the disk is full or a write failed (`SQLITE_FULL`, `SQLITE_IOERR`, with
-    /// any extended code), seen through GRDB's `CustomNSError` conformance.
-    private static func isFullOrUnwritable(_ error: NSError) -> Bool {
-        error.domain == "GRDB.DatabaseError" && [10, 13].contains(error.code & 0xFF)
     }
 
     /// Both passes: detect, then publish.

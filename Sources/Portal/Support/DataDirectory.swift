@@ -68,7 +68,8 @@ public struct DataDirectory: Sendable {
                 url: url, poolSize: database.poolSize, waitSeconds: database.waitSeconds, logger: logger)
         } catch let error as StoreError {
             switch error {
-            case .unavailable(let reason), .invalid(let reason), .duplicate(let reason), .notFound(let reason):
+            case .unavailable(let reason), .invalid(let reason), .duplicate(let reason), .notFound(let reason),
+                .unwritable(let reason):
                 throw PortalSetupError(reason)
             }
         }

@@ -80,8 +80,17 @@ extension SQLiteStore {
                     try db.execute(sql: "DELETE FROM datasets WHERE id = ? AND records_table IS NULL", arguments: [datasetID])
                 }
             }
-            throw error
+            throw Self.publishingError(error)
         }
+    }
+
+    /// ``StoreError/unwritable(_:)`` for SQLite's full disk (`SQLITE_FULL`) and failed writes (`SQLITE_IOERR`, any
+    /// extended code: a file size limit gives `SQLITE_IOERR_WRITE`), so that callers need not know SQLite's codes;
+    /// anything else unchanged.
+    static func publishingError(_ error: any Error) -> any Error {
+        guard let error = error as? DatabaseError, error.resultCode == .SQLITE_FULL || error.resultCode == .SQLITE_IOERR
+        else { return error }
+        return StoreError.unwritable(error.description)
     }
 
     /// Drops staging tables left by imports that died (killed, crashed), and says how many.
