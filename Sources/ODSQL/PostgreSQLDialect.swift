@@ -1,7 +1,7 @@
 /// PostgreSQL 15+, with the same storage layout as SQLite (TEXT ISO dates, BIGINT 0/1 booleans, DOUBLE PRECISION
 /// reals, text compared byte-wise with `COLLATE "C"`) plus a `tsvector` column ``TableLayout/searchVectorColumn``
 /// over every text field. The store's migrations define the functions this SQL calls, in plain SQL and PL/pgSQL
-/// (no extension but `unaccent`, no PostGIS), each computing what SQLite's counterpart computes:
+/// (no PostGIS), each computing what SQLite's counterpart computes:
 /// - `garona_distance(lat1, lon1, lat2, lon2)`: the same haversine, operation for operation;
 /// - `garona_intersects`, `garona_within` over GeoJSON text: the same planar tests as SQLite's;
 /// - `garona_search_vector(text)` and `garona_search_query(text)`: words of letters and digits, lower-cased and

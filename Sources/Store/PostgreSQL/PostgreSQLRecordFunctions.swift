@@ -1,11 +1,13 @@
 /// The SQL functions the records side of the PostgreSQL engine relies on (see ``PostgreSQLDialect``), created by
-/// migration 4: full-text folding, the haversine distance, a JSON test, and the planar shape predicates of
+/// migrations 5 to 7: full-text folding, the haversine distance, a JSON test, and the planar shape predicates of
 /// `PlanarShape` (SQLite's, in Swift) ported to PL/pgSQL statement for statement, so that both engines select the
-/// same records. Pure SQL: no extension but `unaccent` (contrib, trusted), no PostGIS.
+/// same records. Pure SQL and PL/pgSQL, no PostGIS; migration 5 creates the `unaccent` extension (contrib,
+/// trusted), which migration 6 no longer uses. Needs a UTF8 database with the ICU collation `und-x-icu`.
 ///
-/// - `garona_search_vector(text)`: the words of the text, lower-cased and without accents (`unaccent`), every
-///   character that is not a letter or a digit (Unicode classes, through the ICU collation `und-x-icu`) being a
-///   separator: the words SQLite's `unicode61 remove_diacritics 2` tokenizer makes.
+/// - `garona_search_vector(text)`: the words of the text, folded by `garona_search_fold` (``searchFold``: lower
+///   case, the accents of Latin letters removed), every character that is not a letter or a digit (Unicode
+///   classes, through the ICU collation `und-x-icu`) being a separator: the words SQLite's
+///   `unicode61 remove_diacritics 2` tokenizer makes (superscript and fraction digits aside, which it keeps).
 /// - `garona_search_query(text)`: a `tsquery` from ``PostgreSQLDialect/fullTextQuery(_:columns:)``'s text, folded
 ///   the same way.
 /// - `garona_distance(lat1, lon1, lat2, lon2)`: metres, with SQLite's formula and operation order.
