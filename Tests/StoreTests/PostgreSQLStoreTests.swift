@@ -8,40 +8,8 @@ import Testing
 /// without `GARONA_TEST_POSTGRES_URL`.
 @Suite(.enabled(if: PostgreSQLTestDatabase.serverURL != nil, PostgreSQLTestDatabase.skipReason), .timeLimit(.minutes(1)))
 struct PostgreSQLStoreTests {
-    @Test func usersAreFoundAndUnique() async throws {
-        try await PostgreSQLTestDatabase.withStore { store, _ in
-            try await StoreEngineBehaviours.usersAreFoundAndUnique(store)
-        }
-    }
-
-    @Test func sessionsExpireAreReplacedAndPurged() async throws {
-        try await PostgreSQLTestDatabase.withStore { store, _ in
-            try await StoreEngineBehaviours.sessionsExpireAreReplacedAndPurged(store)
-        }
-    }
-
-    @Test func consentLogIsNewestFirstAndPurged() async throws {
-        try await PostgreSQLTestDatabase.withStore { store, _ in
-            try await StoreEngineBehaviours.consentLogIsNewestFirstAndPurged(store)
-        }
-    }
-
-    @Test func apiKeysAreScopedListedAndRevoked() async throws {
-        try await PostgreSQLTestDatabase.withStore { store, _ in
-            try await StoreEngineBehaviours.apiKeysAreScopedListedAndRevoked(store)
-        }
-    }
-
-    @Test func catalogChangesMoveItsVersion() async throws {
-        try await PostgreSQLTestDatabase.withStore { store, _ in
-            try await StoreEngineBehaviours.catalogChangesMoveItsVersion(store)
-        }
-    }
-
-    @Test func settingsAndTheSecretPersist() async throws {
-        try await PostgreSQLTestDatabase.withStore { store, _ in
-            try await StoreEngineBehaviours.settingsAndTheSecretPersist(store)
-        }
+    @Test(arguments: StoreEngineBehaviours.all) func behaviour(_ behaviour: StoreEngineBehaviours.Behaviour) async throws {
+        try await PostgreSQLTestDatabase.withStore { store, _ in try await behaviour.check(store) }
     }
 
     /// A stored secret that is damaged is an error, never silently replaced (that would log everybody out); the
@@ -129,7 +97,8 @@ struct PostgreSQLStoreTests {
         if let password = components.password { #expect(!message.contains(":" + password + "@")) }
     }
 
-    /// A query that fails (here, on a table dropped under the store) is an error, and the pool stays usable.
+    /// A query that fails (here, on a table dropped under the store) is an error, and the pool stays usable; reads
+    /// outlive lost connections.
     @Test func aFailedQueryIsAnErrorAndThePoolRecovers() async throws {
         try await PostgreSQLTestDatabase.withStore { store, _ in
             try await store.run("DROP TABLE settings")
@@ -146,6 +115,17 @@ struct PostgreSQLStoreTests {
             }
             #expect(killed?.code == .serverClosedConnection || killed?.code == .server)
             #expect(try await store.userCount() == 0)
+            // Every other pooled connection killed at once, as a server restart does: reads still answer.
+            async let first = store.userCount()
+            async let second = store.userCount()
+            async let third = store.userCount()
+            #expect(try await [first, second, third] == [0, 0, 0])
+            try await store.run(
+                """
+                SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+                WHERE datname = current_database() AND pid <> pg_backend_pid()
+                """)
+            for _ in 0..<4 { #expect(try await store.userCount() == 0) }
         }
     }
 

@@ -9,6 +9,23 @@ typealias AccountsAndCatalog = UserStore & SessionStore & ConsentLog & ApiKeySto
 
 /// The behaviours, each on a fresh, empty store.
 enum StoreEngineBehaviours {
+    /// One behaviour, named for the test report.
+    struct Behaviour: Sendable, CustomTestStringConvertible {
+        let name: String
+        let check: @Sendable (any AccountsAndCatalog) async throws -> Void
+        var testDescription: String { name }
+    }
+
+    /// Every behaviour, for a parameterized test per engine.
+    static let all: [Behaviour] = [
+        Behaviour(name: "users are found and unique", check: usersAreFoundAndUnique),
+        Behaviour(name: "sessions expire, are replaced and purged", check: sessionsExpireAreReplacedAndPurged),
+        Behaviour(name: "the consent log is newest first and purged", check: consentLogIsNewestFirstAndPurged),
+        Behaviour(name: "API keys are scoped, listed and revoked", check: apiKeysAreScopedListedAndRevoked),
+        Behaviour(name: "catalog changes move its version", check: catalogChangesMoveItsVersion),
+        Behaviour(name: "settings and the secret persist", check: settingsAndTheSecretPersist),
+    ]
+
     static let now = Date(timeIntervalSince1970: 1_790_000_000)
 
     static func usersAreFoundAndUnique(_ store: any AccountsAndCatalog) async throws {
@@ -130,29 +147,7 @@ enum StoreEngineBehaviours {
 
 /// The behaviours on the embedded engine.
 @Suite struct SQLiteEngineBehaviourTests {
-    @Test func usersAreFoundAndUnique() async throws {
-        try await withTemporaryStore { store, _ in try await StoreEngineBehaviours.usersAreFoundAndUnique(store) }
-    }
-
-    @Test func sessionsExpireAreReplacedAndPurged() async throws {
-        try await withTemporaryStore { store, _ in
-            try await StoreEngineBehaviours.sessionsExpireAreReplacedAndPurged(store)
-        }
-    }
-
-    @Test func consentLogIsNewestFirstAndPurged() async throws {
-        try await withTemporaryStore { store, _ in try await StoreEngineBehaviours.consentLogIsNewestFirstAndPurged(store) }
-    }
-
-    @Test func apiKeysAreScopedListedAndRevoked() async throws {
-        try await withTemporaryStore { store, _ in try await StoreEngineBehaviours.apiKeysAreScopedListedAndRevoked(store) }
-    }
-
-    @Test func catalogChangesMoveItsVersion() async throws {
-        try await withTemporaryStore { store, _ in try await StoreEngineBehaviours.catalogChangesMoveItsVersion(store) }
-    }
-
-    @Test func settingsAndTheSecretPersist() async throws {
-        try await withTemporaryStore { store, _ in try await StoreEngineBehaviours.settingsAndTheSecretPersist(store) }
+    @Test(arguments: StoreEngineBehaviours.all) func behaviour(_ behaviour: StoreEngineBehaviours.Behaviour) async throws {
+        try await withTemporaryStore { store, _ in try await behaviour.check(store) }
     }
 }

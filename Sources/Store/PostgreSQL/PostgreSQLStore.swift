@@ -109,12 +109,20 @@ public final class PostgreSQLStore: Sendable {
     }
 
     /// Runs `body`, a read, with a connection of the pool; when the connection turns out to be lost (the server
-    /// restarted, a proxy closed it), runs it once more on a new one. Only for reads: a write might have happened.
+    /// restarted, a proxy closed it), runs it again on another one. Only for reads: a write might have happened.
+    ///
+    /// A restarted server leaves every pooled connection dead, and the pool may lend one before it has noticed its
+    /// end: each failed try retires one, after a short pause, up to one try per pooled connection and one more.
     func read<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
-        do {
-            return try await withConnection(body)
-        } catch let error as PSQLError where Self.lostConnectionCodes.contains(error.code) {
-            return try await withConnection(body)
+        var tries = 0
+        while true {
+            do {
+                return try await withConnection(body)
+            } catch let error as PSQLError where Self.lostConnectionCodes.contains(error.code) {
+                tries += 1
+                guard tries <= min(readerCount, 20) else { throw error }
+                try await Task.sleep(for: .milliseconds(20))
+            }
         }
     }
 
