@@ -52,6 +52,15 @@ struct PostgreSQLQueryTests {
             await #expect(throws: QueryOverflowError.self) {
                 try await store.rows(query("SELECT $1::bigint * 2", [.int(Int64.max)]))
             }
+            // Also where the sum only orders the answer, as SQLite's sum() stops there too.
+            await #expect(throws: QueryOverflowError.self) {
+                try await store.rows(
+                    query(
+                        "SELECT v FROM (VALUES ($1::bigint), ($1::bigint)) AS t(v) GROUP BY v ORDER BY sum(v)",
+                        [.int(Int64.max)]))
+            }
+            let sum = try await store.rows(query("SELECT sum(n) FROM (VALUES (2::bigint), (NULL)) AS t(n)"))
+            #expect(sum == [[.int(2)]])
             let after = try await store.rows(query("SELECT 1"))
             #expect(after == [[.int(1)]])
         }

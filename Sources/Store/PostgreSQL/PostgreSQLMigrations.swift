@@ -119,6 +119,7 @@ enum PostgreSQLMigrations {
         Migration(version: 6, name: "search-fold-as-sqlite", statements: PostgreSQLRecordFunctions.searchFold),
         Migration(
             version: 7, name: "shape-functions-parallel-restricted", statements: PostgreSQLRecordFunctions.restricted),
+        Migration(version: 8, name: "integer-sum-as-sqlite", statements: PostgreSQLRecordFunctions.integerSum),
     ]
 
     /// Applies the migrations the database has not seen yet, under the advisory lock.

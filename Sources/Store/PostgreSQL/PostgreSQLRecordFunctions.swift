@@ -326,4 +326,13 @@ enum PostgreSQLRecordFunctions {
         "ALTER FUNCTION garona_intersects(text, text) PARALLEL RESTRICTED",
         "ALTER FUNCTION garona_within(text, text) PARALLEL RESTRICTED",
     ]
+
+    /// Migration 8: `sum(bigint)` as SQLite's `sum()` of integers, a `bigint` that stops with "bigint out of range"
+    /// (``QueryOverflowError``) past 64 bits, where PostgreSQL's own returns an unbounded `numeric`: a sum that
+    /// only orders or filters then fails as on SQLite. Created in the schema of the records tables; record queries
+    /// search that schema before `pg_catalog` (``PostgreSQLStore/setBudget(_:grouped:on:)``), other statements
+    /// still get PostgreSQL's.
+    static let integerSum: [String] = [
+        "CREATE AGGREGATE sum(bigint) (SFUNC = int8pl, STYPE = bigint, COMBINEFUNC = int8pl, PARALLEL = SAFE)"
+    ]
 }

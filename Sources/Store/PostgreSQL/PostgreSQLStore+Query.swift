@@ -62,6 +62,7 @@ extension PostgreSQLStore {
     /// ``publish(datasetID:reader:newDataset:now:progress:)``) and sums of reals add up in the same order as on
     /// SQLite, to the same last digit. A `grouped` query also avoids sorting its rows (a hash, or an index on the
     /// group key, instead): PostgreSQL's sort is not stable, and would add each group's reals in another order.
+    /// The store's schemas come before `pg_catalog`, for SQLite's integer `sum()` (migration 8).
     func setBudget(_ milliseconds: Int, grouped: Bool, on connection: PostgresConnection) async throws {
         let timeout = String(min(max(1, milliseconds), QueryBudget.maximum))
         let sort = grouped ? "off" : "on"
@@ -69,7 +70,8 @@ extension PostgreSQLStore {
             """
             SELECT set_config('statement_timeout', \(timeout), true),
                 set_config('max_parallel_workers_per_gather', '0', true), set_config('synchronize_seqscans', 'off', true),
-                set_config('enable_indexonlyscan', 'off', true), set_config('enable_sort', \(sort), true)
+                set_config('enable_indexonlyscan', 'off', true), set_config('enable_sort', \(sort), true),
+                set_config('search_path', current_setting('search_path') || ', pg_catalog', true)
             """, logger: logger)
     }
 
