@@ -15,7 +15,7 @@ enum DemoContent {
             guard let file = Bundle.module.url(forResource: "Resources/demo/gares-occitanie", withExtension: "csv") else {
                 throw PortalSetupError("the demo file gares-occitanie.csv is missing from the installation")
             }
-            try importDemo(file, id: stationsID, store: store, now: now)
+            try await importDemo(file, id: stationsID, store: store, now: now)
             var metadata = DatasetMetadata(
                 id: stationsID,
                 titleFR: "Gares ferroviaires en Occitanie",
@@ -36,7 +36,7 @@ enum DemoContent {
             let file = directory.appendingPathComponent("demo-sample.csv")
             defer { try? FileManager.default.removeItem(at: file) }
             try SampleData(seed: 42).write(rows: sampleRows, toFile: file.path)
-            try importDemo(file, id: sampleID, store: store, now: now)
+            try await importDemo(file, id: sampleID, store: store, now: now)
             try await store.updateDataset(
                 DatasetMetadata(
                     id: sampleID,
@@ -55,10 +55,12 @@ enum DemoContent {
         }
     }
 
-    private static func importDemo(_ file: URL, id: String, store: any StoreEngine, now: Date) throws {
+    /// Imports `file` as dataset `id`, on a thread of its own (``onOwnThread(_:)``).
+    private static func importDemo(_ file: URL, id: String, store: any StoreEngine, now: Date) async throws {
+        let request = ImportRequest(file: file, datasetID: id, title: id)
         do {
-            _ = try DatasetImporter.run(ImportRequest(file: file, datasetID: id, title: id), store: store, now: now)
-        } catch {
+            _ = try await onOwnThread { try DatasetImporter.run(request, store: store, now: now) }
+        } catch let error as ImportFailure {
             throw PortalSetupError("the demo dataset \(id) could not be imported: \(error.description)")
         }
     }
