@@ -26,6 +26,25 @@ struct PostgreSQLFunctionParityTests {
         }
     }
 
+    @Test func lowerAndUpperChangeASCIILettersOnlyAsOnSQLite() async throws {
+        let texts = ["ÉCOLE Ça", "école ça", "Straße ĲSSEL", "ǅemal Ωμέγα", "MiXeD 123"]
+        let sqlite = try DatabaseQueue()
+        let expected = try await sqlite.read { db in
+            try texts.map { text in
+                try Row.fetchOne(db, sql: "SELECT lower(?), upper(?)", arguments: [text, text]).map {
+                    [SQLValue.text($0[0]), .text($0[1])]
+                }
+            }
+        }
+        try await PostgreSQLTestDatabase.withStore { store, _ in
+            for (text, row) in zip(texts, expected) {
+                let answer = try await store.rows(
+                    CompiledQuery(sql: "SELECT lower($1), upper($1)", bindings: [.text(text)]))
+                #expect(answer == [row].compactMap { $0 }, "\(text)")
+            }
+        }
+    }
+
     static let shapes = [
         #"{"type":"Polygon","coordinates":[[[1,43],[2,43],[2,44],[1,44],[1,43]]]}"#,
         #"{"type":"Point","coordinates":[1.5,43.5]}"#,

@@ -120,6 +120,7 @@ enum PostgreSQLMigrations {
         Migration(
             version: 7, name: "shape-functions-parallel-restricted", statements: PostgreSQLRecordFunctions.restricted),
         Migration(version: 8, name: "integer-sum-as-sqlite", statements: PostgreSQLRecordFunctions.integerSum),
+        Migration(version: 9, name: "ascii-case-as-sqlite", statements: PostgreSQLRecordFunctions.asciiCase),
     ]
 
     /// Applies the migrations the database has not seen yet, under the advisory lock.

@@ -335,4 +335,17 @@ enum PostgreSQLRecordFunctions {
     static let integerSum: [String] = [
         "CREATE AGGREGATE sum(bigint) (SFUNC = int8pl, STYPE = bigint, COMBINEFUNC = int8pl, PARALLEL = SAFE)"
     ]
+
+    /// Migration 9: `lower(text)` and `upper(text)` as SQLite's, which change ASCII letters only (`ÉCOLE` lowers to
+    /// `École`), found before `pg_catalog`'s in record queries as ``integerSum`` is.
+    static let asciiCase: [String] = [
+        """
+        CREATE FUNCTION lower(text) RETURNS text LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+        AS $$ SELECT translate($1, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') $$
+        """,
+        """
+        CREATE FUNCTION upper(text) RETURNS text LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+        AS $$ SELECT translate($1, 'abcdefghijklmnopqrstuvwxyz', 'ABCDEFGHIJKLMNOPQRSTUVWXYZ') $$
+        """,
+    ]
 }

@@ -45,7 +45,7 @@ enum PostgreSQLRecordValues {
     }
 
     /// One cell: integers (`boolean` as 1 or 0, as SQLite answers a comparison), reals, `numeric` (what
-    /// `sum(bigint)` and `avg(bigint)` return: see ``numeric(_:)``), and anything else as its text.
+    /// `avg(bigint)` returns: see ``numeric(_:)``), and anything else as its text.
     /// - Throws: ``QueryOverflowError`` for a whole `numeric` beyond 64 bits, which SQLite could not have computed.
     static func value(_ cell: PostgresCell) throws -> SQLValue {
         guard var bytes = cell.bytes else { return .null }

@@ -62,7 +62,8 @@ extension PostgreSQLStore {
     /// ``publish(datasetID:reader:newDataset:now:progress:)``) and sums of reals add up in the same order as on
     /// SQLite, to the same last digit. A `grouped` query also avoids sorting its rows (a hash, or an index on the
     /// group key, instead): PostgreSQL's sort is not stable, and would add each group's reals in another order.
-    /// The store's schemas come before `pg_catalog`, for SQLite's integer `sum()` (migration 8).
+    /// The store's schemas come before `pg_catalog`, for SQLite's integer `sum()`, `lower()` and `upper()`
+    /// (migrations 8 and 9).
     func setBudget(_ milliseconds: Int, grouped: Bool, on connection: PostgresConnection) async throws {
         let timeout = String(min(max(1, milliseconds), QueryBudget.maximum))
         let sort = grouped ? "off" : "on"
