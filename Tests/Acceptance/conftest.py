@@ -22,8 +22,7 @@ PASSWORD = "correct horse battery"
 TRUSTED_ORIGIN = "https://*.example.org"
 ENGINE = os.environ.get("GARONA_TEST_ENGINE", "sqlite")
 # Tests that read the server's SQLite file themselves: nothing to read on the PostgreSQL engine.
-READS_THE_SQLITE_FILE = {"test_api.py::test_record_by_id",
-                         "test_api_hostile.py::test_the_server_still_answers_and_nothing_was_dropped"}
+READS_THE_SQLITE_FILE = {"test_api_hostile.py::test_the_server_still_answers_and_nothing_was_dropped"}
 
 
 def pytest_configure(config):

@@ -6,7 +6,7 @@ import sqlite3
 
 import requests
 
-from garona_server import run_cli
+from garona_server import psql, run_cli
 
 API = "/api/explore/v2.1"
 GARES = f"{API}/catalog/datasets/gares-occitanie"
@@ -77,11 +77,21 @@ def test_full_text_search_with_q(demo):
     assert nothing["total_count"] == 0 and nothing["results"] == []
 
 
-def test_record_by_id(demo):
-    db = sqlite3.connect(f"file:{demo.data_dir / 'garona.sqlite'}?mode=ro", uri=True)
+def first_gare(server):
+    """The id and objectid of a record of the gares, read from the server's database, whichever the engine."""
+    if server.database_url:
+        table = psql(server.database_url, "SELECT records_table FROM datasets WHERE id = 'gares-occitanie'").strip()
+        record_id, objectid = psql(server.database_url, f'SELECT _id, objectid FROM "{table}" LIMIT 1').strip().split("|")
+        return record_id, int(objectid)
+    db = sqlite3.connect(f"file:{server.data_dir / 'garona.sqlite'}?mode=ro", uri=True)
     table = db.execute("SELECT records_table FROM datasets WHERE id = 'gares-occitanie'").fetchone()[0]
     record_id, objectid = db.execute(f'SELECT _id, objectid FROM "{table}" LIMIT 1').fetchone()
     db.close()
+    return record_id, objectid
+
+
+def test_record_by_id(demo):
+    record_id, objectid = first_gare(demo)
     record = get(demo, f"{GARES}/records/{record_id}").json()
     assert record["objectid"] == objectid and set(record["geo_point_2d"]) == {"lon", "lat"}
     assert get(demo, f"{GARES}/records/{record_id}/", select="objectid").json() == {"objectid": objectid}

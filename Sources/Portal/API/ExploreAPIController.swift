@@ -155,8 +155,10 @@ struct ExploreAPIController: Sendable {
         } catch {
             throw APIError(status: .badRequest, code: "ODSQLError", message: error.message)
         }
-        compiled.sql = "SELECT * FROM (\(compiled.sql)) AS record WHERE record.\"_id\" = ? LIMIT 1"
+        // The id is the query's last binding, numbered as the engine numbers them (`?` or `$n`).
         compiled.bindings.append(.text(recordID))
+        let placeholder = compiler.dialect.placeholder(compiled.bindings.count)
+        compiled.sql = "SELECT * FROM (\(compiled.sql)) AS record WHERE record.\"_id\" = \(placeholder) LIMIT 1"
         return compiled
     }
 
