@@ -135,6 +135,13 @@ public struct PostgreSQLDialect: SQLDialect {
     public static let rowNumberColumn = "_row"
 
     /// Unchanged: PostgreSQL plans many ORs as one bitmap scan, in time that grows with their number.
+    /// SQLite writes a whole real with `.0` (`10.0`) where PostgreSQL writes `10`; other reals as PostgreSQL
+    /// writes them, which agrees with SQLite on the short decimals of bucket bounds (`2.5`, `0.25`).
+    public func realText(_ value: SQLFragment) -> SQLFragment {
+        "(CASE WHEN \(value) = trunc(\(value)) AND abs(\(value)) < 1e15 "
+            + "THEN CAST(CAST(\(value) AS BIGINT) AS TEXT) || '.0' ELSE CAST(\(value) AS TEXT) END)"
+    }
+
     public func unplannedCondition(_ condition: SQLFragment) -> SQLFragment { condition }
 
     public func limitClause(limit: Int?, offset: Int) -> SQLFragment {

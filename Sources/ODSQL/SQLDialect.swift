@@ -65,10 +65,14 @@ public protocol SQLDialect: Sendable {
     /// `condition` with the same value (NULL included), written so that the planner does not look for indexes inside
     /// it; ``SQLGenerator`` uses it on ORs too large to plan.
     func unplannedCondition(_ condition: SQLFragment) -> SQLFragment
+    /// A real number as text, written as SQLite writes it (`10.0`, `2.5`), for labels such as `range()` buckets.
+    func realText(_ value: SQLFragment) -> SQLFragment
 }
 
 extension SQLDialect {
     public func fullTextMatches(layout: TableLayout, query: SQLFragment, columns: [String]) -> SQLFragment? { nil }
+
+    public func realText(_ value: SQLFragment) -> SQLFragment { "CAST(\(value) AS TEXT)" }
 
     /// Quotes an identifier taken from the schema or the layout: `"name"`, inner quotes doubled.
     public func quoteIdentifier(_ name: String) -> String {

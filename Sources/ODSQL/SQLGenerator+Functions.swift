@@ -175,9 +175,11 @@ extension SQLGenerator {
     func widthRanges(_ value: SQLFragment, width: SQLValue, integerLabels: Bool) -> SQLFragment {
         let lower: SQLFragment = "(\(dialect.floor("(CAST(\(value) AS DOUBLE PRECISION) / \(bind: width))")) * \(bind: width))"
         if integerLabels {
-            let start: SQLFragment = "CAST(\(lower) AS INTEGER)"
+            // BIGINT: 64 bits on both engines (PostgreSQL's INTEGER is 32).
+            let start: SQLFragment = "CAST(\(lower) AS BIGINT)"
             return "('[' || CAST(\(start) AS TEXT) || ', ' || CAST(\(start) + \(bind: width) - 1 AS TEXT) || ']')"
         }
-        return "('[' || CAST(\(lower) AS TEXT) || ', ' || CAST(\(lower) + \(bind: width) AS TEXT) || '[')"
+        let upper: SQLFragment = "(\(lower) + \(bind: width))"
+        return "('[' || \(dialect.realText(lower)) || ', ' || \(dialect.realText(upper)) || '[')"
     }
 }

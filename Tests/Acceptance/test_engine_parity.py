@@ -80,6 +80,10 @@ RECORDS = [
     (SAMPLE, {"refine": "date_creation:2015/03", "order_by": "id", "limit": 10}),
     (SAMPLE, {"refine.departement": "66", "exclude.categorie": "Santé", "select": "count(*) as n"}),
     (SAMPLE, {"select": "weekday(date_creation)", "group_by": "weekday(date_creation)"}),  # a 400
+    # Bucket labels of a real field ("[2500.0, 5000.0[") and of an integer one, written alike by both engines.
+    (SAMPLE, {"select": "count(*) as n", "group_by": "range(montant, 2500)", "limit": 100}),
+    (SAMPLE, {"select": "count(*) as n", "group_by": "range(montant, 1250.5)", "limit": 100}),
+    (SAMPLE, {"select": "count(*) as n", "group_by": "range(effectif, 3000000000)"}),
     (SAMPLE, {"where": "montant > 'x'"}),  # a 400
     (SAMPLE, {"order_by": "nope"}),  # a 400
     (SAMPLE, {"limit": 101}),  # a 400
