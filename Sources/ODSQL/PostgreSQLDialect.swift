@@ -22,12 +22,14 @@ public struct PostgreSQLDialect: SQLDialect {
     }
 
     /// The stored vector for every text field; for some fields only, the vector of those fields computed on the
-    /// fly (the same function, so the same words).
+    /// fly (the same function, so the same words), behind the stored vector as a prefilter: the query is a
+    /// conjunction of words, and the words of some fields are among the words of all of them, so the prefilter
+    /// keeps every match and lets the GIN index choose the rows to test (2 s to 0.15 s for a count over 200,000
+    /// records, measured by the engine benchmark).
     public func fullTextPredicate(layout: TableLayout, query: SQLFragment, columns: [String]) -> SQLFragment {
-        if columns.isEmpty {
-            return "\(raw: quoteIdentifier(layout.searchVectorColumn)) @@ garona_search_query(\(query))"
-        }
-        return "\(raw: Self.searchDocument(columns.map(quoteIdentifier))) @@ garona_search_query(\(query))"
+        let everyField: SQLFragment = "\(raw: quoteIdentifier(layout.searchVectorColumn)) @@ garona_search_query(\(query))"
+        if columns.isEmpty { return everyField }
+        return "(\(everyField) AND \(raw: Self.searchDocument(columns.map(quoteIdentifier))) @@ garona_search_query(\(query)))"
     }
 
     /// The `tsvector` of some text columns (quoted identifiers): the expression of the stored search column, and

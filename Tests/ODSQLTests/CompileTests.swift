@@ -82,9 +82,9 @@ import Testing
         limit: 10, compiler: Fixtures.postgres)
     #expect(
         query.sql == #"""
-            SELECT "nom", percentile_cont($1) WITHIN GROUP (ORDER BY "price") FROM "gares" WHERE (garona_search_vector(coalesce("nom", '')) @@ garona_search_query($2) AND ("commune" = $3)) GROUP BY 1 ORDER BY 1 ASC NULLS LAST LIMIT $4
+            SELECT "nom", percentile_cont($1) WITHIN GROUP (ORDER BY "price") FROM "gares" WHERE (("_search" @@ garona_search_query($2) AND garona_search_vector(coalesce("nom", '')) @@ garona_search_query($3)) AND ("commune" = $4)) GROUP BY 1 ORDER BY 1 ASC NULLS LAST LIMIT $5
             """#)
-    #expect(query.bindings == [.double(0.5), .text("'gare' & 'tou':*"), .text("Albi"), .int(10)])
+    #expect(query.bindings == [.double(0.5), .text("'gare' & 'tou':*"), .text("'gare' & 'tou':*"), .text("Albi"), .int(10)])
     let distance = try Fixtures.records(
         select: "distance(geo, geom'POINT(1 43)') as d", orderBy: "d", compiler: Fixtures.postgres)
     #expect(distance.sql.contains("garona_distance(\"geo__lat\", \"geo__lon\", $1, $2)"))
