@@ -25,7 +25,7 @@ public struct PostgreSQLDialect: SQLDialect {
     /// fly (the same function, so the same words), behind the stored vector as a prefilter: the query is a
     /// conjunction of words, and the words of some fields are among the words of all of them, so the prefilter
     /// keeps every match and lets the GIN index choose the rows to test (a count over 200,000 records went from
-    /// 2 s to 0.15 s, measured by hand with `EXPLAIN ANALYZE`; not yet re-run through `Benchmarks/engine_benchmark.py`).
+    /// 2 s to 0.15 s, measured by hand on a separate database; not yet re-run through `Benchmarks/engine_benchmark.py`).
     public func fullTextPredicate(layout: TableLayout, query: SQLFragment, columns: [String]) -> SQLFragment {
         let everyField: SQLFragment = "\(raw: quoteIdentifier(layout.searchVectorColumn)) @@ garona_search_query(\(query))"
         if columns.isEmpty { return everyField }
