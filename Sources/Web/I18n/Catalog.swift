@@ -1,7 +1,8 @@
 import CookieCharter
 import Foundation
 
-/// Every UI string of the portal, per language, loaded from `Resources/locales/<code>.json`.
+/// Every UI string of the portal, per language, loaded from `Resources/locales/<code>.json` and the area files
+/// `Resources/locales/<area>.<code>.json` (one per part of the portal, such as `audit.fr.json`).
 ///
 /// Templates reach a string as `{{t.key}}`. A test fails when a key exists in one language and
 /// not in the other, or when a template uses a key no catalog has.
@@ -12,12 +13,24 @@ public struct Catalog: Sendable {
         self.tables = tables
     }
 
-    /// Loads one JSON object of strings per language from `directory`.
+    /// Loads the JSON objects of strings of each language from `directory`: `<code>.json`, then every
+    /// `<area>.<code>.json`. A key defined by two files is an error, so that no string silently hides another.
     public static func load(from directory: URL) throws -> Catalog {
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
         var tables: [Language: [String: String]] = [:]
         for language in Language.allCases {
-            let url = directory.appendingPathComponent("\(language.rawValue).json")
-            tables[language] = try JSONDecoder().decode([String: String].self, from: Data(contentsOf: url))
+            let suffix = ".\(language.rawValue).json"
+            let files = ["\(language.rawValue).json"] + names.filter { $0.hasSuffix(suffix) }
+            var table: [String: String] = [:]
+            for file in files {
+                let url = directory.appendingPathComponent(file)
+                let strings = try JSONDecoder().decode([String: String].self, from: Data(contentsOf: url))
+                if let key = strings.keys.first(where: { table[$0] != nil }) {
+                    throw CatalogError.duplicateKey(key, file: file)
+                }
+                table.merge(strings) { first, _ in first }
+            }
+            tables[language] = table
         }
         return Catalog(tables: tables)
     }
@@ -43,6 +56,18 @@ public struct Catalog: Sendable {
             if !absent.isEmpty { missing[language] = absent }
         }
         return missing
+    }
+}
+
+/// A catalog that cannot be loaded.
+public enum CatalogError: Error, CustomStringConvertible {
+    /// `key` is defined twice, the second time in `file`.
+    case duplicateKey(String, file: String)
+
+    public var description: String {
+        switch self {
+        case .duplicateKey(let key, let file): "the UI string \"\(key)\" is defined twice (again in \(file))"
+        }
     }
 }
 
