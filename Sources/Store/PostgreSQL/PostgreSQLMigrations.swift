@@ -121,6 +121,10 @@ enum PostgreSQLMigrations {
             version: 7, name: "shape-functions-parallel-restricted", statements: PostgreSQLRecordFunctions.restricted),
         Migration(version: 8, name: "integer-sum-as-sqlite", statements: PostgreSQLRecordFunctions.integerSum),
         Migration(version: 9, name: "ascii-case-as-sqlite", statements: PostgreSQLRecordFunctions.asciiCase),
+        // Disabled accounts, last logins, sessions by account (``UserStore``) and the audit log (``AuditTrail``).
+        Migration(
+            version: 12, name: "accounts-audit",
+            statements: PostgreSQLStore.accountStateSchema + PostgreSQLStore.auditSchema),
     ]
 
     /// Applies the migrations the database has not seen yet, under the advisory lock.

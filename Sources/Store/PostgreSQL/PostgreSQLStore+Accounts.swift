@@ -2,6 +2,19 @@ import Foundation
 import PostgresNIO
 
 extension PostgreSQLStore: UserStore {
+    /// What migration 12 adds to accounts and sessions: when an account was disabled (NULL while enabled) and last
+    /// logged in, and the account of each session, so that disabling an account ends its sessions at once.
+    static let accountStateSchema = [
+        "ALTER TABLE users ADD COLUMN disabled_at double precision",
+        "ALTER TABLE users ADD COLUMN last_login_at double precision",
+        "ALTER TABLE sessions ADD COLUMN user_id bigint",
+        """
+        UPDATE sessions SET user_id = (data::jsonb ->> '_auth_user_id')::bigint
+        WHERE (data::jsonb ->> '_auth_user_id') ~ '^[0-9]{1,18}$'
+        """,
+        "CREATE INDEX sessions_user_id ON sessions (user_id)",
+    ]
+
     public func createUser(username: String, role: Role, passwordHash: String, now: Date) async throws -> User {
         do {
             let id = try await withConnection { connection in

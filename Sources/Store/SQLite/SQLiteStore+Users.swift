@@ -2,6 +2,17 @@ import Foundation
 import GRDB
 
 extension SQLiteStore: UserStore {
+    /// What migration v8 adds to accounts and sessions: when an account was disabled (NULL while enabled) and last
+    /// logged in, and the account of each session, so that disabling an account ends its sessions at once.
+    static let accountStateSchema = """
+        ALTER TABLE users ADD COLUMN disabled_at REAL;
+        ALTER TABLE users ADD COLUMN last_login_at REAL;
+        ALTER TABLE sessions ADD COLUMN user_id INTEGER;
+        UPDATE sessions SET user_id = CAST(json_extract(data, '$._auth_user_id') AS INTEGER)
+            WHERE json_valid(data) AND json_extract(data, '$._auth_user_id') GLOB '[0-9]*';
+        CREATE INDEX sessions_user_id ON sessions (user_id);
+        """
+
     public func createUser(username: String, role: Role, passwordHash: String, now: Date) async throws -> User {
         do {
             let id = try await pool.write { db in

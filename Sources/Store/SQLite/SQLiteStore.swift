@@ -143,6 +143,11 @@ enum SQLiteMigrations {
             // Back-office import jobs and their uploaded files, in chunks (``ImportJobStore``).
             try db.execute(sql: SQLiteStore.importJobsSchema)
         }
+        migrator.registerMigration("v8-accounts-audit") { db in
+            // Disabled accounts, last logins, sessions by account (``UserStore``) and the audit log (``AuditTrail``).
+            try db.execute(sql: SQLiteStore.accountStateSchema)
+            try db.execute(sql: SQLiteStore.auditSchema)
+        }
         return migrator
     }
 }
