@@ -125,6 +125,8 @@ enum PostgreSQLMigrations {
         Migration(
             version: 12, name: "accounts-audit",
             statements: PostgreSQLStore.accountStateSchema + PostgreSQLStore.auditSchema),
+        // The editors' content pages (``ContentPageStore``); the site's settings live in `settings`.
+        Migration(version: 16, name: "content-pages", statements: PostgreSQLStore.contentPagesSchema),
     ]
 
     /// Applies the migrations the database has not seen yet, under the advisory lock.

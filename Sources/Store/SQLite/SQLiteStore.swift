@@ -148,6 +148,10 @@ enum SQLiteMigrations {
             try db.execute(sql: SQLiteStore.accountStateSchema)
             try db.execute(sql: SQLiteStore.auditSchema)
         }
+        migrator.registerMigration("v12-content-pages") { db in
+            // The editors' content pages (``ContentPageStore``); the site's settings live in `settings`.
+            try db.execute(sql: SQLiteStore.contentPagesSchema)
+        }
         return migrator
     }
 }
