@@ -121,6 +121,7 @@ enum PostgreSQLMigrations {
             version: 7, name: "shape-functions-parallel-restricted", statements: PostgreSQLRecordFunctions.restricted),
         Migration(version: 8, name: "integer-sum-as-sqlite", statements: PostgreSQLRecordFunctions.integerSum),
         Migration(version: 9, name: "ascii-case-as-sqlite", statements: PostgreSQLRecordFunctions.asciiCase),
+        Migration(version: 10, name: "search-functions-inlined", statements: PostgreSQLRecordFunctions.inlinedSearch),
         // Disabled accounts, last logins, sessions by account (``UserStore``) and the audit log (``AuditTrail``).
         Migration(
             version: 12, name: "accounts-audit",

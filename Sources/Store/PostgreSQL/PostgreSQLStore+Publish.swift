@@ -106,10 +106,15 @@ extension PostgreSQLStore {
                 guard let end = feed.end else { throw CancellationError() }
                 clock.lap("read and write records")
                 let finalFields = PostgreSQLRecordsTable.decideFacets(fields, tally: end.tally)
+                // Built in one transaction with more memory for their sorts than the default 64 MB.
+                try await connection.query("BEGIN", logger: logger)
+                try await connection.query("SET LOCAL maintenance_work_mem = '256MB'", logger: logger)
                 for statement in PostgreSQLRecordsTable.indexStatements(table, fields: finalFields) {
                     try await run(PostgresQuery(unsafeSQL: statement), on: connection)
                 }
-                try await run(PostgresQuery(unsafeSQL: "ANALYZE \(RecordLayout.quote(table))"), on: connection)
+                try await connection.query("COMMIT", logger: logger)
+                // VACUUM sets the visibility map, which COPY leaves empty: counts read the indexes alone.
+                try await run(PostgresQuery(unsafeSQL: "VACUUM (ANALYZE) \(RecordLayout.quote(table))"), on: connection)
                 clock.lap("facets, indexes and full-text index")
                 let merged = try await swapIn(
                     table: table, version: version, datasetID: datasetID, fields: finalFields, records: end.records,

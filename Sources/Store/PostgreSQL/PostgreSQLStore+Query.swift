@@ -3,11 +3,16 @@ import ODSQL
 import PostgresNIO
 
 extension PostgreSQLStore {
-    /// Runs a compiled, read-only ODSQL query within ``queryBudget``, in a read-only transaction whose
-    /// `statement_timeout` is the budget. Values are bound, never spliced into the SQL. A query over budget throws
-    /// ``QueryTimeoutError``, an integer overflow ``QueryOverflowError``; the connection goes back to the pool usable.
+    /// Runs a compiled, read-only ODSQL query within ``queryBudget``: in one round trip on a connection of the record
+    /// readers (``PostgreSQLRecordReaders``), whose settings are the query's; a grouped query, or one under a budget
+    /// changed since the readers were made, in a read-only transaction that sets them. Values are bound, never
+    /// spliced into the SQL. A query over budget throws ``QueryTimeoutError``, an integer overflow
+    /// ``QueryOverflowError``; the connection goes back to the pool usable.
     public func rows(_ query: CompiledQuery) async throws -> [[SQLValue]] {
         let milliseconds = queryBudget.milliseconds
+        if let pool = try await recordReaders()?.pool(for: query) {
+            return try await fetch(query, from: pool, milliseconds: milliseconds)
+        }
         return try await withConnection { connection in
             try await readOnly(on: connection, milliseconds: milliseconds, grouped: Self.isGrouped(query)) {
                 try await fetch(query, on: connection)

@@ -24,14 +24,16 @@ public final class PostgreSQLStore: Sendable {
     let logger: Logger
     /// Where the database is, without the password: for messages.
     public let location: String
-    /// The parsed URL, for the start-up probe.
-    private let address: PostgreSQLAddress
+    /// The parsed URL, for the start-up probe and the record readers' pools.
+    let address: PostgreSQLAddress
     /// How long one API query, and one whole export, may run (`statement_timeout`).
     public let queryBudget = QueryBudget()
     /// The size of the connection pool.
     public let readerCount: Int
     /// The decoded datasets, reused while the catalog version does not change.
     let datasetCache = DatasetCache()
+    /// The pools of the data API's record queries (``PostgreSQLRecordReaders``), made at the first one.
+    let recordReaderSlot = RecordReaderSlot()
     /// PostgreSQL's SQL flavour, for the ODSQL compiler.
     public var dialect: any SQLDialect { PostgreSQLDialect() }
 
@@ -40,11 +42,7 @@ public final class PostgreSQLStore: Sendable {
     /// - Throws: ``StoreError/invalid(_:)`` for a URL that is not a PostgreSQL URL.
     public init(url: String, poolSize: Int = 10, logger: Logger = Logger(label: "garona.postgresql")) throws {
         let address = try PostgreSQLAddress(url: url)
-        var configuration = PostgresClient.Configuration(
-            host: address.host, port: address.port, username: address.username, password: address.password,
-            database: address.database, tls: address.poolTLS)
-        configuration.options.maximumConnections = min(max(1, poolSize), 1_000)
-        configuration.options.additionalStartupParameters = [("application_name", "garona")]
+        let configuration = address.poolConfiguration(size: poolSize)
         // The pool logs every failed connection attempt at `info`: the store reports what matters itself.
         var poolLogger = logger
         poolLogger.logLevel = max(logger.logLevel, .error)
@@ -75,10 +73,13 @@ public final class PostgreSQLStore: Sendable {
         return store
     }
 
-    deinit { runner.cancel() }
+    deinit { shutdown() }
 
-    /// Closes the pool: running queries fail, and the store must not be used afterwards.
-    public func shutdown() { runner.cancel() }
+    /// Closes the pools: running queries fail, and the store must not be used afterwards.
+    public func shutdown() {
+        runner.cancel()
+        recordReaderSlot.withLock { $0?.shutdown() }
+    }
 
     /// Connects (outside the pool, whose waits are long) until it works, every 2 s, for `seconds` at most (at
     /// least one attempt); wrong credentials or an unknown database end the wait at once.
@@ -114,10 +115,15 @@ public final class PostgreSQLStore: Sendable {
     /// A restarted server leaves every pooled connection dead, and the pool may lend one before it has noticed its
     /// end: each failed try retires one, after a short pause, up to one try per pooled connection and one more.
     func read<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+        try await retryingLostConnections { try await withConnection(body) }
+    }
+
+    /// Runs `body`, a read on a pooled connection, again when its connection turns out to be lost (see ``read(_:)``).
+    func retryingLostConnections<T: Sendable>(_ body: () async throws -> T) async throws -> T {
         var tries = 0
         while true {
             do {
-                return try await withConnection(body)
+                return try await body()
             } catch let error as PSQLError where Self.lostConnectionCodes.contains(error.code) {
                 tries += 1
                 guard tries <= min(readerCount, 20) else { throw error }
@@ -224,6 +230,15 @@ struct PostgreSQLAddress: Sendable, CustomStringConvertible {
     var poolTLS: PostgresClient.Configuration.TLS {
         guard let tls else { return .disable }
         return tls.required ? .require(tls.configuration) : .prefer(tls.configuration)
+    }
+
+    /// The settings of a pool of at most `size` connections (1 to 1,000), named `garona` on the server.
+    func poolConfiguration(size: Int) -> PostgresClient.Configuration {
+        var configuration = PostgresClient.Configuration(
+            host: host, port: port, username: username, password: password, database: database, tls: poolTLS)
+        configuration.options.maximumConnections = min(max(1, size), 1_000)
+        configuration.options.additionalStartupParameters = [("application_name", "garona")]
+        return configuration
     }
 
     /// The settings of one connection outside the pool.
