@@ -16,14 +16,27 @@ public struct User: Sendable, Hashable, Codable {
     /// A bcrypt hash; never the password.
     public var passwordHash: String
     public var createdAt: Date
+    /// When the account was disabled, nil while it is enabled. A disabled account cannot log in, has no session and
+    /// its API keys are refused.
+    public var disabledAt: Date?
+    /// When the account last logged in, nil if never.
+    public var lastLoginAt: Date?
 
-    public init(id: Int64, username: String, role: Role, passwordHash: String, createdAt: Date) {
+    public init(
+        id: Int64, username: String, role: Role, passwordHash: String, createdAt: Date, disabledAt: Date? = nil,
+        lastLoginAt: Date? = nil
+    ) {
         self.id = id
         self.username = username
         self.role = role
         self.passwordHash = passwordHash
         self.createdAt = createdAt
+        self.disabledAt = disabledAt
+        self.lastLoginAt = lastLoginAt
     }
+
+    /// Whether the account may log in and use its API keys.
+    public var isEnabled: Bool { disabledAt == nil }
 }
 
 /// A server-side session, found by the key in the `sessionid` cookie.

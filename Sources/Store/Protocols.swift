@@ -37,7 +37,7 @@ public protocol ApiKeyStore: Sendable {
     func createApiKey(userID: Int64, label: String, keyHash: String, prefix: String, now: Date) async throws -> ApiKey
     /// The keys of `userID`, or every key when nil, newest first.
     func apiKeys(userID: Int64?) async throws -> [ApiKey]
-    /// The active (not revoked) key with this hash.
+    /// The active key with this hash: not revoked, and its owner's account is enabled.
     func activeApiKey(hash: String) async throws -> ApiKey?
     /// Revokes key `id`, if it belongs to `userID` (any owner when nil). Says whether a key was revoked.
     @discardableResult func revokeApiKey(id: Int64, userID: Int64?, now: Date) async throws -> Bool
@@ -149,4 +149,4 @@ public protocol WriteAheadLogCompaction: Sendable {
 /// A storage engine: everything Garona keeps, behind one value. Conformers: ``SQLiteStore`` (embedded, the default)
 /// and ``PostgreSQLStore`` (shared by several nodes).
 public typealias StoreEngine = PortalStore & ApiKeyStore & DatasetCatalog & DatasetPublisher & RecordQueries
-    & InstanceSettings & ImportJobStore & AuditTrail & ContentPageStore
+    & InstanceSettings & ImportJobStore & AuditTrail & ContentPageStore & AccountAdministration

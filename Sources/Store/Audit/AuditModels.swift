@@ -42,6 +42,14 @@ public enum AuditAction: String, Sendable, Hashable, CaseIterable, Codable {
     case settings
     /// A dataset's source was run (scheduled or "refresh now").
     case sourceRun = "source_run"
+    /// A dataset's source set or changed (its URL, redacted, in the detail).
+    case sourceSet = "source_set"
+    /// A dataset's source removed.
+    case sourceRemove = "source_remove"
+    /// A file attached to a dataset.
+    case attachmentAdd = "attachment_add"
+    /// An attachment removed from a dataset.
+    case attachmentDelete = "attachment_delete"
 }
 
 /// One entry of the audit log: who changed what, and when.
@@ -86,15 +94,20 @@ public struct AuditQuery: Sendable, Hashable {
     public var limit: Int
     /// How many of the newest matching entries to skip (at least 0).
     public var offset: Int
+    /// Only the entries older than this stored entry (earlier, or at the same time and stored before it), to read
+    /// a long log in batches that new entries do not shift; nil for no bound.
+    public var olderThan: AuditEntry?
 
     public init(
-        actor: String? = nil, action: AuditAction? = nil, target: String? = nil, limit: Int = 50, offset: Int = 0
+        actor: String? = nil, action: AuditAction? = nil, target: String? = nil, limit: Int = 50, offset: Int = 0,
+        olderThan: AuditEntry? = nil
     ) {
         self.actor = actor
         self.action = action
         self.target = target
         self.limit = max(0, limit)
         self.offset = max(0, offset)
+        self.olderThan = olderThan
     }
 }
 

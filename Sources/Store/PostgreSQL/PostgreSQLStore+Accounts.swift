@@ -33,13 +33,11 @@ extension PostgreSQLStore: UserStore {
     }
 
     public func user(named username: String) async throws -> User? {
-        try await users(
-            "SELECT id, username, role, password_hash, created_at FROM users WHERE username = \(username)"
-        ).first
+        try await users("SELECT \(unescaped: Self.userColumns) FROM users WHERE username = \(username)").first
     }
 
     public func user(id: Int64) async throws -> User? {
-        try await users("SELECT id, username, role, password_hash, created_at FROM users WHERE id = \(id)").first
+        try await users("SELECT \(unescaped: Self.userColumns) FROM users WHERE id = \(id)").first
     }
 
     public func userCount() async throws -> Int {
@@ -49,20 +47,28 @@ extension PostgreSQLStore: UserStore {
         }
     }
 
-    /// The users `query` selects, as `id, username, role, password_hash, created_at`.
-    private func users(_ query: PostgresQuery) async throws -> [User] {
-        try await read { connection in
-            var users: [User] = []
-            for try await (id, username, role, hash, created) in try await connection.query(query, logger: logger)
-                .decode((Int64, String, String, String, Double).self)
-            {
-                users.append(
-                    User(
-                        id: id, username: username, role: Role(rawValue: role) ?? .editor, passwordHash: hash,
-                        createdAt: Date(timeIntervalSince1970: created)))
-            }
-            return users
+    /// The columns ``users(_:on:)`` decodes, in order.
+    static let userColumns = "id, username, role, password_hash, created_at, disabled_at, last_login_at"
+
+    /// The users `query` selects, as ``userColumns``.
+    func users(_ query: PostgresQuery) async throws -> [User] {
+        try await read { connection in try await users(query, on: connection) }
+    }
+
+    /// The users `query` selects on `connection`, as ``userColumns``.
+    func users(_ query: PostgresQuery, on connection: PostgresConnection) async throws -> [User] {
+        var users: [User] = []
+        for try await (id, username, role, hash, created, disabled, lastLogin) in try await connection.query(
+            query, logger: logger
+        ).decode((Int64, String, String, String, Double, Double?, Double?).self) {
+            users.append(
+                User(
+                    id: id, username: username, role: Role(rawValue: role) ?? .editor, passwordHash: hash,
+                    createdAt: Date(timeIntervalSince1970: created),
+                    disabledAt: disabled.map { Date(timeIntervalSince1970: $0) },
+                    lastLoginAt: lastLogin.map { Date(timeIntervalSince1970: $0) }))
         }
+        return users
     }
 
     /// SQLSTATE `unique_violation`.
@@ -87,8 +93,10 @@ extension PostgreSQLStore: SessionStore {
         let json = try DatasetRow.json(session.data)
         try await run(
             """
-            INSERT INTO sessions (key, data, expires_at) VALUES (\(session.key), \(json), \(session.expiresAt.timeIntervalSince1970))
-            ON CONFLICT (key) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at
+            INSERT INTO sessions (key, data, expires_at, user_id)
+            VALUES (\(session.key), \(json), \(session.expiresAt.timeIntervalSince1970), \(session.userID))
+            ON CONFLICT (key) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at,
+                user_id = excluded.user_id
             """)
     }
 
@@ -178,7 +186,7 @@ extension PostgreSQLStore: ApiKeyStore {
             SELECT k.id, k.user_id, u.username, k.label, k.key_hash, k.prefix, k.created_at, k.last_used_at,
                    k.revoked_at
             FROM api_keys k JOIN users u ON u.id = k.user_id
-            WHERE k.key_hash = \(hash) AND k.revoked_at IS NULL
+            WHERE k.key_hash = \(hash) AND k.revoked_at IS NULL AND u.disabled_at IS NULL
             """
         ).first
     }

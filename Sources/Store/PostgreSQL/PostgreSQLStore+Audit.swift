@@ -28,6 +28,8 @@ extension PostgreSQLStore: AuditTrail {
 
     public func auditEntries(_ query: AuditQuery) async throws -> [AuditEntry] {
         let action = query.action?.rawValue
+        let olderAt = query.olderThan?.at.timeIntervalSince1970
+        let olderID = query.olderThan?.id ?? Int64.max
         return try await read { connection in
             var entries: [AuditEntry] = []
             let rows = try await connection.query(
@@ -36,6 +38,7 @@ extension PostgreSQLStore: AuditTrail {
                 WHERE (\(query.actor)::text IS NULL OR actor = \(query.actor))
                   AND (\(action)::text IS NULL OR action = \(action))
                   AND (\(query.target)::text IS NULL OR strpos(target, \(query.target)) > 0)
+                  AND (\(olderAt)::double precision IS NULL OR at < \(olderAt) OR (at = \(olderAt) AND id < \(olderID)))
                 ORDER BY at DESC, id DESC LIMIT \(query.limit) OFFSET \(query.offset)
                 """, logger: logger)
             for try await (id, at, actor, action, target, detail) in rows.decode(

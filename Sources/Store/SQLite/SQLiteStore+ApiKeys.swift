@@ -35,7 +35,9 @@ extension SQLiteStore: ApiKeyStore {
 
     public func activeApiKey(hash: String) async throws -> ApiKey? {
         try await pool.read { db in
-            try Row.fetchOne(db, sql: Self.keySelect + " WHERE k.key_hash = ? AND k.revoked_at IS NULL", arguments: [hash])
+            try Row.fetchOne(
+                db, sql: Self.keySelect + " WHERE k.key_hash = ? AND k.revoked_at IS NULL AND u.disabled_at IS NULL",
+                arguments: [hash])
                 .map(Self.apiKey)
         }
     }

@@ -34,9 +34,13 @@ extension SQLiteStore: AuditTrail {
                     SELECT id, at, actor, action, target, detail FROM audit_log
                     WHERE (?1 IS NULL OR actor = ?1) AND (?2 IS NULL OR action = ?2)
                       AND (?3 IS NULL OR instr(target, ?3) > 0)
+                      AND (?6 IS NULL OR at < ?6 OR (at = ?6 AND id < ?7))
                     ORDER BY at DESC, id DESC LIMIT ?4 OFFSET ?5
                     """,
-                arguments: [query.actor, query.action?.rawValue, query.target, query.limit, query.offset]
+                arguments: [
+                    query.actor, query.action?.rawValue, query.target, query.limit, query.offset,
+                    query.olderThan?.at.timeIntervalSince1970, query.olderThan?.id ?? Int64.max,
+                ]
             ).compactMap(\.entry)
         }
     }

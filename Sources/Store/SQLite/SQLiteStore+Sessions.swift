@@ -25,10 +25,11 @@ extension SQLiteStore: SessionStore {
         try await pool.write { db in
             try db.execute(
                 sql: """
-                    INSERT INTO sessions (key, data, expires_at) VALUES (?, ?, ?)
-                    ON CONFLICT(key) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at
+                    INSERT INTO sessions (key, data, expires_at, user_id) VALUES (?, ?, ?, ?)
+                    ON CONFLICT(key) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at,
+                        user_id = excluded.user_id
                     """,
-                arguments: [session.key, json, session.expiresAt.timeIntervalSince1970]
+                arguments: [session.key, json, session.expiresAt.timeIntervalSince1970, session.userID]
             )
         }
     }
