@@ -63,6 +63,7 @@ public enum Portal {
             logger: logger
         )
         web.multipartPaths = ["/backoffice/uploads"]
+        web.multipartPaths.insert(AttachmentController.uploadPath)
         let portal = PortalServices(
             web: web,
             store: store,
@@ -93,6 +94,11 @@ public enum Portal {
                 store: store, clock: overrides.clock, logger: logger,
                 consentRetention: TimeInterval(configuration.consentRetentionDays) * 86_400, jobs: portal.jobs))
         app.addServices(RetiredTablesPurge(store: store, clock: overrides.clock, logger: logger))
+        // Runs the datasets' sources when due, each on the one node that takes its lease.
+        app.addServices(
+            SourceScheduler(
+                runner: portal.sourceRunner, store: store, clock: overrides.clock, logger: logger,
+                interval: SourceScheduler.interval()))
         return app
     }
 

@@ -33,6 +33,12 @@ struct PortalServices: Sendable {
 
     var catalog: Catalog { web.catalog }
     var renderer: PageRenderer { web.renderer }
+    /// Runs the datasets' sources on this node: the scheduler's passes and "refresh now".
+    var sourceRunner: SourceRunner {
+        SourceRunner(
+            store: store, maxBytes: maxUploadBytes, seconds: SourceScheduler.fetchSeconds(),
+            scratchDirectory: uploadsDirectory, node: jobs.node, clock: web.clock, logger: web.logger)
+    }
     var registry: CookieRegistry { web.registry }
 
     /// Adds every route to `router`, each area's under its controller, after the middlewares that wrap them all.
@@ -65,7 +71,7 @@ struct PortalServices: Sendable {
             capacity: configuration.maxConcurrentExports > 0
                 ? configuration.maxConcurrentExports : ExportSlots.defaultCapacity(readers: store.readerCount))
         ExploreAPIController(
-            store: store, memo: memo, catalogTables: CatalogTables(), exportSlots: exportSlots,
+            store: store, attachments: store, memo: memo, catalogTables: CatalogTables(), exportSlots: exportSlots,
             uploadsDirectory: uploadsDirectory, clock: web.clock, logger: web.logger
         ).addRoutes(to: router)
         CatalogPageController(store: store, users: users, renderer: renderer, catalog: catalog).addRoutes(to: router)
@@ -73,5 +79,14 @@ struct PortalServices: Sendable {
             store: store, memo: memo, users: users, renderer: renderer, catalog: catalog, registry: registry,
             clock: web.clock, options: DatasetPageOptions(tileURL: configuration.tileURL)
         ).addRoutes(to: router)
+        // Sources on a schedule and attachments (issue 14): editors and admins.
+        let sourcesBackOffice = router.group("/backoffice")
+        SourceController(
+            store: store, runner: sourceRunner, users: users, renderer: renderer, catalog: catalog, clock: web.clock
+        ).addRoutes(to: sourcesBackOffice)
+        AttachmentController(
+            store: store, users: users, renderer: renderer, catalog: catalog, csrf: CSRFMiddleware(environment: web),
+            uploadsDirectory: uploadsDirectory, maxUploadBytes: maxUploadBytes, clock: web.clock, random: web.random
+        ).addRoutes(to: sourcesBackOffice)
     }
 }

@@ -16,12 +16,7 @@ extension ExploreAPIController {
         api.get("catalog/datasets/{id}/facets") { request, context in
             try await datasetFacets(request: request, context: context)
         }
-        api.get("catalog/datasets/{id}/attachments") { _, context in
-            _ = try await visibleDataset(context)
-            var writer = JSONWriter()
-            writer.raw("{\"links\":[],\"attachments\":[]}")
-            return jsonResponse(writer)
-        }
+        addAttachmentRoutes(to: api)
         api.get("catalog/exports") { _, context in
             Self.exportLinks(CatalogExportFormat.allCases.map(\.rawValue)) {
                 "\(requestOrigin(context))\(base)/catalog/exports/\($0)"

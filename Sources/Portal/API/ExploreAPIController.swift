@@ -19,6 +19,8 @@ struct ExploreAPIController: Sendable {
 
     /// The catalog and the records the API reads.
     let store: any DatasetCatalog & RecordQueries
+    /// The files attached to datasets (``addAttachmentRoutes(to:)``).
+    let attachments: any AttachmentStore
     /// Totals, facet counts and `group_by` answers per published version, shared with the dataset pages.
     let memo: AggregateMemo
     /// The catalog as an ODSQL table, per catalog version.

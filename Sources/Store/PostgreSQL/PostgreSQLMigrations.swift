@@ -126,6 +126,8 @@ enum PostgreSQLMigrations {
         Migration(
             version: 12, name: "accounts-audit",
             statements: PostgreSQLStore.accountStateSchema + PostgreSQLStore.auditSchema),
+        // Datasets' sources and their runs (``SourceStore``), attachments in chunks (``AttachmentStore``).
+        Migration(version: 13, name: "sources-attachments", statements: PostgreSQLStore.sourcesSchema),
         // The editors' content pages (``ContentPageStore``); the site's settings live in `settings`.
         Migration(version: 16, name: "content-pages", statements: PostgreSQLStore.contentPagesSchema),
     ]

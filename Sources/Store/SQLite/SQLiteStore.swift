@@ -148,6 +148,10 @@ enum SQLiteMigrations {
             try db.execute(sql: SQLiteStore.accountStateSchema)
             try db.execute(sql: SQLiteStore.auditSchema)
         }
+        migrator.registerMigration("v9-sources-attachments") { db in
+            // Datasets' sources and their runs (``SourceStore``), attachments in chunks (``AttachmentStore``).
+            try db.execute(sql: SQLiteStore.sourcesSchema)
+        }
         migrator.registerMigration("v12-content-pages") { db in
             // The editors' content pages (``ContentPageStore``); the site's settings live in `settings`.
             try db.execute(sql: SQLiteStore.contentPagesSchema)
