@@ -45,6 +45,8 @@ public struct CharterDocument: Sendable {
     public let whatIsACookie: String
     public let kindsIntroduction: String
     public let kinds: [Kind]
+    /// The portal's own audience measurement, which sets no cookie: what it counts and how to object.
+    public let audienceMeasurement: Kind
     public let usageTitle: String
     public let columnHeaders: [String]
     public let tables: [Table]
@@ -71,9 +73,13 @@ public struct CharterDocument: Sendable {
                 + "you visit again."
         )
         self.kindsIntroduction = text("Il existe plusieurs types de cookies :", "There are several kinds of cookies:")
-        self.kinds = CookieCategory.allCases.map {
+        self.kinds = CookieCategory.allCases.filter { !$0.allowsObjection }.map {
             Kind(id: $0.rawValue, title: $0.title.text(in: language), explanation: $0.explanation.text(in: language))
         }
+        let audience = CookieCategory.audienceMeasurement
+        self.audienceMeasurement = Kind(
+            id: audience.rawValue, title: audience.title.text(in: language),
+            explanation: audience.explanation.text(in: language))
         self.usageTitle = text("À quoi servent les cookies sur \(siteName)", "What cookies are used for on \(siteName)")
         self.columnHeaders = [
             text("Nom du prestataire", "Service provider"),

@@ -10,17 +10,25 @@ public struct ConsentChoice: Sendable, Hashable {
     public var categories: Set<CookieCategory>
     /// Services accepted one by one, outside of their whole category.
     public var services: Set<String>
+    /// Categories that run without consent and that the visitor objected to (see
+    /// ``CookieCategory/allowsObjection``).
+    public var objections: Set<CookieCategory>
 
-    public init(policyVersion: String, date: Date, categories: Set<CookieCategory>, services: Set<String> = []) {
+    public init(
+        policyVersion: String, date: Date, categories: Set<CookieCategory>, services: Set<String> = [],
+        objections: Set<CookieCategory> = []
+    ) {
         self.policyVersion = policyVersion
         self.date = date
         self.categories = categories.filter { !$0.isExempt }
         self.services = services
+        self.objections = objections.filter(\.allowsObjection)
     }
 
     /// Whether the visitor accepted `category` (necessary cookies are always allowed).
     public func allows(_ category: CookieCategory) -> Bool {
-        category.isExempt || categories.contains(category)
+        if category.allowsObjection { return !objections.contains(category) }
+        return category.isExempt || categories.contains(category)
     }
 
     /// Whether the visitor accepted `service`, through its category or by itself.
@@ -44,9 +52,10 @@ public enum ConsentState: Sendable, Hashable {
     }
 
     public func allows(_ category: CookieCategory) -> Bool {
-        if category.isExempt { return true }
         if case .chosen(let choice) = self { return choice.allows(category) }
-        return false
+        // Global Privacy Control is an objection too; with no choice stored, nothing else is.
+        if category.allowsObjection { return self != .refusedByGlobalPrivacyControl }
+        return category.isExempt
     }
 
     /// Whether the banner should ask the visitor.

@@ -5,7 +5,8 @@ import Synchronization
 /// Writes and reads the value of the `cookies_preferences` cookie.
 ///
 /// The value is `base64url(payload) "." base64url(HMAC-SHA256(secret, payload))`, where the
-/// payload is `1|<policy version>|<unix time>|<categories>|<services>`. Only characters allowed
+/// payload is `1|<policy version>|<unix time>|<categories>|<services>`, where an objection to a category that runs
+/// without consent is written among the categories with a leading `-` (`-audience_measurement`). Only characters allowed
 /// in a cookie value appear. A value that was tampered with, that was made under another policy
 /// version, that is older than the cookie's lifetime or that comes from the future decodes to
 /// nil: it counts as no choice, never as an error.
@@ -29,7 +30,8 @@ public struct ConsentCodec: Sendable {
 
     /// The cookie value for `choice`.
     public func encode(_ choice: ConsentChoice) -> String {
-        let categories = choice.categories.sorted().map(\.rawValue).joined(separator: ",")
+        let categories = (choice.categories.sorted().map(\.rawValue) + choice.objections.sorted().map { "-" + $0.rawValue })
+            .joined(separator: ",")
         let services = choice.services.sorted().joined(separator: ",")
         let seconds = Int(choice.date.timeIntervalSince1970)
         let payload = Data(
@@ -50,12 +52,21 @@ public struct ConsentCodec: Sendable {
         let age = now.timeIntervalSince(date)
         guard age >= -300, age <= Self.lifetime else { return nil }
         var categories = Set<CookieCategory>()
+        var objections = Set<CookieCategory>()
         for name in fields[3].split(separator: ",") {
+            if name.hasPrefix("-") {
+                guard let category = CookieCategory(rawValue: String(name.dropFirst())), category.allowsObjection else {
+                    return nil
+                }
+                objections.insert(category)
+                continue
+            }
             guard let category = CookieCategory(rawValue: String(name)) else { return nil }
             categories.insert(category)
         }
         let services = Set(fields[4].split(separator: ",").map(String.init))
-        return ConsentChoice(policyVersion: policyVersion, date: date, categories: categories, services: services)
+        return ConsentChoice(
+            policyVersion: policyVersion, date: date, categories: categories, services: services, objections: objections)
     }
 }
 

@@ -33,6 +33,11 @@ public struct PortalConfiguration: Sendable {
     /// Seconds a connection may stay idle, or take to send a request head, before it is closed.
     /// A response being written is never cut by it.
     public var idleTimeoutSeconds: Int = 30
+    /// Seconds between two writes of the audience counters to the database (at most this much is lost on a crash);
+    /// 0 turns the audience measurement off.
+    public var audienceFlushSeconds: Int = 10
+    /// Days of audience figures kept, at most 760 (25 months).
+    public var audienceRetentionDays: Int = 760
 
     public static let defaultTileURL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 

@@ -30,6 +30,8 @@ struct PortalServices: Sendable {
     let maxUploadBytes: Int
     /// Totals, facet counts and `group_by` answers per published version, shared by the API and the dataset pages.
     let memo = AggregateMemo()
+    /// This node's audience counts until the next flush (``AudienceFlush``).
+    let audienceCounters = AudienceCounters()
 
     var catalog: Catalog { web.catalog }
     var renderer: PageRenderer { web.renderer }
@@ -46,7 +48,13 @@ struct PortalServices: Sendable {
         // Global, not on the API's group: it also answers CORS preflights and the API paths no route matches.
         router.add(
             middleware: APIAccessMiddleware(keys: store, rateLimit: configuration.apiRateLimit, clock: web.clock))
+        // Counts what every route added below serves (issue 15); nothing with `--audience-flush-s 0`.
+        let audience = AudienceRecorder(
+            counters: audienceCounters, clock: web.clock, enabled: configuration.audienceFlushSeconds > 0)
+        router.add(middleware: AudienceMiddleware(audience: audience, searches: SearchOutcomes(catalog: store)))
         let users = SessionUsers(accounts: store, secret: secret)
+        AudienceController(store: store, users: users, renderer: renderer, catalog: catalog, clock: web.clock)
+            .addRoutes(to: router)
         HomeController(
             store: store, users: users, renderer: renderer, catalog: catalog, registry: registry, staticFiles: staticFiles
         ).addRoutes(to: router)

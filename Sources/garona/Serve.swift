@@ -59,6 +59,12 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("idle-timeout-s"), help: "Seconds a connection may idle or take to send its request head.")
     var idleTimeoutSeconds = EnvironmentDefaults.int("GARONA_IDLE_TIMEOUT_S", 30)
 
+    @Option(name: .customLong("audience-flush-s"), help: "Seconds between two writes of the audience counts; 0: off.")
+    var audienceFlushSeconds = EnvironmentDefaults.int("GARONA_AUDIENCE_FLUSH_S", 10)
+
+    @Option(name: .customLong("audience-retention-days"), help: "Days of audience figures kept (at most 760).")
+    var audienceRetentionDays = EnvironmentDefaults.int("GARONA_AUDIENCE_RETENTION_DAYS", 760)
+
     func run() async throws {
         ignoreFileSizeSignal()
         guard (1...65535).contains(port) else { fail("--port must be between 1 and 65535") }
@@ -72,6 +78,8 @@ struct Serve: AsyncParsableCommand {
         guard (1...36_500).contains(consentRetentionDays) else { fail("--consent-retention-days must be 1 to 36500") }
         guard maxConcurrentImports > 0 else { fail("--max-concurrent-imports must be positive") }
         guard (1...86_400).contains(idleTimeoutSeconds) else { fail("--idle-timeout-s must be 1 to 86400") }
+        guard (0...3_600).contains(audienceFlushSeconds) else { fail("--audience-flush-s must be 0 (off) to 3600") }
+        guard (1...760).contains(audienceRetentionDays) else { fail("--audience-retention-days must be 1 to 760") }
         var logger = Logger(label: "garona")
         logger.logLevel = Logger.Level(rawValue: EnvironmentDefaults.string("LOG_LEVEL", "info")) ?? .info
         var configuration = PortalConfiguration(
@@ -91,6 +99,8 @@ struct Serve: AsyncParsableCommand {
         configuration.consentRetentionDays = consentRetentionDays
         configuration.maxConcurrentImports = maxConcurrentImports
         configuration.idleTimeoutSeconds = idleTimeoutSeconds
+        configuration.audienceFlushSeconds = audienceFlushSeconds
+        configuration.audienceRetentionDays = audienceRetentionDays
         configuration.database = storage.database
         do {
             if demo,

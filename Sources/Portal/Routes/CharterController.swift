@@ -71,6 +71,13 @@ struct CharterController: Sendable {
             ]
         }
         var values: [String: Any] = ["next": next, "categories": categories, "saved": saved]
+        // The audience measurement (no cookie): on unless objected to, so always offered.
+        let audience = CookieCategory.audienceMeasurement
+        values["audience"] = [
+            "id": audience.rawValue, "title": audience.title.text(in: language),
+            "explanation": audience.explanation.text(in: language),
+            "label": catalog.text("audience_preferences_label", in: language), "checked": consent.allows(audience),
+        ]
         if consent == .refusedByGlobalPrivacyControl { values["gpc"] = true }
         var response = renderer.page(
             "preferences",
@@ -111,11 +118,24 @@ struct CharterController: Sendable {
         default:
             throw PageError(.badRequest, messageKey: "error_bad_request")
         }
+        // The audience measurement runs unless objected to: "refuse all" and an unticked box object; a service allowed
+        // alone keeps the objection as it was.
+        var objections = Set<CookieCategory>()
+        switch action {
+        case "refuse_all": objections = [.audienceMeasurement]
+        case "save" where form["category_\(CookieCategory.audienceMeasurement.rawValue)"] != "on":
+            objections = [.audienceMeasurement]
+        case "allow_service": if case .chosen(let previous) = context.visit.consent { objections = previous.objections }
+        default: break
+        }
         let now = clock()
-        let choice = ConsentChoice(policyVersion: registry.policyVersion, date: now, categories: categories, services: services)
+        let choice = ConsentChoice(
+            policyVersion: registry.policyVersion, date: now, categories: categories, services: services,
+            objections: objections)
         let target = safeNext(form["next"], context: context, fallback: "/cookies/preferences?saved=1")
         if case .chosen(let current) = context.visit.consent, current.policyVersion == choice.policyVersion,
-            current.categories == choice.categories, current.services == choice.services
+            current.categories == choice.categories, current.services == choice.services,
+            current.objections == choice.objections
         {
             // The same choice again: the stored cookie and its proof stand as they are.
             return redirect(to: target)
@@ -131,7 +151,9 @@ struct CharterController: Sendable {
             ConsentLogEntry(
                 date: now,
                 policyVersion: choice.policyVersion,
-                acceptedCategories: choice.categories.sorted().map(\.rawValue).joined(separator: ","),
+                // An objection is written as in the cookie: `-audience_measurement`.
+                acceptedCategories: (choice.categories.sorted().map(\.rawValue)
+                    + choice.objections.sorted().map { "-" + $0.rawValue }).joined(separator: ","),
                 acceptedServices: choice.services.sorted().joined(separator: ","),
                 action: action
             )
@@ -151,6 +173,10 @@ struct CharterController: Sendable {
             "kindsIntroduction": document.kindsIntroduction,
             "kinds": document.kinds.map { ["id": $0.id, "title": $0.title, "explanation": $0.explanation] },
             "usageTitle": document.usageTitle,
+            "audience": [
+                "id": document.audienceMeasurement.id, "title": document.audienceMeasurement.title,
+                "explanation": document.audienceMeasurement.explanation,
+            ],
             "tables": document.tables.map { table -> [String: Any] in
                 [
                     "category": table.category,

@@ -128,6 +128,8 @@ enum PostgreSQLMigrations {
             statements: PostgreSQLStore.accountStateSchema + PostgreSQLStore.auditSchema),
         // Datasets' sources and their runs (``SourceStore``), attachments in chunks (``AttachmentStore``).
         Migration(version: 13, name: "sources-attachments", statements: PostgreSQLStore.sourcesSchema),
+        // Daily audience counts, additive upserts from every node (``AudienceStore``).
+        Migration(version: 15, name: "audience", statements: PostgreSQLStore.audienceSchema),
         // The editors' content pages (``ContentPageStore``); the site's settings live in `settings`.
         Migration(version: 16, name: "content-pages", statements: PostgreSQLStore.contentPagesSchema),
     ]

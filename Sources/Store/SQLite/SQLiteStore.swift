@@ -152,6 +152,10 @@ enum SQLiteMigrations {
             // Datasets' sources and their runs (``SourceStore``), attachments in chunks (``AttachmentStore``).
             try db.execute(sql: SQLiteStore.sourcesSchema)
         }
+        migrator.registerMigration("v11-audience") { db in
+            // Daily audience counts, additive upserts from every node (``AudienceStore``).
+            try db.execute(sql: SQLiteStore.audienceSchema)
+        }
         migrator.registerMigration("v12-content-pages") { db in
             // The editors' content pages (``ContentPageStore``); the site's settings live in `settings`.
             try db.execute(sql: SQLiteStore.contentPagesSchema)
