@@ -35,23 +35,21 @@ public enum Portal {
         let orphans = try store.removeOrphanImports()
         if orphans > 0 { logger.info("removed staging tables of interrupted imports", metadata: ["count": "\(orphans)"]) }
         let secret = try await store.instanceSecret()
-        var services = try await Self.declaredServices(
-            directory: directory, store: store, shared: configuration.database.url != nil)
-        if configuration.demo && !services.contains(where: { $0.id == "map_tiles" }) {
-            services.append(.mapTiles(urlTemplate: configuration.tileURL))
-        }
-        let registry = CookieRegistry(services: services)
+        // What the operator may change at run time, read per request; kept in step with the store by `siteSync`.
+        let site = LiveSite(SiteState(siteName: configuration.siteName))
+        let siteSync = SiteStateSync(
+            site: site, loader: SiteStateLoader(directory: directory, store: store, configuration: configuration),
+            logger: logger)
+        try await siteSync.start()
         let catalog = try Catalog.load(from: WebResources.directory.appendingPathComponent("locales"))
         let renderer = PageRenderer(
             library: try await PageRenderer.loadLibrary(),
             catalog: catalog,
-            registry: registry,
-            siteName: configuration.siteName,
+            site: site,
             random: overrides.random
         )
         var web = WebEnvironment(
-            siteName: configuration.siteName,
-            registry: registry,
+            site: site,
             consentCodec: ConsentCodec(secret: secret),
             csrfPolicy: CSRFPolicy(trustedOrigins: configuration.csrfTrustedOrigins),
             trustedProxies: Set(configuration.trustedProxies),
@@ -66,6 +64,7 @@ public enum Portal {
         web.multipartPaths.insert(AttachmentController.uploadPath)
         let portal = PortalServices(
             web: web,
+            siteSync: siteSync,
             store: store,
             secret: secret,
             throttle: LoginThrottle(),
@@ -94,6 +93,7 @@ public enum Portal {
                 store: store, clock: overrides.clock, logger: logger,
                 consentRetention: TimeInterval(configuration.consentRetentionDays) * 86_400, jobs: portal.jobs))
         app.addServices(RetiredTablesPurge(store: store, clock: overrides.clock, logger: logger))
+        app.addServices(siteSync)
         if configuration.audienceFlushSeconds > 0 {
             app.addServices(
                 AudienceFlush(
@@ -118,26 +118,6 @@ public enum Portal {
             idleTimeout: .seconds(Int64(idleTimeoutSeconds)),
             httpDecoderConfiguration: .init(maxHeaderFieldSize: 256 * 1024, maxHeaderListSize: 256 * 1024))
     }
-
-    /// The consent services the operator declared: `services.json` in the data directory. With a shared database
-    /// (`shared`), a node that has the file copies it to the setting `services`, and a node without it reads the
-    /// setting, so that every node declares the same services.
-    static func declaredServices(directory: DataDirectory, store: any StoreEngine, shared: Bool) async throws
-        -> [ConsentService]
-    {
-        guard shared else { return try ServiceDeclarations.load(from: directory.servicesPath) }
-        if FileManager.default.fileExists(atPath: directory.servicesPath) {
-            let services = try ServiceDeclarations.load(from: directory.servicesPath)
-            let text = try String(contentsOfFile: directory.servicesPath, encoding: .utf8)
-            try await store.setSetting(Self.servicesSetting, to: text)
-            return services
-        }
-        guard let text = try await store.setting(Self.servicesSetting) else { return [] }
-        return try ServiceDeclarations.parse(Data(text.utf8), source: "the setting \"\(Self.servicesSetting)\"")
-    }
-
-    /// The setting that holds the declared services on a shared database.
-    static let servicesSetting = "services"
 
     /// With `--demo`, publishes the demo datasets that are missing, creates the `admin` account
     /// on first run and returns its generated password, to be printed once. Returns nil when an

@@ -19,6 +19,8 @@ import Web
 /// | Back office (`/backoffice`) | ``BackOfficeController``, ``APIKeyController`` | catalog writes, import jobs, API keys |
 struct PortalServices: Sendable {
     let web: WebEnvironment
+    /// Puts a change of the site's state (declared services, name) in force on this node and tells the others.
+    let siteSync: SiteStateSync
     let store: any StoreEngine
     let secret: [UInt8]
     let throttle: LoginThrottle
@@ -41,7 +43,8 @@ struct PortalServices: Sendable {
             store: store, maxBytes: maxUploadBytes, seconds: SourceScheduler.fetchSeconds(),
             scratchDirectory: uploadsDirectory, node: jobs.node, clock: web.clock, logger: web.logger)
     }
-    var registry: CookieRegistry { web.registry }
+    /// The registry in force when the routes are added (see ``LiveSite`` for the one in force now).
+    var registry: CookieRegistry { web.site.current.registry }
 
     /// Adds every route to `router`, each area's under its controller, after the middlewares that wrap them all.
     func addRoutes(to router: Router<PortalRequestContext>, configuration: PortalConfiguration) {
@@ -64,7 +67,7 @@ struct PortalServices: Sendable {
         ).addRoutes(to: router)
         LanguageController(clock: web.clock).addRoutes(to: router)
         CharterController(
-            registry: registry, siteName: web.siteName, renderer: renderer, catalog: catalog, consentLog: store,
+            site: web.site, renderer: renderer, catalog: catalog, consentLog: store,
             consentCodec: web.consentCodec, clock: web.clock
         ).addRoutes(to: router)
         BackOfficeController(

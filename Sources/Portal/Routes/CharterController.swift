@@ -11,9 +11,8 @@ struct CharterController: Sendable {
     /// script posting in a loop fills no disk.
     static let consentProofsPerMinute = 30
 
-    /// The cookies and services the charter declares.
-    let registry: CookieRegistry
-    let siteName: String
+    /// The cookies and services the charter declares, and the site's name, read per request.
+    let site: LiveSite
     let renderer: PageRenderer
     /// The interface's texts.
     let catalog: Catalog
@@ -28,7 +27,9 @@ struct CharterController: Sendable {
     /// Adds `/cookies`, `/cookies.json` and `/cookies/preferences` to `router`.
     func addRoutes(to router: some RouterMethods<PortalRequestContext>) {
         router.get("/cookies") { request, context in
-            let document = CharterDocument(registry: registry, language: context.visit.language, siteName: siteName)
+            let state = site.current
+            let document = CharterDocument(
+                registry: state.registry, language: context.visit.language, siteName: state.siteName)
             return renderer.page(
                 "charter",
                 title: document.title,
@@ -40,7 +41,7 @@ struct CharterController: Sendable {
         router.get("/cookies.json") { _, _ in
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-            let body = try encoder.encode(CharterData(registry: registry))
+            let body = try encoder.encode(CharterData(registry: site.current.registry))
             return Response(
                 status: .ok,
                 headers: [.contentType: "application/json; charset=utf-8"],
@@ -58,6 +59,7 @@ struct CharterController: Sendable {
     private func preferencesPage(request: Request, context: PortalRequestContext, next: String, saved: Bool) -> Response {
         let language = context.visit.language
         let consent = context.visit.consent
+        let registry = site.current.registry
         let categories: [[String: Any]] = registry.consentCategories.map { category in
             let title = category.title.text(in: language)
             return [
@@ -96,6 +98,7 @@ struct CharterController: Sendable {
     private func recordChoice(request: Request, context: PortalRequestContext) async throws -> Response {
         let form = context.visit.form
         let action = form["action"] ?? ""
+        let registry = site.current.registry
         let available = Set(registry.consentCategories)
         var categories = Set<CookieCategory>()
         var services = Set<String>()

@@ -1,22 +1,16 @@
 import CookieCharter
 import Foundation
 
-/// Consent services declared by the operator in `<data-dir>/services.json`.
+/// Consent services declared by the operator: in `<data-dir>/services.json`, copied to the setting ``setting``.
 ///
 /// The file holds a JSON array of services: `id`, `name` and `purpose` as `{"fr", "en"}`,
 /// `provider`, `category` (`statistics`, `first_party` or `third_party`), and optionally
 /// `cookies`, `origins` and `markup`.
 enum ServiceDeclarations {
-    static func load(from path: String) throws -> [ConsentService] {
-        guard FileManager.default.fileExists(atPath: path) else { return [] }
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            throw PortalSetupError("\(path) cannot be read: \(error.localizedDescription)")
-        }
-        return try parse(data, source: path)
-    }
+    /// The setting that holds the declared services as this JSON array, on both engines (see ``SiteStateLoader``).
+    static let setting = "services"
+    /// The setting that holds the SHA-256 of the last `services.json` copied into ``setting``.
+    static let fileDigestSetting = "services_file_digest"
 
     /// The services of the JSON array `data`, read from `source` (a file's path, or the setting's name), checked.
     static func parse(_ data: Data, source path: String) throws -> [ConsentService] {

@@ -6,7 +6,8 @@ import Hummingbird
 ///
 /// A valid, current, correctly signed `cookies_preferences` is the choice. Without one,
 /// `Sec-GPC: 1` counts as a refusal that shows no banner and writes nothing; otherwise the
-/// visitor is undecided, and nothing optional runs.
+/// visitor is undecided, and nothing optional runs. The policy version in force is read per request, so a change
+/// of the declared services asks every visitor again at once.
 public struct ConsentMiddleware: RouterMiddleware {
     public typealias Context = PortalRequestContext
     let environment: WebEnvironment
@@ -21,7 +22,7 @@ public struct ConsentMiddleware: RouterMiddleware {
         let stored = context.visit.cookie(ConsentCookie.name, in: request).flatMap {
             environment.consentCodec.decode(
                 $0,
-                policyVersion: environment.registry.policyVersion,
+                policyVersion: environment.site.current.registry.policyVersion,
                 now: environment.clock()
             )
         }

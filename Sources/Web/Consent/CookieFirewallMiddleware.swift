@@ -9,16 +9,22 @@ import Synchronization
 ///
 /// Whatever code tried to set it, a cookie leaves only when it is declared in the registry and
 /// its category is necessary or accepted. API responses (`/api/…`) set no cookie at all. Each
-/// blocked name is logged once, so a misbehaving component is noticed without flooding logs.
+/// blocked name is logged once, so a misbehaving component is noticed without flooding logs. The registry is the
+/// one in force when the response leaves (``LiveSite``), so a service declared or removed at run time counts at once.
 public struct CookieFirewallMiddleware: RouterMiddleware {
     public typealias Context = PortalRequestContext
-    let firewall: CookieFirewall
+    let site: LiveSite
     let logger: Logger
     private let reported = ReportedNames()
 
-    public init(registry: CookieRegistry, logger: Logger) {
-        self.firewall = CookieFirewall(registry: registry)
+    public init(site: LiveSite, logger: Logger) {
+        self.site = site
         self.logger = logger
+    }
+
+    /// A firewall over a fixed registry, for a router without run-time changes.
+    public init(registry: CookieRegistry, logger: Logger) {
+        self.init(site: LiveSite(SiteState(registry: registry, siteName: "")), logger: logger)
     }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
@@ -28,6 +34,7 @@ public struct CookieFirewallMiddleware: RouterMiddleware {
         let values = response.headers[values: .setCookie]
         guard !values.isEmpty else { return response }
         let isAPI = request.uri.path.hasPrefix("/api/") || request.uri.path == "/api"
+        let firewall = CookieFirewall(registry: site.current.registry)
         let consent = context.visit.consent
         var kept: [String] = []
         for value in values {

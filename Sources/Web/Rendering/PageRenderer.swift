@@ -11,25 +11,37 @@ import Mustache
 ///
 /// Pages whose content follows from a known data state may be kept rendered in ``cache``
 /// (see ``cachedPage(_:title:key:status:request:context:values:)``).
+///
+/// The site's name and the registry (whether a banner is due) are read from ``site`` on each page, so an operator's
+/// change shows on the next request; the site's revision is part of every cached page's key.
 public struct PageRenderer: Sendable {
     private let library: MustacheLibrary
     private let catalog: Catalog
-    private let registry: CookieRegistry
-    private let siteName: String
+    /// The site's state now: name and cookie registry.
+    public let site: LiveSite
     private let random: RandomSource
     /// Rendered pages, by the state they were rendered from.
     public let cache: PageCache
 
+    /// A renderer that reads the site's name and registry from `site` on each page.
+    public init(
+        library: MustacheLibrary, catalog: Catalog, site: LiveSite, random: RandomSource, cache: PageCache = PageCache()
+    ) {
+        self.library = library
+        self.catalog = catalog
+        self.site = site
+        self.random = random
+        self.cache = cache
+    }
+
+    /// A renderer over a ``LiveSite`` of its own that starts as `registry` and `siteName`.
     public init(
         library: MustacheLibrary, catalog: Catalog, registry: CookieRegistry, siteName: String, random: RandomSource,
         cache: PageCache = PageCache()
     ) {
-        self.library = library
-        self.catalog = catalog
-        self.registry = registry
-        self.siteName = siteName
-        self.random = random
-        self.cache = cache
+        self.init(
+            library: library, catalog: catalog, site: LiveSite(SiteState(registry: registry, siteName: siteName)),
+            random: random, cache: cache)
     }
 
     /// Loads the templates shipped in this module's resources, escaping per UTF-8 byte (see ``TemplateLibrary``).
@@ -50,7 +62,10 @@ public struct PageRenderer: Sendable {
         context: PortalRequestContext
     ) -> Response {
         let token = csrfToken(for: context.visit)
-        var all = commonValues(title: title, frame: Frame(request: request, context: context, registry: registry), token: token)
+        let state = site.current
+        var all = commonValues(
+            title: title, frame: Frame(request: request, context: context, registry: state.registry), siteName: state.siteName,
+            token: token)
         all.merge(values) { _, new in new }
         let html = library.render(all, withTemplate: template) ?? ""
         return Self.response(ByteBuffer(string: html), status: status)
@@ -72,15 +87,18 @@ public struct PageRenderer: Sendable {
         values: () async throws -> [String: Any]
     ) async throws -> Response {
         let token = csrfToken(for: context.visit)
-        let frame = Frame(request: request, context: context, registry: registry)
+        let snapshot = site.snapshot
+        let frame = Frame(request: request, context: context, registry: snapshot.state.registry)
         let fullKey = Self.key([
             template, title, frame.language.rawValue, frame.username ?? "", frame.banner ? "b" : "", frame.path, key,
+            String(snapshot.revision),
         ])
         if status == .ok, let page = cache.page(fullKey) {
             return Self.response(PageCache.body(page, token: token), status: status)
         }
         let cacheable = status == .ok
-        var all = commonValues(title: title, frame: frame, token: cacheable ? cache.sentinelText : token)
+        var all = commonValues(
+            title: title, frame: frame, siteName: snapshot.state.siteName, token: cacheable ? cache.sentinelText : token)
         all.merge(try await values()) { _, new in new }
         let html = library.render(all, withTemplate: template) ?? ""
         guard cacheable else { return Self.response(ByteBuffer(string: html), status: status) }
@@ -124,7 +142,7 @@ public struct PageRenderer: Sendable {
     }
 
     /// The values every page template may use.
-    func commonValues(title: String, frame: Frame, token: String) -> [String: Any] {
+    func commonValues(title: String, frame: Frame, siteName: String, token: String) -> [String: Any] {
         let language = frame.language
         var values: [String: Any] = [
             "lang": language.rawValue,

@@ -19,10 +19,16 @@ import Hummingbird
 ///   keep theirs.
 public struct SecurityHeadersMiddleware: RouterMiddleware {
     public typealias Context = PortalRequestContext
-    let registry: CookieRegistry
+    /// The declared services in force, read per response (see ``LiveSite``).
+    let site: LiveSite
 
+    public init(site: LiveSite) {
+        self.site = site
+    }
+
+    /// Headers over a fixed registry, for a router without run-time changes.
     public init(registry: CookieRegistry) {
-        self.registry = registry
+        self.init(site: LiveSite(SiteState(registry: registry, siteName: "")))
     }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
@@ -30,7 +36,7 @@ public struct SecurityHeadersMiddleware: RouterMiddleware {
     {
         var response = try await next(request, context)
         let consent = context.visit.consent
-        let origins = registry.services.filter { consent.allows($0) }.flatMap(\.origins)
+        let origins = site.current.registry.services.filter { consent.allows($0) }.flatMap(\.origins)
         let images = (["'self'", "data:"] + origins).joined(separator: " ")
         response.headers[.contentSecurityPolicy] =
             "default-src 'self'; script-src 'self'; style-src 'self'; img-src \(images); "
