@@ -35,6 +35,8 @@ public enum Portal {
         let orphans = try store.removeOrphanImports()
         if orphans > 0 { logger.info("removed staging tables of interrupted imports", metadata: ["count": "\(orphans)"]) }
         let secret = try await store.instanceSecret()
+        // The legal notice, the accessibility statement and "about", once per instance, for the editors to rewrite.
+        try await DefaultPages.seed(into: store, now: overrides.clock())
         // What the operator may change at run time, read per request; kept in step with the store by `siteSync`.
         let site = LiveSite(SiteState(siteName: configuration.siteName))
         let siteSync = SiteStateSync(
@@ -62,6 +64,7 @@ public enum Portal {
         )
         web.multipartPaths = ["/backoffice/uploads"]
         web.multipartPaths.insert(AttachmentController.uploadPath)
+        web.multipartPaths.formUnion(SettingsController.imagePaths)
         let portal = PortalServices(
             web: web,
             siteSync: siteSync,

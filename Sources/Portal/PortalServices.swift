@@ -99,5 +99,17 @@ struct PortalServices: Sendable {
             store: store, users: users, renderer: renderer, catalog: catalog, csrf: CSRFMiddleware(environment: web),
             uploadsDirectory: uploadsDirectory, maxUploadBytes: maxUploadBytes, clock: web.clock, random: web.random
         ).addRoutes(to: sourcesBackOffice)
+        // The portal's identity (issue 16): its stylesheet and images, the content pages and their back office.
+        let siteChanged: @Sendable () async throws -> Void = { [siteSync] in try await siteSync.commitChange() }
+        SiteAssetController(settings: store, site: web.site).addRoutes(to: router)
+        ContentPageController(pages: store, renderer: renderer, catalog: catalog, site: web.site).addRoutes(to: router)
+        let siteBackOffice = router.group("/backoffice")
+        SettingsController(
+            store: store, users: users, renderer: renderer, catalog: catalog, csrf: CSRFMiddleware(environment: web),
+            uploadsDirectory: uploadsDirectory, changed: siteChanged, clock: web.clock
+        ).addRoutes(to: siteBackOffice)
+        PagesController(
+            store: store, users: users, renderer: renderer, catalog: catalog, changed: siteChanged, clock: web.clock
+        ).addRoutes(to: siteBackOffice)
     }
 }

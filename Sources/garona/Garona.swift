@@ -8,6 +8,7 @@ struct Garona: AsyncParsableCommand {
         abstract: "Garona, a self-hosted open data platform.",
         subcommands: [
             Serve.self, UserCommand.self, ImportCommand.self, DatasetCommand.self, SampleCommand.self, ApiKeyCommand.self, SourceCommand.self,
+            SettingsCommand.self,
         ]
     )
 }

@@ -75,6 +75,10 @@ struct HomeController: Sendable {
                 values.merge(try await homeCatalogValues(language: language, includingPrivate: includingPrivate)) { _, new in
                     new
                 }
+                HomeIdentity.decorate(
+                    &values, identity: renderer.site.current.identity,
+                    datasets: try await visibleDatasets(in: store, includingPrivate: includingPrivate), language: language,
+                    catalog: catalog)
                 return values
             }
         }

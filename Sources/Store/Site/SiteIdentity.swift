@@ -58,9 +58,9 @@ public struct SiteIdentity: Sendable, Hashable {
     /// The content pages shown in the header or footer, in menu order.
     public var menuPages: [MenuEntry] = []
 
-    /// Garona's own blue: white text on it reaches 7.4:1.
+    /// Garona's own blue: white text on it reaches about 8.1:1.
     public static let defaultPrimaryColor = "#1d4f91"
-    /// Garona's own green: white text on it reaches 5.4:1.
+    /// Garona's own green: white text on it reaches about 6.5:1.
     public static let defaultAccentColor = "#1e6b48"
 
     public init() {}
@@ -70,9 +70,9 @@ public struct SiteIdentity: Sendable, Hashable {
         (primaryColor + accentColor).filter { $0 != "#" }
     }
 
-    /// The name to show in `language`, else `fallback`.
+    /// The name to show in `language`, else the French one, else `fallback` (the configured name).
     public func name(in language: String, fallback: String) -> String {
-        names[language].flatMap { $0.isEmpty ? nil : $0 } ?? fallback
+        [names[language], names["fr"]].compactMap { $0 }.first { !$0.isEmpty } ?? fallback
     }
 
     /// The values the page frame's templates use, in `language`: `site_name`, and under `identity` the theme

@@ -2,6 +2,7 @@ import CookieCharter
 import Foundation
 import Hummingbird
 import Mustache
+import Store
 
 /// Renders the portal's HTML pages from Mustache templates and the locale catalogs.
 ///
@@ -65,6 +66,7 @@ public struct PageRenderer: Sendable {
         let state = site.current
         var all = commonValues(
             title: title, frame: Frame(request: request, context: context, registry: state.registry), siteName: state.siteName,
+            identity: state.identity,
             token: token)
         all.merge(values) { _, new in new }
         let html = library.render(all, withTemplate: template) ?? ""
@@ -98,7 +100,8 @@ public struct PageRenderer: Sendable {
         }
         let cacheable = status == .ok
         var all = commonValues(
-            title: title, frame: frame, siteName: snapshot.state.siteName, token: cacheable ? cache.sentinelText : token)
+            title: title, frame: frame, siteName: snapshot.state.siteName, identity: snapshot.state.identity,
+            token: cacheable ? cache.sentinelText : token)
         all.merge(try await values()) { _, new in new }
         let html = library.render(all, withTemplate: template) ?? ""
         guard cacheable else { return Self.response(ByteBuffer(string: html), status: status) }
@@ -142,7 +145,9 @@ public struct PageRenderer: Sendable {
     }
 
     /// The values every page template may use.
-    func commonValues(title: String, frame: Frame, siteName: String, token: String) -> [String: Any] {
+    func commonValues(
+        title: String, frame: Frame, siteName: String, identity: SiteIdentity = SiteIdentity(), token: String
+    ) -> [String: Any] {
         let language = frame.language
         var values: [String: Any] = [
             "lang": language.rawValue,
@@ -157,6 +162,8 @@ public struct PageRenderer: Sendable {
         ]
         if let username = frame.username { values["user"] = ["username": username] }
         if frame.banner { values["banner"] = ["next": frame.path] }
+        // The operator's identity: the name in this language, the theme, logo, menus and footer (issue 16).
+        values.merge(identity.frameValues(language: language.rawValue, fallbackName: siteName)) { _, new in new }
         return values
     }
 

@@ -1,4 +1,5 @@
 import CookieCharter
+import Store
 import Synchronization
 
 /// What the operator may change while the portal runs, as one value: the cookie registry (the declared services) and
@@ -17,6 +18,8 @@ public struct SiteState: Sendable {
     public var registry: CookieRegistry
     /// The portal's name, as the page frame and the charter print it.
     public var siteName: String
+    /// The portal's identity: its name per language, colours, logo, favicon, menus' pages, footer and home page.
+    public var identity = SiteIdentity()
 
     public init(registry: CookieRegistry = CookieRegistry(), siteName: String) {
         self.registry = registry

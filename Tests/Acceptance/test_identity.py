@@ -1,0 +1,218 @@
+"""The portal's identity (issue 16): name, colours, logo and content pages changed by the operator, seen on every
+page type without a restart, with axe still clean; a low-contrast colour refused with its ratio and a suggestion;
+Markdown rendered inert; `garona settings` exiting non-zero with the reason. Screenshots of the main pages at 375
+and 1280 px go to $GARONA_SCREENSHOTS, or to docs/screenshots/ with GARONA_UPDATE_SCREENSHOTS=1."""
+
+import os
+import re
+import zlib
+import struct
+from pathlib import Path
+
+import pytest
+from axe_selenium_python import Axe
+from selenium.webdriver.common.by import By
+
+from browser import Browser
+from conftest import PASSWORD, USER, start_server
+from front_pages import PAGES
+from garona_server import REPO_ROOT, run_cli
+from web import Client, form_token
+
+BLOCKING = {"serious", "critical"}
+NAME_FR = "Données ouvertes d'Occitanie"
+NAME_EN = "Occitanie Open Data"
+PRIMARY = "#6a1b4d"
+ACCENT = "#0b5d6b"
+LOGO = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 40 40" width="40" height="40">'
+        '<rect width="40" height="40" rx="6" fill="#ffffff"/><path d="M7 31 L20 8 L33 31 Z" fill="#6a1b4d"/>'
+        '<circle cx="20" cy="24" r="5" fill="#0b5d6b"/><script>window.pwned = 9</script></svg>')
+
+
+def png(width, height, rgb):
+    """A valid one-colour PNG."""
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    rows = b"".join(b"\x00" + bytes(rgb) * width for _ in range(height))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory, tiles):
+    """A demo server of this module's own: its identity changes, the shared servers' does not."""
+    server = start_server(tmp_path_factory, "--demo", "--tile-url", tiles.template)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def admin(site, tmp_path_factory):
+    """A logged-in browser on the module's server."""
+    browser = Browser(site.base)
+    browser.open("/login")
+    browser.driver.find_element(By.ID, "username").send_keys(USER)
+    browser.driver.find_element(By.ID, "password").send_keys(PASSWORD)
+    browser.click("form[action='/login'] button[type='submit']")
+    yield browser
+    browser.quit()
+
+
+def fill(browser, element_id, value):
+    field = browser.driver.find_element(By.ID, element_id)
+    field.clear()
+    field.send_keys(value)
+
+
+def axe_blocking(browser):
+    axe = Axe(browser.driver)
+    axe.inject()
+    results = axe.run(options='{"resultTypes": ["violations"]}')
+    return [v for v in results["violations"] if v.get("impact") in BLOCKING], axe
+
+
+def test_a_low_contrast_colour_is_refused_with_its_ratio_and_a_suggestion(admin):
+    admin.open("/backoffice/settings")
+    fill(admin, "setting-primary_color", "#ffff00")
+    fill(admin, "setting-site_name-fr", "Ne doit pas être enregistré")
+    admin.click("form[action='/backoffice/settings'] button[type='submit']")
+    error = admin.driver.find_element(By.ID, "setting-primary_color-error").text
+    assert "#ffff00" in error and "1,07:1" not in error and "1.07:1" in error, error
+    suggestion = re.search(r"#[0-9a-f]{6}", error.split("#ffff00", 1)[1]).group(0)
+    assert suggestion != "#ffff00"
+    admin.open("/")
+    assert "Ne doit pas" not in admin.find(".brand")[0].text
+    # The suggestion itself is accepted.
+    admin.open("/backoffice/settings")
+    fill(admin, "setting-primary_color", suggestion)
+    admin.click("form[action='/backoffice/settings'] button[type='submit']")
+    assert admin.find("p.notice[role='status']"), admin.driver.page_source[:500]
+
+
+def test_name_colours_and_logo_show_on_every_page_type_and_axe_stays_clean(admin, site, tmp_path):
+    admin.open("/backoffice/settings")
+    fill(admin, "setting-site_name-fr", NAME_FR)
+    fill(admin, "setting-site_name-en", NAME_EN)
+    fill(admin, "setting-primary_color", PRIMARY)
+    fill(admin, "setting-accent_color", ACCENT)
+    fill(admin, "setting-contact_email", "opendata@region.example")
+    fill(admin, "setting-footer_links", "Région Occitanie | https://www.laregion.example/")
+    fill(admin, "setting-home_title-fr", "Les données de la Région")
+    fill(admin, "setting-featured_datasets", "gares-occitanie")
+    admin.click("form[action='/backoffice/settings'] button[type='submit']")
+    assert admin.find("p.notice[role='status']")
+    logo = tmp_path / "logo.svg"
+    logo.write_text(LOGO)
+    admin.driver.find_element(By.ID, "logo-file").send_keys(str(logo))
+    admin.click("form[action='/backoffice/settings/logo'] button[type='submit']")
+    favicon = tmp_path / "favicon.png"
+    favicon.write_bytes(png(16, 16, (106, 27, 77)))
+    admin.driver.find_element(By.ID, "favicon-file").send_keys(str(favicon))
+    admin.click("form[action='/backoffice/settings/favicon'] button[type='submit']")
+    assert len(admin.find("img.settings-preview")) == 2
+
+    pages = PAGES + [("legal", "/pages/mentions-legales"), ("accessibility", "/pages/accessibilite"),
+                     ("about", "/pages/a-propos")]
+    for name, path in pages:
+        admin.open(path)
+        brand = admin.find(".brand")[0]
+        assert brand.text.strip() == NAME_FR, (path, brand.text)
+        assert admin.find(".brand img.brand-logo"), path
+        assert admin.find("link[rel='icon'][href^='/site/favicon?v=']"), path
+        header = admin.find(".site-header")[0]
+        assert header.value_of_css_property("background-color") == "rgba(106, 27, 77, 1)", path
+        footer = admin.find(".site-footer")[0].text
+        assert "opendata@region.example" in footer and "Mentions légales" in footer, path
+        blocking, axe = axe_blocking(admin)
+        assert not blocking, f"{path}: " + axe.report(blocking)
+    # English: the English name.
+    admin.driver.add_cookie({"name": "django_language", "value": "en", "path": "/"})
+    admin.open("/explore/")
+    assert admin.find(".brand")[0].text.strip() == NAME_EN
+    admin.driver.add_cookie({"name": "django_language", "value": "fr", "path": "/"})
+    # The home page shows the title and the featured card; the logo is served by the portal itself.
+    admin.open("/")
+    assert admin.find("h1")[0].text == "Les données de la Région"
+    assert admin.find("#featured .dataset-card a[href='/explore/dataset/gares-occitanie/']")
+    assert all(host == site.base.split("//", 1)[1] for host in admin.hosts()), admin.hosts()
+    anonymous = Client(site)
+    image = anonymous.get(admin.find(".brand img")[0].get_attribute("src").split(site.base.split("//", 1)[1], 1)[1])
+    assert image.status_code == 200 and image.headers["content-type"] == "image/svg+xml"
+    assert image.headers["x-content-type-options"] == "nosniff"
+    assert "script-src 'self'" in image.headers["content-security-policy"]
+    # Opened directly, the logo's script does not run.
+    admin.open("/site/logo")
+    assert admin.driver.execute_script("return window.pwned === undefined")
+    save_screenshots(admin)
+
+
+def test_markdown_with_a_script_and_a_javascript_link_comes_out_inert(admin):
+    admin.open("/backoffice/pages/a-propos")
+    fill(admin, "body_fr", "Texte <script>window.pwned = 1</script> et [clic](javascript:window.pwned=2) "
+                            "et [sûr](https://example.org/) <img src=x onerror=\"window.pwned=3\">")
+    admin.click("form.settings-form button[type='submit']")
+    admin.open("/pages/a-propos")
+    prose = admin.find(".prose")[0]
+    assert "<script>window.pwned = 1</script>" in prose.text
+    assert not prose.find_elements(By.CSS_SELECTOR, "script, img")
+    hrefs = [a.get_attribute("href") for a in prose.find_elements(By.TAG_NAME, "a")]
+    assert hrefs == ["https://example.org/"], hrefs
+    assert "clic" in prose.text
+    assert admin.driver.execute_script("return window.pwned === undefined")
+
+
+def test_the_accessibility_statement_states_its_rgaa_status(admin):
+    admin.open("/backoffice/settings")
+    admin.driver.find_element(By.CSS_SELECTOR, "#setting-accessibility_status option[value='partiellement_conforme']").click()
+    admin.click("form[action='/backoffice/settings'] button[type='submit']")
+    admin.open("/pages/accessibilite")
+    assert "partiellement conforme" in admin.find(".rgaa-status")[0].text
+
+
+def test_settings_pages_need_an_admin_and_the_csrf_token(site):
+    anonymous = Client(site)
+    assert anonymous.get("/backoffice/settings").status_code == 302
+    client = Client(site)
+    assert client.login(USER, PASSWORD).status_code == 302
+    token = client.token("/backoffice/settings")
+    refused = client.post("/backoffice/settings", data={"primary_color": "#000000"})
+    assert refused.status_code == 403
+    accepted = client.post("/backoffice/settings", data={"csrfmiddlewaretoken": token, "contact_email": "x@y.example"})
+    assert accepted.status_code == 303
+
+
+def test_cli_settings_refuse_with_the_reason_and_exit_non_zero(site):
+    data = ["--data-dir", str(site.data_dir)] + (["--database-url", site.database_url] if site.database_url else [])
+    refused = run_cli("settings", "set", "accent_color", "#aaaaaa", *data)
+    assert refused.returncode != 0
+    assert "4.5:1" in refused.stderr and "2.32:1" in refused.stderr and "nearest darker shade" in refused.stderr
+    assert run_cli("settings", "set", "colour", "#000000", *data).returncode != 0
+    bad_logo = run_cli("settings", "set", "logo", str(REPO_ROOT / "README.md"), *data)
+    assert bad_logo.returncode != 0 and "PNG or an SVG" in bad_logo.stderr
+    assert run_cli("settings", "set", "site_name.en", "Provisioned", *data).returncode == 0
+    assert run_cli("settings", "get", "site_name.en", *data).stdout.strip() == "Provisioned"
+    listed = run_cli("settings", "list", *data).stdout
+    assert "site_name.en=Provisioned" in listed and "logo=image/svg+xml, " in listed and "favicon=image/png, " in listed
+
+
+def save_screenshots(browser):
+    """The main pages at 375 and 1280 px, for the README."""
+    if os.environ.get("GARONA_UPDATE_SCREENSHOTS") == "1":
+        folder = REPO_ROOT / "docs" / "screenshots"
+    elif os.environ.get("GARONA_SCREENSHOTS"):
+        folder = Path(os.environ["GARONA_SCREENSHOTS"])
+    else:
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    browser.open("/")
+    if browser.find("#cookie-banner button[value='refuse_all']"):
+        browser.click("#cookie-banner button[value='refuse_all']")
+    for name, path in [("home", "/"), ("catalog", "/explore/"), ("dataset", "/explore/dataset/gares-occitanie/table/"),
+                       ("page", "/pages/accessibilite")]:
+        browser.open(path)
+        for width in (375, 1280):
+            browser.driver.set_window_size(width, 900)
+            height = browser.driver.execute_script("return document.documentElement.scrollHeight")
+            browser.driver.set_window_size(width, max(900, min(int(height), 3000)))
+            browser.driver.save_screenshot(str(folder / f"{name}-{width}.png"))
+    browser.driver.set_window_size(1280, 900)
