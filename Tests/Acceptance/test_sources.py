@@ -271,3 +271,44 @@ def test_attachments_upload_list_download_and_remove(server, bo, tmp_path):
     resp = bo.post(f"/backoffice/datasets/{dataset}/attachments/notice_txt/delete",
                    data={"csrfmiddlewaretoken": form_token(page)})
     assert resp.status_code == 404
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_pages_pass_axe_and_the_information_tab_lists_attachments(server, files, bo, tmp_path, lang):
+    from axe_selenium_python import Axe
+    from selenium.webdriver.common.by import By
+
+    from browser import Browser
+
+    dataset = new_dataset(server, tmp_path)
+    files.put(f"/{dataset}.csv", SECOND)
+    assert cli(server, "source", "set", dataset, "--url", files.url(f"/{dataset}.csv"), "--daily", "04:30").returncode == 0
+    wait_for_runs(server, dataset, 1)
+    files.fail(f"/{dataset}.csv", 503)
+    assert cli(server, "source", "refresh", dataset).returncode != 0
+    assert attach(bo, dataset, "dictionnaire.csv", b"champ;description\ncode;Code\n",
+                  title="Dictionnaire").status_code == 303
+    information = requests.get(server.url(f"/explore/dataset/{dataset}/information/"), timeout=15).text
+    assert "Dictionnaire" in information
+    assert f"/api/explore/v2.1/catalog/datasets/{dataset}/attachments/dictionnaire_csv" in information
+
+    browser = Browser(server.base)
+    try:
+        browser.open("/login")
+        if lang == "en":
+            browser.driver.add_cookie({"name": "django_language", "value": "en", "path": "/"})
+            browser.open("/login")
+        browser.driver.find_element(By.ID, "username").send_keys(USER)
+        browser.driver.find_element(By.ID, "password").send_keys(PASSWORD)
+        browser.click("form[action='/login'] button[type='submit']")
+        for path in [f"/backoffice/datasets/{dataset}/source", "/backoffice/sources",
+                     f"/backoffice/datasets/{dataset}/attachments", f"/explore/dataset/{dataset}/information/"]:
+            browser.open(path)
+            assert browser.lang == lang
+            axe = Axe(browser.driver)
+            axe.inject()
+            results = axe.run(options='{"resultTypes": ["violations"]}')
+            blocking = [v for v in results["violations"] if v.get("impact") in {"serious", "critical"}]
+            assert not blocking, (path, axe.report(blocking))
+    finally:
+        browser.quit()

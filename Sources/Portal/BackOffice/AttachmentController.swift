@@ -45,11 +45,19 @@ struct AttachmentController: Sendable {
                 let dataset = try await requireDataset(context.parameters.get("id"))
                 let id = context.parameters.get("attachment") ?? ""
                 guard try await store.deleteAttachment(datasetID: dataset.id, id: id) else { throw PageError.notFound }
+                try await touch(dataset)
                 try await store.appendAudit(
                     AuditEntry(at: clock(), actor: user.username, action: .attachmentDelete, target: dataset.id, detail: id))
                 return redirect(to: "/backoffice/datasets/\(dataset.id)/attachments?deleted=1", status: .seeOther)
             }
         }
+    }
+
+    /// Marks `dataset` modified: its attachments are part of its metadata, and the pages that list them (the
+    /// information tab, cached per dataset modification) are rendered again, on every node.
+    private func touch(_ dataset: Dataset) async throws {
+        guard let current = try await store.dataset(id: dataset.id) else { return }
+        try await store.updateDataset(current.metadata, fields: nil, now: clock())
     }
 
     private func requireDataset(_ id: String?) async throws -> Dataset {
@@ -108,6 +116,7 @@ struct AttachmentController: Sendable {
             // Another upload took the id meanwhile.
             throw PageError(.conflict, messageKey: "bo_attachments_conflict")
         }
+        try await touch(dataset)
         try await store.appendAudit(
             AuditEntry(at: clock(), actor: user.username, action: .attachmentAdd, target: dataset.id, detail: id))
         return redirect(to: "/backoffice/datasets/\(dataset.id)/attachments?added=1", status: .seeOther)

@@ -168,6 +168,7 @@ struct DatasetPageController: Sendable {
         switch tab {
         case .information:
             values = informationValues(dataset, text: text, language: language)
+            values.merge(try await DatasetPageAttachments.values(dataset, store: store)) { _, attached in attached }
             head +=
                 "\n"
                 + DatasetJSONLD.script(dataset, text: text, base: siteOrigin(request, context) + ExploreAPIController.base)

@@ -118,7 +118,7 @@ struct SourceFetcher: Sendable {
         if let error = error as? HTTPClientError {
             switch error {
             case .deadlineExceeded, .readTimeout, .connectTimeout:
-                return SourceFailure("the server did not answer in time (limit \(seconds) s)")
+                return SourceFailure("the server could not be reached or did not answer in time (limit \(seconds) s)")
             case .redirectLimitReached, .redirectCycleDetected:
                 return SourceFailure("too many redirects (at most \(maxRedirects))")
             case .remoteConnectionClosed:
