@@ -96,6 +96,12 @@ public enum Portal {
                 store: store, clock: overrides.clock, logger: logger,
                 consentRetention: TimeInterval(configuration.consentRetentionDays) * 86_400, jobs: portal.jobs))
         app.addServices(RetiredTablesPurge(store: store, clock: overrides.clock, logger: logger))
+        if configuration.audienceFlushSeconds > 0 {
+            app.addServices(
+                AudienceFlush(
+                    counters: portal.audienceCounters, store: store, clock: overrides.clock, logger: logger,
+                    interval: configuration.audienceFlushSeconds, retentionDays: configuration.audienceRetentionDays))
+        }
         app.addServices(siteSync)
         if configuration.audienceFlushSeconds > 0 {
             app.addServices(
