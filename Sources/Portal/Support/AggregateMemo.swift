@@ -10,15 +10,22 @@ import Synchronization
 /// table. An entry is keyed by the records table *and* the time its records were published, so that neither a new
 /// version nor a dataset deleted and created again under the same id can be answered from an old entry. Only
 /// small answers are kept, and the memo starts again empty when it is full, which bounds its memory.
+///
+/// An answer not remembered comes from the ``ColumnAccelerator`` when it can give it (unless turned off), else from
+/// the engine. ``AggregateStatistics`` counts which of the three answered.
 final class AggregateMemo: Sendable {
     /// Answers with more rows than this are not kept (a `group_by` may return up to 20,000).
     static let largestKeptAnswer = 1_000
 
     private let entries = Mutex<[String: [[SQLValue]]]>([:])
     private let capacity: Int
+    private let accelerator: ColumnAccelerator?
+    /// How many answers came from the memo, the accelerator and the engine.
+    let statistics = AggregateStatistics()
 
-    init(capacity: Int = 512) {
+    init(capacity: Int = 512, accelerator: ColumnAccelerator? = ColumnAccelerator.isEnabled ? ColumnAccelerator() : nil) {
         self.capacity = capacity
+        self.accelerator = accelerator
     }
 
     /// The rows of `query` on the current version of `dataset`: remembered ones, or those `load` returns.
@@ -26,8 +33,18 @@ final class AggregateMemo: Sendable {
         of dataset: Dataset, _ query: CompiledQuery, load: (CompiledQuery) async throws -> [[SQLValue]]
     ) async throws -> [[SQLValue]] {
         let key = Self.key(dataset, query)
-        if let found = entries.withLock({ $0[key] }) { return found }
-        let rows = try await load(query)
+        if let found = entries.withLock({ $0[key] }) {
+            statistics.record(.memo)
+            return found
+        }
+        let rows: [[SQLValue]]
+        if let fast = try await accelerator?.rows(of: dataset, query, load: load) {
+            statistics.record(.accelerator)
+            rows = fast
+        } else {
+            statistics.record(.engine)
+            rows = try await load(query)
+        }
         guard rows.count <= Self.largestKeptAnswer else { return rows }
         entries.withLock { entries in
             if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }

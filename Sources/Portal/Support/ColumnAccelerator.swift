@@ -1,0 +1,272 @@
+import Foundation
+import ODSQL
+import Store
+import Synchronization
+
+/// Answers totals, facet counts and `group_by` aggregates of a published version from its columns held in memory,
+/// scanned in tight loops, instead of asking the engine to walk an index and fetch each row.
+///
+/// A published version never changes, so a column read once serves until the next publication, with no
+/// invalidation: columns are keyed by the records table and its publication time, as ``AggregateMemo`` keys its
+/// answers. A column is read on first use, in rowid order, in pages of ``pageSize`` rows through the engine itself
+/// (nothing but SQL, so the page queries work on either engine's compiled SQL path); numbers as 64-bit arrays, text as
+/// codes into a dictionary of its distinct values. A total under a full-text search reads the matches from the
+/// full-text index, then tests them on the columns. Only what gives exactly the SQL answer is answered here (see
+/// ``AggregateShape`` and ``ColumnScan``): anything else, a column of mixed types, or an answer that could differ in
+/// the last digit (the sum of reals, whose value depends on the order of addition), returns nil and the engine
+/// answers. The columns held stay under ``budget`` bytes: past it, the accelerator starts again empty.
+///
+/// Only SQLite's SQL is read (`?` placeholders); on PostgreSQL, whose text order follows a collation, the engine
+/// answers every query. `GARONA_FAST_AGGREGATES=0` turns the accelerator off, for comparison.
+final class ColumnAccelerator: Sendable {
+    /// Rows per page when a column is read.
+    static let pageSize: Int64 = 50_000
+    /// The most distinct values of a text column kept as codes.
+    static let largestDictionary = 65_535
+
+    private let budget: Int
+    private let state = Mutex<State>(State())
+
+    private struct State {
+        var columns: [String: Task<ColumnData?, Never>] = [:]
+        var bytes = 0
+    }
+
+    init(budget: Int = 96 << 20) {
+        self.budget = budget
+    }
+
+    /// Whether the environment leaves the accelerator on (`GARONA_FAST_AGGREGATES` other than `0`, `off`, `false`).
+    static var isEnabled: Bool {
+        let value = ProcessInfo.processInfo.environment["GARONA_FAST_AGGREGATES"]?.lowercased() ?? ""
+        return !["0", "off", "false", "no"].contains(value)
+    }
+
+    /// The rows of `query` on `dataset`, computed from its columns, or nil when the engine must answer.
+    func rows(
+        of dataset: Dataset, _ query: CompiledQuery, load: (CompiledQuery) async throws -> [[SQLValue]]
+    ) async throws -> [[SQLValue]]? {
+        guard let table = dataset.recordsTable, let shape = AggregateShape(query), shape.table == table else { return nil }
+        let version = table + "\u{1E}" + String(dataset.dataProcessed?.timeIntervalSince1970 ?? 0)
+        var columns: [String: ColumnData] = [:]
+        for name in shape.columns {
+            guard let column = try await column(name, table: table, version: version, load: load) else { return nil }
+            columns[name] = column
+        }
+        var scan = ColumnScan(shape: shape, columns: columns)
+        for case .fullText(let index, let search) in shape.conditions {
+            guard let rowCount = columns.values.first?.count,
+                let matches = try await Self.matches(index, search, rowCount: rowCount, load: load)
+            else { return nil }
+            scan.candidates = scan.candidates.map { Self.intersection($0, matches) } ?? matches
+        }
+        return scan.answer()
+    }
+
+    private func column(
+        _ name: String, table: String, version: String, load: (CompiledQuery) async throws -> [[SQLValue]]
+    ) async throws -> ColumnData? {
+        let key = version + "\u{1E}" + name
+        if let task = state.withLock({ $0.columns[key] }) { return await task.value }
+        // The first request reads the column; the others wait for it. `load` is not Sendable, so the reading runs
+        // here and its result is handed to the waiting task through a continuation.
+        let (stream, continuation) = AsyncStream.makeStream(of: ColumnData?.self)
+        let task = Task<ColumnData?, Never> {
+            for await column in stream { return column }
+            return nil
+        }
+        let isFirst = state.withLock { state -> Bool in
+            if state.columns[key] != nil { return false }
+            state.columns[key] = task
+            return true
+        }
+        guard isFirst else {
+            continuation.finish()
+            return await state.withLock({ $0.columns[key] })?.value
+        }
+        var column: ColumnData?
+        do {
+            column = try await Self.read(name, table: table, load: load)
+        } catch {
+            state.withLock { _ = $0.columns.removeValue(forKey: key) }
+            continuation.yield(nil)
+            continuation.finish()
+            throw error
+        }
+        continuation.yield(column)
+        continuation.finish()
+        let size = column?.bytes ?? 0
+        state.withLock { state in
+            if state.bytes + size > budget {
+                state.columns = state.columns.filter { $0.key == key }
+                state.bytes = 0
+            }
+            state.bytes += size
+        }
+        return column
+    }
+
+    /// The rows a full-text query matches, from the full-text index alone, in row order; rowid n is row n - 1 (see
+    /// ``read``). Nil when a rowid is out of the table's range.
+    static func matches(
+        _ index: String, _ query: SQLValue, rowCount: Int, load: (CompiledQuery) async throws -> [[SQLValue]]
+    ) async throws -> [Int32]? {
+        let quoted = "\"" + index.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        let found = try await load(CompiledQuery(sql: "SELECT rowid FROM \(quoted) WHERE \(quoted) MATCH ?", bindings: [query]))
+        var rows: [Int32] = []
+        rows.reserveCapacity(found.count)
+        for match in found {
+            guard case .int(let rowid)? = match.first, rowid >= 1, rowid <= rowCount else { return nil }
+            rows.append(Int32(rowid - 1))
+        }
+        rows.sort()
+        return rows
+    }
+
+    /// The rows in both sorted lists.
+    static func intersection(_ first: [Int32], _ second: [Int32]) -> [Int32] {
+        var rows: [Int32] = []
+        var (i, j) = (0, 0)
+        while i < first.count && j < second.count {
+            if first[i] == second[j] {
+                rows.append(first[i])
+                i += 1
+                j += 1
+            } else if first[i] < second[j] {
+                i += 1
+            } else {
+                j += 1
+            }
+        }
+        return rows
+    }
+
+    /// Reads a whole column in rowid order, page by page. The records table of a published version is written once,
+    /// row after row, so its rowids run from 1 without a gap: any other table is left to the engine (nil), and row
+    /// `i` of every column is the record of rowid `i + 1`.
+    static func read(_ name: String, table: String, load: (CompiledQuery) async throws -> [[SQLValue]]) async throws
+        -> ColumnData?
+    {
+        let quotedTable = "\"" + table.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        let quotedColumn = "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        let sql = "SELECT rowid, \(quotedColumn) FROM \(quotedTable) WHERE rowid > ? ORDER BY rowid LIMIT ?"
+        var builder = ColumnBuilder()
+        var last = Int64.min
+        while true {
+            let page = try await load(CompiledQuery(sql: sql, bindings: [.int(last), .int(pageSize)]))
+            for row in page {
+                guard row.count == 2, case .int(let rowid) = row[0], rowid == Int64(builder.count) + 1 else { return nil }
+                last = rowid
+                guard builder.append(row[1]) else { return nil }
+            }
+            if page.count < pageSize { break }
+        }
+        return builder.finish()
+    }
+}
+
+/// A column of a published version in memory: one value per row, in rowid order.
+enum ColumnData: Sendable {
+    /// Integers; `valid[i]` false for NULL (nil when no value is NULL).
+    case int([Int64], valid: [Bool]?)
+    case double([Double], valid: [Bool]?)
+    /// Codes into `dictionary`, 0 for NULL (value `c` is `dictionary[c - 1]`).
+    case text([UInt16], dictionary: [String])
+    /// Every value is NULL.
+    case null(count: Int)
+
+    var count: Int {
+        switch self {
+        case .int(let values, _): values.count
+        case .double(let values, _): values.count
+        case .text(let codes, _): codes.count
+        case .null(let count): count
+        }
+    }
+
+    /// About the memory it holds.
+    var bytes: Int {
+        switch self {
+        case .int(let values, let valid): values.count * 8 + (valid?.count ?? 0)
+        case .double(let values, let valid): values.count * 8 + (valid?.count ?? 0)
+        case .text(let codes, let dictionary): codes.count * 2 + dictionary.reduce(0) { $0 + $1.utf8.count + 16 }
+        case .null: 0
+        }
+    }
+}
+
+/// Builds a ``ColumnData`` value by value; refuses a column whose values are of more than one kind.
+struct ColumnBuilder {
+    private enum Kind { case unknown, int, double, text }
+    private var kind = Kind.unknown
+    private var integers: [Int64] = []
+    private var reals: [Double] = []
+    private var codes: [UInt16] = []
+    private var valid: [Bool] = []
+    private var hasNull = false
+    private var dictionary: [String] = []
+    private var codeOf: [String: UInt16] = [:]
+    /// The values appended so far.
+    private(set) var count = 0
+
+    /// Adds a value; false when the column cannot be held (mixed kinds, too many distinct texts).
+    mutating func append(_ value: SQLValue) -> Bool {
+        switch value {
+        case .null:
+            hasNull = true
+            switch kind {
+            case .unknown: break
+            case .int: integers.append(0)
+            case .double: reals.append(0)
+            case .text: codes.append(0)
+            }
+            valid.append(false)
+        case .int(let number):
+            guard start(.int) else { return false }
+            integers.append(number)
+            valid.append(true)
+        case .double(let number):
+            guard start(.double) else { return false }
+            reals.append(number)
+            valid.append(true)
+        case .text(let text):
+            guard start(.text) else { return false }
+            if let code = codeOf[text] {
+                codes.append(code)
+            } else {
+                guard dictionary.count < ColumnAccelerator.largestDictionary else { return false }
+                dictionary.append(text)
+                let code = UInt16(dictionary.count)
+                codeOf[text] = code
+                codes.append(code)
+            }
+            valid.append(true)
+        case .bool: return false
+        }
+        count += 1
+        return true
+    }
+
+    /// Sets the kind at the first value; the NULLs read before it become zeros of that kind.
+    private mutating func start(_ next: Kind) -> Bool {
+        if kind == next { return true }
+        guard kind == .unknown else { return false }
+        kind = next
+        switch next {
+        case .int: integers = Array(repeating: 0, count: count)
+        case .double: reals = Array(repeating: 0, count: count)
+        case .text: codes = Array(repeating: 0, count: count)
+        case .unknown: break
+        }
+        return true
+    }
+
+    func finish() -> ColumnData {
+        switch kind {
+        case .unknown: .null(count: count)
+        case .int: .int(integers, valid: hasNull ? valid : nil)
+        case .double: .double(reals, valid: hasNull ? valid : nil)
+        case .text: .text(codes, dictionary: dictionary)
+        }
+    }
+}
