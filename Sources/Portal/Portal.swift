@@ -94,7 +94,8 @@ public enum Portal {
         app.addServices(
             SessionPurge(
                 store: store, clock: overrides.clock, logger: logger,
-                consentRetention: TimeInterval(configuration.consentRetentionDays) * 86_400, jobs: portal.jobs))
+                consentRetention: TimeInterval(configuration.consentRetentionDays) * 86_400, jobs: portal.jobs,
+                auditRetention: TimeInterval(configuration.auditRetentionDays) * 86_400))
         app.addServices(RetiredTablesPurge(store: store, clock: overrides.clock, logger: logger))
         if configuration.audienceFlushSeconds > 0 {
             app.addServices(
@@ -165,6 +166,8 @@ public enum Portal {
         } catch StoreError.duplicate {
             throw PortalSetupError("the username \"\(username)\" is already taken")
         }
+        try await store.appendAudit(
+            AuditEntry(at: Date(), actor: AuditEntry.commandLine, action: .userCreate, target: username, detail: role.rawValue))
     }
 }
 
@@ -178,6 +181,8 @@ struct SessionPurge: Service {
     var consentRetention: TimeInterval = 1_825 * 86_400
     /// The back-office import jobs, whose finished and abandoned ones are removed.
     var jobs: ImportJobs?
+    /// How long an audit log entry is kept.
+    var auditRetention: TimeInterval = 400 * 86_400
 
     func run() async throws {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
@@ -200,6 +205,12 @@ struct SessionPurge: Service {
             if purged > 0 { logger.info("purged proofs of consent past their retention", metadata: ["count": "\(purged)"]) }
         } catch {
             logger.error("consent purge failed", metadata: ["error.type": "\(type(of: error))"])
+        }
+        do {
+            let purged = try await store.purgeAudit(before: now.addingTimeInterval(-auditRetention))
+            if purged > 0 { logger.info("purged audit entries past their retention", metadata: ["count": "\(purged)"]) }
+        } catch {
+            logger.error("audit purge failed", metadata: ["error.type": "\(type(of: error))"])
         }
         if let jobs {
             do {

@@ -56,13 +56,14 @@ struct PortalServices: Sendable {
             counters: audienceCounters, clock: web.clock, enabled: configuration.audienceFlushSeconds > 0)
         router.add(middleware: AudienceMiddleware(audience: audience, searches: SearchOutcomes(catalog: store)))
         let users = SessionUsers(accounts: store, secret: secret)
+        let audit = AuditRecorder(trail: store, clock: web.clock, logger: web.logger)
         AudienceController(store: store, users: users, renderer: renderer, catalog: catalog, clock: web.clock)
             .addRoutes(to: router)
         HomeController(
             store: store, users: users, renderer: renderer, catalog: catalog, registry: registry, staticFiles: staticFiles
         ).addRoutes(to: router)
         AuthController(
-            users: users, throttle: throttle, passwords: passwords, renderer: renderer, catalog: catalog,
+            users: users, audit: audit, throttle: throttle, passwords: passwords, renderer: renderer, catalog: catalog,
             clock: web.clock, random: web.random
         ).addRoutes(to: router)
         LanguageController(clock: web.clock).addRoutes(to: router)
@@ -73,11 +74,23 @@ struct PortalServices: Sendable {
         BackOfficeController(
             store: store, jobs: jobs, users: users, renderer: renderer, catalog: catalog,
             csrf: CSRFMiddleware(environment: web), uploadsDirectory: uploadsDirectory, maxUploadBytes: maxUploadBytes,
-            clock: web.clock, random: web.random
+            clock: web.clock, random: web.random, audit: audit
         ).addRoutes(
             to: router,
             apiKeys: APIKeyController(
-                keys: store, users: users, renderer: renderer, catalog: catalog, clock: web.clock, random: web.random))
+                keys: store, users: users, renderer: renderer, catalog: catalog, clock: web.clock, random: web.random,
+                audit: audit))
+        // Accounts (admins), one's own account, the audit log (admins).
+        let accounts = router.group("/backoffice")
+        UsersController(
+            accounts: store, users: users, passwords: passwords, audit: audit, renderer: renderer, catalog: catalog,
+            clock: web.clock
+        ).addRoutes(to: accounts)
+        AccountController(
+            accounts: store, users: users, passwords: passwords, audit: audit, renderer: renderer, catalog: catalog
+        ).addRoutes(to: accounts)
+        AuditController(trail: store, users: users, renderer: renderer, catalog: catalog, clock: web.clock)
+            .addRoutes(to: accounts)
         let exportSlots = ExportSlots(
             capacity: configuration.maxConcurrentExports > 0
                 ? configuration.maxConcurrentExports : ExportSlots.defaultCapacity(readers: store.readerCount))

@@ -53,6 +53,9 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("consent-retention-days"), help: "Days a proof of consent is kept before it is purged.")
     var consentRetentionDays = EnvironmentDefaults.int("GARONA_CONSENT_RETENTION_DAYS", 1_825)
 
+    @Option(name: .customLong("audit-retention-days"), help: "Days an audit log entry is kept before it is purged.")
+    var auditRetentionDays = EnvironmentDefaults.int("GARONA_AUDIT_RETENTION_DAYS", 400)
+
     @Option(name: .customLong("max-concurrent-imports"), help: "Back-office imports running at once; the others wait, queued.")
     var maxConcurrentImports = EnvironmentDefaults.int("GARONA_MAX_CONCURRENT_IMPORTS", 2)
 
@@ -76,6 +79,7 @@ struct Serve: AsyncParsableCommand {
         }
         guard maxConcurrentExports >= 0 else { fail("--max-concurrent-exports must be 0 (automatic) or positive") }
         guard (1...36_500).contains(consentRetentionDays) else { fail("--consent-retention-days must be 1 to 36500") }
+        guard (1...36_500).contains(auditRetentionDays) else { fail("--audit-retention-days must be 1 to 36500") }
         guard maxConcurrentImports > 0 else { fail("--max-concurrent-imports must be positive") }
         guard (1...86_400).contains(idleTimeoutSeconds) else { fail("--idle-timeout-s must be 1 to 86400") }
         guard (0...3_600).contains(audienceFlushSeconds) else { fail("--audience-flush-s must be 0 (off) to 3600") }
@@ -97,6 +101,7 @@ struct Serve: AsyncParsableCommand {
         configuration.exportTimeoutMS = exportTimeoutMS
         configuration.maxConcurrentExports = maxConcurrentExports
         configuration.consentRetentionDays = consentRetentionDays
+        configuration.auditRetentionDays = auditRetentionDays
         configuration.maxConcurrentImports = maxConcurrentImports
         configuration.idleTimeoutSeconds = idleTimeoutSeconds
         configuration.audienceFlushSeconds = audienceFlushSeconds

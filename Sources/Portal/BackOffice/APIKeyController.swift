@@ -18,6 +18,8 @@ struct APIKeyController: Sendable {
     let clock: @Sendable () -> Date
     /// Where new keys come from.
     let random: RandomSource
+    /// Records creations and revocations in the audit log (by the key's prefix, never the key).
+    let audit: AuditRecorder
 
     /// Adds `/backoffice/apikeys` and its revocations to `backOffice`, the group under `/backoffice`.
     func addRoutes(to backOffice: RouterGroup<PortalRequestContext>) {
@@ -30,6 +32,7 @@ struct APIKeyController: Sendable {
             try await users.withUser(request, context) { user in
                 let issuer = ApiKeyIssuer(store: keys, random: random)
                 let issued = try await issuer.issue(for: user, label: context.visit.form["label"] ?? "", now: clock())
+                await audit.record(.apiKeyCreate, by: user.username, target: issued.record.prefix, detail: user.username)
                 return try await apiKeysPage(for: user, created: issued.key, request: request, context: context)
             }
         }
@@ -38,6 +41,9 @@ struct APIKeyController: Sendable {
                 guard let id = context.parameters.get("id").flatMap({ Int64($0) }),
                     try await keys.revokeApiKey(id: id, userID: user.role == .admin ? nil : user.id, now: clock())
                 else { throw PageError.notFound }
+                let revoked = try await keys.apiKeys(userID: nil).first { $0.id == id }
+                await audit.record(
+                    .apiKeyRevoke, by: user.username, target: revoked?.prefix ?? String(id), detail: revoked?.username ?? "")
                 return redirect(to: "/backoffice/apikeys", status: .seeOther)
             }
         }

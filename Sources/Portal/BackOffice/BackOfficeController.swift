@@ -27,12 +27,14 @@ struct BackOfficeController: Sendable {
     let clock: @Sendable () -> Date
     /// Where job ids come from.
     let random: RandomSource
+    /// Records publications, edits, visibility changes and deletions in the audit log.
+    let audit: AuditRecorder
 
     /// Adds the back office's pages to `router`, in a group under `/backoffice`, the API keys' included.
     func addRoutes(to router: some RouterMethods<PortalRequestContext>, apiKeys: APIKeyController) {
         let backOffice = router.group("/backoffice")
         backOffice.get { request, context in
-            try await users.withUser(request, context) { _ in
+            try await users.withUser(request, context) { user in
                 let datasets = try await store.datasets()
                 let language = context.visit.language
                 return renderer.page(
@@ -41,6 +43,7 @@ struct BackOfficeController: Sendable {
                     values: [
                         "datasets": datasets.map { BackOfficeViews.row($0, language: language) },
                         "has_datasets": !datasets.isEmpty,
+                        "is_admin": user.role == .admin,
                     ],
                     request: request,
                     context: context
@@ -64,7 +67,7 @@ struct BackOfficeController: Sendable {
             }
         }
         backOffice.post("jobs/{job}/publish") { request, context in
-            try await users.withUser(request, context) { _ in
+            try await users.withUser(request, context) { user in
                 guard let id = context.parameters.get("job"), let job = try await jobs.job(id: id),
                     case .ready(let detection) = job.state
                 else {
@@ -82,7 +85,7 @@ struct BackOfficeController: Sendable {
                     throw PageError(.badRequest, messageKey: "bo_invalid_type", arguments: ["reason": error.message])
                 }
                 // False when another request, on any node, confirmed the job first: its page shows that import.
-                _ = try await jobs.publish(id: id, detection: confirmed)
+                _ = try await jobs.publish(id: id, detection: confirmed, by: user.username)
                 return redirect(to: "/backoffice/jobs/\(id)", status: .seeOther)
             }
         }

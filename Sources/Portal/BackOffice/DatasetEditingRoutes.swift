@@ -16,7 +16,7 @@ extension BackOfficeController {
             }
         }
         backOffice.post("datasets/{id}") { request, context in
-            try await users.withUser(request, context) { _ in
+            try await users.withUser(request, context) { user in
                 let dataset = try await requireDataset(context)
                 let form = context.visit.form
                 var metadata = dataset.metadata
@@ -46,17 +46,25 @@ extension BackOfficeController {
                     return field
                 }
                 try await store.updateDataset(metadata, fields: fields, now: clock())
+                await audit.record(.metadata, by: user.username, target: dataset.id)
+                if metadata.visibility != dataset.metadata.visibility {
+                    await audit.record(.visibility, by: user.username, target: dataset.id, detail: metadata.visibility.rawValue)
+                }
                 return redirect(to: "/backoffice/datasets/\(dataset.id)?saved=1", status: .seeOther)
             }
         }
         backOffice.post("datasets/{id}/visibility") { request, context in
-            try await users.withUser(request, context) { _ in
+            try await users.withUser(request, context) { user in
                 var metadata = try await requireDataset(context).metadata
                 guard let visibility = Visibility(rawValue: context.visit.form["visibility"] ?? "") else {
                     throw PageError(.badRequest, messageKey: "error_bad_request")
                 }
+                let changed = metadata.visibility != visibility
                 metadata.visibility = visibility
                 try await store.updateDataset(metadata, fields: nil, now: clock())
+                if changed {
+                    await audit.record(.visibility, by: user.username, target: metadata.id, detail: visibility.rawValue)
+                }
                 return redirect(to: "/backoffice/", status: .seeOther)
             }
         }
@@ -71,12 +79,13 @@ extension BackOfficeController {
             }
         }
         backOffice.post("datasets/{id}/delete") { request, context in
-            try await users.withUser(request, context) { _ in
+            try await users.withUser(request, context) { user in
                 let dataset = try await requireDataset(context)
                 guard context.visit.form["confirm"] == dataset.id else {
                     throw PageError(.badRequest, messageKey: "bo_delete_confirm_mismatch")
                 }
                 try await store.deleteDataset(id: dataset.id)
+                await audit.record(.delete, by: user.username, target: dataset.id)
                 return redirect(to: "/backoffice/", status: .seeOther)
             }
         }

@@ -129,8 +129,9 @@ final class ImportJobs: Sendable {
 
     /// Claims a job whose detection the publisher confirmed, possibly with other types, and publishes it on this
     /// node as soon as a slot is free. Returns false when the job is not ready (any more): another request, maybe on
-    /// another node, claimed it first.
-    func publish(id: String, detection: Detection) async throws -> Bool {
+    /// another node, claimed it first. A publication is audited as made by `actor`, when given, before the job shows
+    /// it done.
+    func publish(id: String, detection: Detection, by actor: String? = nil) async throws -> Bool {
         guard let job = try await store.importJob(id: id), job.state == .ready,
             try await store.claimImportJob(id: id, detection: detection, node: node, now: clock())
         else { return false }
@@ -147,6 +148,7 @@ final class ImportJobs: Sendable {
                     let report = try DatasetImporter.publish(request, detection: confirmed, store: store, now: clock()) {
                         progress.record($0)
                     }
+                    if let actor { recordPublication(report, isNew: job.isNew, by: actor) }
                     finish(id, from: [.importing], ImportJobChange(.done, report: report))
                 } catch {
                     finish(id, from: [.importing], ImportJobChange(.failed, failure: error.description))
@@ -158,6 +160,20 @@ final class ImportJobs: Sendable {
             }
         }
         return true
+    }
+
+    /// Records a publication in the audit log, waiting for it on this thread (the job's own, never one of the
+    /// cooperative pool's); a failure to record it does not fail the publication.
+    private func recordPublication(_ report: PublishReport, isNew: Bool, by actor: String) {
+        let entry = AuditEntry(
+            at: clock(), actor: actor, action: isNew ? .publish : .republish, target: report.datasetID,
+            detail: "version \(report.version), \(report.records) records")
+        let recorded = DispatchSemaphore(value: 0)
+        Task { [store] in
+            try? await store.appendAudit(entry)
+            recorded.signal()
+        }
+        recorded.wait()
     }
 
     /// Jobs analysing or publishing now on this node, and jobs queued (for tests and the job page).

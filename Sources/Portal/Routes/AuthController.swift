@@ -5,11 +5,14 @@ import Web
 
 /// Logging in and out: `/login` and `/logout`.
 ///
-/// It reads accounts, never writes them; a login writes the session (through the request's visit), throttled per
-/// account and per client by ``LoginThrottle``.
+/// It reads accounts and records their last login; a login writes the session (through the request's visit),
+/// throttled per account and per client by ``LoginThrottle``. Logins, failed logins (the username typed, never the
+/// password or the address) and logouts are audited. A disabled account cannot log in: it gets the same answer as a
+/// wrong password.
 struct AuthController: Sendable {
     /// The accounts, and the password fingerprint kept in the session.
     let users: SessionUsers
+    let audit: AuditRecorder
     let throttle: LoginThrottle
     let passwords: PasswordHasher
     let renderer: PageRenderer
@@ -27,6 +30,9 @@ struct AuthController: Sendable {
         }
         router.post("/login") { request, context in try await logIn(request: request, context: context) }
         router.post("/logout") { _, context in
+            if let user = try await users.currentUser(context) {
+                await audit.record(.logout, by: user.username, target: user.username)
+            }
             context.visit.flushSession()
             var response = redirect(to: "/")
             response.headers[.cacheControl] = "max-age=0, no-cache, no-store, must-revalidate, private"
@@ -89,13 +95,19 @@ struct AuthController: Sendable {
             user = username.isEmpty ? nil : try await users.accounts.user(named: username)
             valid = try await passwords.verify(password, hash: user?.passwordHash)
         }
-        guard valid, let user else {
+        guard valid, let user, user.isEnabled else {
+            if !username.isEmpty {
+                let detail = valid ? "disabled" : ""
+                await audit.record(.loginFailed, by: username, target: username, detail: detail)
+            }
             return loginPage(
                 request: request, context: context, next: next, error: catalog.text("login_invalid", in: language),
                 username: username
             )
         }
         throttle.release(reservation)
+        try await users.accounts.recordLogin(ofUser: user.id, now: now)
+        await audit.record(.login, by: user.username, target: user.username)
         context.visit.logIn(userID: user.id, username: user.username, authHash: users.authHash(for: user), random: random)
         return redirect(to: safeNext(next, context: context, fallback: "/backoffice/"))
     }
