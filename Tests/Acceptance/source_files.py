@@ -6,6 +6,7 @@ redirect. It records the requests it got (path and headers), so tests see what G
 
 import hashlib
 import threading
+import time
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -15,6 +16,7 @@ class SourceFiles:
         self.files = {}
         self.failures = {}
         self.redirects = {}
+        self.delays = {}
         self.requests = []
         self.lock = threading.Lock()
         files = self
@@ -29,6 +31,9 @@ class SourceFiles:
                     failure = files.failures.get(self.path)
                     target = files.redirects.get(self.path)
                     entry = files.files.get(self.path)
+                    delay = files.delays.get(self.path, 0)
+                if delay:
+                    time.sleep(delay)
                 if failure is not None:
                     self.send_response(failure)
                     self.send_header("Content-Length", "0")
@@ -81,6 +86,11 @@ class SourceFiles:
     def fail(self, path, status):
         with self.lock:
             self.failures[path] = status
+
+    def slow(self, path, seconds):
+        """Answers `path` only after `seconds`."""
+        with self.lock:
+            self.delays[path] = seconds
 
     def redirect(self, path, target):
         with self.lock:

@@ -137,10 +137,15 @@ def test_schedule_conditional_get_refresh_and_failures(server, files, bo, tmp_pa
     files.put(path, "code;nom;voyageurs\n" + "Z9;x;1\n" * 200_000)  # 1.4 MB, over the 1 MB limit
     done = cli(server, "source", "refresh", dataset, "--max-mb", "1")
     assert done.returncode != 0 and "larger than the limit" in done.stdout
+    files.put(path, THIRD)
+    files.slow(path, 3)
+    done = cli(server, "source", "refresh", dataset, "--timeout-s", "1")
+    assert done.returncode != 0 and "did not answer in time" in done.stdout
+    files.slow(path, 0)
     assert records(server, dataset) == ["A1", "B2", "C3", "D4", "E5"]
     page = bo.get(f"/backoffice/datasets/{dataset}/source").text
     assert "HTTP 500" in page and "larger than the limit" in page
-    assert page.count('class="run-failed"') == 3 and page.count('class="run-published"') == 2
+    assert page.count('class="run-failed"') == 4 and page.count('class="run-published"') == 2
 
     # A redirect to another scheme is not followed; an address that is not http(s) is refused.
     files.redirect(path, "file:///etc/passwd")

@@ -40,6 +40,9 @@ struct SourceFetcher: Sendable {
             redirectConfiguration: .follow(max: maxRedirects, allowCycles: false),
             timeout: .init(connect: .seconds(15), read: .seconds(60)))
         configuration.httpVersion = .http1Only
+        // A refused or failed connection fails the run at once, rather than being retried until the deadline while
+        // the other due sources wait.
+        configuration.connectionPool.retryConnectionEstablishment = false
         let client = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: configuration)
         let result = await body(SourceFetcher(client: client, limits: limits))
         // Nothing is left to wait for: a client that fails to close only logs, inside AsyncHTTPClient.
@@ -118,7 +121,7 @@ struct SourceFetcher: Sendable {
         if let error = error as? HTTPClientError {
             switch error {
             case .deadlineExceeded, .readTimeout, .connectTimeout:
-                return SourceFailure("the server could not be reached or did not answer in time (limit \(seconds) s)")
+                return SourceFailure("the server did not answer in time (limit \(seconds) s)")
             case .redirectLimitReached, .redirectCycleDetected:
                 return SourceFailure("too many redirects (at most \(maxRedirects))")
             case .remoteConnectionClosed:
