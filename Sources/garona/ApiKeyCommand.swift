@@ -41,6 +41,10 @@ struct ApiKeyCommand: AsyncParsableCommand {
             } catch let error as PortalSetupError {
                 fail(error.description)
             }
+            try await location.storage.openStore().appendAudit(
+                AuditEntry(
+                    at: Date(), actor: AuditEntry.commandLine, action: .apiKeyCreate, target: issued.record.prefix,
+                    detail: username))
             FileHandle.standardError.write(
                 Data("created API key \(issued.record.prefix)… for \"\(username)\"; it is shown only this once\n".utf8))
             say(issued.key)

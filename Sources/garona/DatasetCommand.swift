@@ -63,11 +63,13 @@ struct DatasetCommand: AsyncParsableCommand {
         @Argument(help: "Dataset id.") var id: String
 
         func run() async throws {
+            let store = await location.store()
             do {
-                try await location.store().deleteDataset(id: id)
+                try await store.deleteDataset(id: id)
             } catch StoreError.notFound {
                 fail("no dataset \"\(id)\"")
             }
+            try await store.appendAudit(AuditEntry(at: Date(), actor: AuditEntry.commandLine, action: .delete, target: id))
             print("deleted \(id)")
         }
     }

@@ -50,16 +50,21 @@ struct ImportCommand: AsyncParsableCommand {
         )
         // A publication blocks its thread (see `DatasetPublisher.publish`): it gets one of its own, never one of
         // Swift's cooperative pool, which the PostgreSQL engine's connections need meanwhile.
-        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+        let report = await withCheckedContinuation { (done: CheckedContinuation<PublishReport, Never>) in
             Thread.detachNewThread {
-                Self.publish(request, scratch: scratch, store: store)
-                done.resume()
+                done.resume(returning: Self.publish(request, scratch: scratch, store: store))
             }
         }
+        let action: AuditAction = report.version == 1 ? .publish : .republish
+        try await store.appendAudit(
+            AuditEntry(
+                at: Date(), actor: AuditEntry.commandLine, action: action, target: report.datasetID,
+                detail: "version \(report.version), \(report.records) records"))
     }
 
-    /// Runs the import and prints its summary, or fails with its reason; removes the scratch directory.
-    private static func publish(_ request: ImportRequest, scratch: URL, store: any StoreEngine) {
+    /// Runs the import, prints its summary and returns its report, or fails with its reason; removes the scratch
+    /// directory.
+    private static func publish(_ request: ImportRequest, scratch: URL, store: any StoreEngine) -> PublishReport {
         defer { try? FileManager.default.removeItem(at: scratch) }
         let bar = ProgressBar()
         let started = Date()
@@ -69,6 +74,7 @@ struct ImportCommand: AsyncParsableCommand {
             }
             bar.finish()
             print(ImportSummary(detection: detection, report: report, seconds: Date().timeIntervalSince(started)).text)
+            return report
         } catch {
             bar.finish()
             try? FileManager.default.removeItem(at: scratch)

@@ -13,6 +13,7 @@ from selenium.webdriver.common.by import By
 from browser import Browser
 from conftest import PASSWORD, USER, start_server
 from garona_server import create_user, import_file, run_cli
+from test_backoffice import through_backoffice
 from web import CSRF_FAILED, Client, dom
 
 API = "/api/explore/v2.1"
@@ -122,6 +123,7 @@ def test_admins_manage_accounts_and_a_disabled_account_is_refused_at_once(server
                    "--username", "bob", "--label", "bob")
     assert made.returncode == 0, made.stderr
     key = made.stdout.strip()
+    assert ("cli", "Clé d’API créée", key[:8], "bob") in audit_rows(admin, action="apikey_create")
     headers = {"Authorization": f"Apikey {key}"}
     assert requests.get(server.url(API + "/catalog/datasets"), headers=headers, timeout=15).status_code == 200
 
@@ -246,6 +248,12 @@ def test_the_audit_log_records_filters_pages_and_downloads(server, tmp_path):
     assert post(admin, "/backoffice/datasets/communes/visibility", "/backoffice/", visibility="private").status_code == 303
     assert post(admin, "/backoffice/datasets/communes/delete", "/backoffice/datasets/communes/delete",
                 confirm="communes").status_code == 303
+    # Publications, a new version and a metadata edit through the back office; a deletion by the command line.
+    assert "Publié" in through_backoffice(admin, "villes.csv", "code;nom\n1;Albi\n", "villes").text
+    assert "Publié" in through_backoffice(admin, "villes.csv", "code;nom\n1;Albi\n2;Foix\n", "villes", mode="replace").text
+    edit = "/backoffice/datasets/villes"
+    assert post(admin, edit, edit, title_fr="Villes", licence="etalab-2.0").status_code == 303
+    assert run_cli("dataset", "delete", "villes", "--data-dir", str(server.data_dir), *extra).returncode == 0
     editor = logged_in(server, "editor1")
     editor.post("/logout", data={"csrfmiddlewaretoken": editor.token("/backoffice/")})
 
@@ -254,9 +262,17 @@ def test_the_audit_log_records_filters_pages_and_downloads(server, tmp_path):
     assert ("alice", "Visibilité modifiée", "communes", "private") in rows
     assert ("alice", "Jeu de données supprimé", "communes", "") in rows
     assert ('=HYPERLINK("x")', "Connexion refusée", '=HYPERLINK("x")', "") in rows
-    assert audit_rows(admin, action="delete") == [("alice", "Jeu de données supprimé", "communes", "")]
+    assert ("cli", "Première publication", "communes", "version 1, 1 records") in rows
+    assert ("alice", "Première publication", "villes", "version 1, 1 records") in rows
+    assert ("alice", "Nouvelle version", "villes", "version 2, 2 records") in rows
+    assert ("alice", "Métadonnées modifiées", "villes", "") in rows
+    assert ("cli", "Jeu de données supprimé", "villes", "") in rows
+    assert ("cli", "Compte créé", "editor1", "editor") in audit_rows(admin, target="editor1", action="user_create")
+    assert audit_rows(admin, action="delete") == [("cli", "Jeu de données supprimé", "villes", ""),
+                                                  ("alice", "Jeu de données supprimé", "communes", "")]
     assert all(r[0] == "editor1" for r in audit_rows(admin, actor="editor1"))
     assert {r[2] for r in audit_rows(admin, target="commun")} == {"communes"}
+    assert {r[0] for r in audit_rows(admin, actor="cli")} == {"cli"}
     assert admin.get("/backoffice/audit/", params={"action": "nonsense"}).status_code == 400
     assert admin.get("/backoffice/audit/", params={"page": "0"}).status_code == 400
     assert admin.get("/backoffice/audit/", params={"page": "99999999999999999999"}).status_code == 400
