@@ -77,6 +77,40 @@ struct PostgreSQLRecordReadersTests {
         }
     }
 
+    @Test func aDatasetQueryAtTheCachedVersionSeesAnotherNodesChanges() async throws {
+        try await PostgreSQLTestDatabase.withStore { store, url in
+            let other = try await PostgreSQLStore.open(url: url, poolSize: 2, waitSeconds: 5)
+            defer { other.shutdown() }
+            let bytes = Array("name;kind\nAlbi;a\nFoix;b\n".utf8)
+            let detection = try Ingest.detect(bytes: bytes, fileName: "places.csv")
+            _ = try await PostgreSQLTestDatabase.onThread {
+                try store.publish(
+                    datasetID: "places", reader: try Ingest.read(bytes: bytes, detection: detection, batchSize: 10),
+                    newDataset: DatasetMetadata(id: "places"), now: Date(), progress: nil)
+            }
+            @Sendable func names(_ dataset: Dataset) -> CompiledQuery? {
+                dataset.recordsTable.map { table in
+                    CompiledQuery(
+                        sql: "SELECT \"name\" FROM \"\(table)\" WHERE \"kind\" <> $1 ORDER BY \"name\"",
+                        bindings: [.text("z")])
+                }
+            }
+            // Read once (catalog and query), then at the cached version, in one trip: the same rows.
+            let first = try await store.rows(ofDataset: "places", names)
+            let second = try await store.rows(ofDataset: "places", names)
+            #expect(first?.rows == [[.text("Albi")], [.text("Foix")]] && second?.rows == first?.rows)
+            let cached = try await store.rowsAtCachedVersion(ofDataset: "places", names)
+            #expect(cached??.rows == first?.rows)
+            let none = try await store.rows(ofDataset: "places") { dataset in
+                CompiledQuery(sql: "SELECT \"name\" FROM \"\(dataset.recordsTable ?? "")\" WHERE false", bindings: [])
+            }
+            #expect(none?.rows == [])
+            // Another node deletes it (its table stays a while for late readers): the version moved, so not found.
+            try await other.deleteDataset(id: "places")
+            #expect(try await store.rows(ofDataset: "places", names) == nil)
+        }
+    }
+
     @Test func inlinedSearchFunctionsMeanWhatMigrationSixMeant() async throws {
         try await PostgreSQLTestDatabase.withStore { store, _ in
             try await store.withConnection { connection in

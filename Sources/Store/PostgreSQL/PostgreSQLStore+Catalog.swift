@@ -35,6 +35,7 @@ extension PostgreSQLStore: DatasetCatalog, DatasetStore {
     /// under an older version, and the next call reads them again.
     func catalog(on connection: PostgresConnection) async throws -> DatasetCache.Snapshot {
         let version = try await catalogVersion(on: connection)
+        noteCatalogVersion(version)
         if let cached = datasetCache.snapshot(version: version) { return cached }
         let datasets = try await datasets("SELECT \(unescaped: Self.datasetColumns) FROM datasets ORDER BY id", on: connection)
         return datasetCache.store(DatasetCache.Snapshot(version: version, datasets: datasets))

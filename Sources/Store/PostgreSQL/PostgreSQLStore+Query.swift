@@ -21,10 +21,12 @@ extension PostgreSQLStore {
     }
 
     /// Looks up dataset `id`, then runs the query `compile` makes for it (nil to skip); nil when there is no such
-    /// dataset or the query was skipped.
+    /// dataset or the query was skipped. One round trip when the catalog has not changed since this store last
+    /// read it (``rowsAtCachedVersion(ofDataset:_:)``).
     public func rows(
         ofDataset id: String, _ compile: @escaping @Sendable (Dataset) throws -> CompiledQuery?
     ) async throws -> (query: CompiledQuery, rows: [[SQLValue]])? {
+        if let answer = try await rowsAtCachedVersion(ofDataset: id, compile) { return answer }
         guard let dataset = try await dataset(id: id), let query = try compile(dataset) else { return nil }
         return (query, try await rows(query))
     }

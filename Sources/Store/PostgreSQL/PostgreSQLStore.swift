@@ -5,6 +5,7 @@ import NIOPosix
 import NIOSSL
 import ODSQL
 import PostgresNIO
+import Synchronization
 
 /// The shared engine: a PostgreSQL database that several Garona nodes (and the command line) use at once.
 ///
@@ -34,6 +35,8 @@ public final class PostgreSQLStore: Sendable {
     let datasetCache = DatasetCache()
     /// The pools of the data API's record queries (``PostgreSQLRecordReaders``), made at the first one.
     let recordReaderSlot = RecordReaderSlot()
+    /// The newest catalog version this store has read (nil before the first read).
+    let lastCatalogVersion = Mutex<Int64?>(nil)
     /// PostgreSQL's SQL flavour, for the ODSQL compiler.
     public var dialect: any SQLDialect { PostgreSQLDialect() }
 
