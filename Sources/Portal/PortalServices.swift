@@ -55,7 +55,10 @@ struct PortalServices: Sendable {
         let audience = AudienceRecorder(
             counters: audienceCounters, clock: web.clock, enabled: configuration.audienceFlushSeconds > 0)
         router.add(middleware: AudienceMiddleware(audience: audience, searches: SearchOutcomes(catalog: store)))
+        let audienceTotals = AudienceTotals(store: store, clock: web.clock)
         let users = SessionUsers(accounts: store, secret: secret)
+        AudienceController(store: store, users: users, renderer: renderer, catalog: catalog, clock: web.clock)
+            .addRoutes(to: router)
         let audit = AuditRecorder(trail: store, clock: web.clock, logger: web.logger)
         AudienceController(store: store, users: users, renderer: renderer, catalog: catalog, clock: web.clock)
             .addRoutes(to: router)
@@ -96,12 +99,14 @@ struct PortalServices: Sendable {
                 ? configuration.maxConcurrentExports : ExportSlots.defaultCapacity(readers: store.readerCount))
         ExploreAPIController(
             store: store, attachments: store, memo: memo, catalogTables: CatalogTables(), exportSlots: exportSlots,
-            uploadsDirectory: uploadsDirectory, clock: web.clock, logger: web.logger
+            uploadsDirectory: uploadsDirectory, clock: web.clock, logger: web.logger, audienceTotals: audienceTotals
         ).addRoutes(to: router)
-        CatalogPageController(store: store, users: users, renderer: renderer, catalog: catalog).addRoutes(to: router)
+        CatalogPageController(
+            store: store, users: users, renderer: renderer, catalog: catalog, audienceTotals: audienceTotals
+        ).addRoutes(to: router)
         DatasetPageController(
             store: store, memo: memo, users: users, renderer: renderer, catalog: catalog, registry: registry,
-            clock: web.clock, options: DatasetPageOptions(tileURL: configuration.tileURL)
+            clock: web.clock, options: DatasetPageOptions(tileURL: configuration.tileURL), audienceTotals: audienceTotals
         ).addRoutes(to: router)
         // Sources on a schedule and attachments (issue 14): editors and admins.
         let sourcesBackOffice = router.group("/backoffice")

@@ -77,12 +77,14 @@ extension ExploreAPIController {
                 writer.raw(",")
             }
         }
+        let audience = await audienceTotals?.current().totals
         writer.raw("\"results\":[")
         let renderer = RecordRenderer(columns: compiled.columns, timeZone: parameters.timeZone)
         for (index, row) in rows.enumerated() {
             if index > 0 { writer.raw(",") }
             if whole, case .text(let id) = row.first, let dataset = table.datasets[id] {
                 var document = DatasetDocument(dataset, language: parameters.language)
+                if let audience { document.addAudience(audience[id] ?? AudienceDatasetTotals()) }
                 if includeLinks { document.links = DatasetDocument.links(datasetID: id, base: apiBase) }
                 writer.encoded(document)
             } else {

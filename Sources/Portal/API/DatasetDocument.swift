@@ -16,6 +16,8 @@ struct DatasetDocument: Encodable {
 
     struct Metas: Encodable {
         let `default`: [String: MetaValue]
+        /// Use of the dataset, as Opendatasoft's `explore` template gives it: `download_count`, `api_call_count`.
+        var explore: [String: MetaValue]? = nil
     }
 
     enum MetaValue: Encodable {
@@ -39,7 +41,7 @@ struct DatasetDocument: Encodable {
     let visibility: String
     let features: [String]
     let fields: [FieldDocument]
-    let metas: Metas
+    var metas: Metas
     let attachments: [String]
     /// The HATEOAS links, with `include_links=true` only.
     var links: [Link]?
@@ -55,6 +57,14 @@ struct DatasetDocument: Encodable {
         case hasRecords = "has_records"
         case dataVisible = "data_visible"
         case visibility, features, fields, metas, attachments, links
+    }
+
+    /// Adds the dataset's public downloads and API calls (the audience measurement's) to `metas.explore`.
+    mutating func addAudience(_ totals: AudienceDatasetTotals) {
+        metas.explore = [
+            "download_count": .number(Int(clamping: totals.downloads)),
+            "api_call_count": .number(Int(clamping: totals.apiCalls)),
+        ]
     }
 
     /// The links of a dataset whose API base is `base` (`https://host/api/explore/v2.1`).

@@ -31,6 +31,8 @@ struct ExploreAPIController: Sendable {
     let uploadsDirectory: URL
     let clock: @Sendable () -> Date
     let logger: Logger
+    /// Each dataset's downloads and API calls, for `metas.explore` (issue 15); none in tests that leave it out.
+    var audienceTotals: AudienceTotals? = nil
 
     /// Adds the API's routes under ``base`` and the legacy download link to `router`.
     func addRoutes(to router: some RouterMethods<PortalRequestContext>) {
@@ -42,6 +44,7 @@ struct ExploreAPIController: Sendable {
             let dataset = try await visibleDataset(context)
             let parameters = try APIParameters(request)
             var document = DatasetDocument(dataset, language: parameters.language)
+            if let audienceTotals { document.addAudience(await audienceTotals.of(dataset.id)) }
             if try parameters.flag("include_links", default: false) {
                 document.links = DatasetDocument.links(datasetID: dataset.id, base: requestOrigin(context) + Self.base)
             }

@@ -2,13 +2,13 @@
 /// counted. A robot's requests are left out of the audience.
 enum KnownBots {
     /// Lowercase fragments of robots' user agents: search engines, social previews, monitors, feed readers and the
-    /// generic words most other robots put in theirs.
+    /// generic words most other robots put in theirs. Programs that fetch data for someone (`curl`, a Python
+    /// script) are not robots: they are the data API's audience.
     static let fragments: [String] = [
         "bot", "crawl", "spider", "slurp", "scrap", "facebookexternalhit", "mediapartners-google",
         "bingpreview", "yandex", "baidu", "semrush", "ahrefs", "mj12", "petalbot", "applebot", "duckduckgo",
         "archive.org_bot", "ia_archiver", "pingdom", "uptimerobot", "statuscake", "monitor", "feedfetcher", "lighthouse",
-        "pagespeed", "preview", "headlesschrome/", "phantomjs", "python-urllib", "go-http-client", "apache-httpclient",
-        "libwww-perl", "wget", "curl/",
+        "pagespeed", "preview", "headlesschrome/", "phantomjs",
     ]
 
     /// Whether `userAgent` is a known robot's.

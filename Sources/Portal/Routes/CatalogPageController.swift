@@ -15,6 +15,8 @@ struct CatalogPageController: Sendable {
     let renderer: PageRenderer
     /// The interface's texts.
     let catalog: Catalog
+    /// Each dataset's use, for the sort by popularity (issue 15); none in tests that leave it out.
+    var audienceTotals: AudienceTotals? = nil
 
     /// Adds `/explore` to `router`.
     func addRoutes(to router: some RouterMethods<PortalRequestContext>) {
@@ -29,7 +31,7 @@ struct CatalogPageController: Sendable {
         let language = context.visit.language
         let includingPrivate = try await users.seesPrivateDatasets(context)
         // Everything else the page shows comes from the query string, which is part of the cache key with the path.
-        let key = "catalog \(try await store.catalogVersion()) private \(includingPrivate)"
+        var key = "catalog \(try await store.catalogVersion()) private \(includingPrivate)"
         var title = catalog.text("catalog_title", in: language)
         if !query.text.isEmpty {
             title = catalog.text("catalog_title_search", in: language, ["q": String(query.text.prefix(60))])
@@ -37,11 +39,15 @@ struct CatalogPageController: Sendable {
         if query.page > 1 {
             title += " · " + catalog.text("catalog_page_label", in: language, ["page": String(query.page)])
         }
+        // Sorted by popularity, the page also depends on the figures read.
+        let popular = query.effectiveSort == .popularity ? await audienceTotals?.current() : nil
+        if let popular { key += " audience \(popular.generation)" }
         return try await renderer.cachedPage("catalog", title: title, key: key, request: request, context: context) {
             let entries = try await visibleDatasets(in: store, includingPrivate: includingPrivate).map {
                 CatalogEntry($0, language: language)
             }
-            let search = CatalogSearch(entries: entries, query: query)
+            let popularity = (popular?.totals ?? [:]).mapValues(\.popularity)
+            let search = CatalogSearch(entries: entries, query: query, popularity: popularity)
             guard query.page <= search.pageCount else { throw CatalogQuery.pageNotFound(String(query.page)) }
             return CatalogView(catalog: catalog, language: language, query: query, search: search).values()
         }

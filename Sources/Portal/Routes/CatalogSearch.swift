@@ -15,6 +15,8 @@ enum CatalogFacet: String, CaseIterable, Sendable {
 /// How the catalog orders its results.
 enum CatalogSort: String, CaseIterable, Sendable {
     case relevance, title, modified
+    /// Most used first: public page views, downloads and API calls over the audience figures kept (issue 15).
+    case popularity
 }
 
 /// What the visitor asked of the catalog, read from the URL, with what had to be ignored.
@@ -169,7 +171,8 @@ struct CatalogSearch {
     let facets: [(facet: CatalogFacet, values: [(value: String, count: Int)])]
     let sort: CatalogSort
 
-    init(entries: [CatalogEntry], query: CatalogQuery) {
+    /// - Parameter popularity: each dataset's use, for ``CatalogSort/popularity`` (none counts as 0).
+    init(entries: [CatalogEntry], query: CatalogQuery, popularity: [String: Int64] = [:]) {
         let terms = Self.terms(query.text)
         var scored: [(entry: CatalogEntry, score: Int)] = []
         scored.reserveCapacity(entries.count)
@@ -187,6 +190,8 @@ struct CatalogSearch {
             switch sort {
             case .relevance where a.score != b.score: return a.score > b.score
             case .title where a.entry.sortKey != b.entry.sortKey: return a.entry.sortKey < b.entry.sortKey
+            case .popularity where popularity[a.entry.dataset.id, default: 0] != popularity[b.entry.dataset.id, default: 0]:
+                return popularity[a.entry.dataset.id, default: 0] > popularity[b.entry.dataset.id, default: 0]
             default: break
             }
             if a.entry.dataset.modified != b.entry.dataset.modified { return a.entry.dataset.modified > b.entry.dataset.modified }

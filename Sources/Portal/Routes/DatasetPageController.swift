@@ -63,6 +63,8 @@ struct DatasetPageController: Sendable {
     let clock: @Sendable () -> Date
     /// Where the map tab finds Leaflet and its tiles.
     let options: DatasetPageOptions
+    /// Each dataset's downloads and API calls, for the information tab (issue 15); none in tests that leave it out.
+    var audienceTotals: AudienceTotals? = nil
 
     /// Adds the dataset pages to `router`, under `/explore/dataset/{id}`, and Leaflet's files under `/static/leaflet`.
     func addRoutes(to router: some RouterMethods<PortalRequestContext>) {
@@ -143,6 +145,7 @@ struct DatasetPageController: Sendable {
             key += "records \(dataset.recordsTable ?? "-") processed \(dataset.dataProcessed?.timeIntervalSince1970 ?? 0) "
             key += "modified \(dataset.modified.timeIntervalSince1970)"
             if tab == .information { key += " origin " + siteOrigin(request, context) }
+            if tab == .information, let audienceTotals { key += " audience \(await audienceTotals.current().generation)" }
             response = try await renderer.cachedPage(
                 "dataset_\(tab.rawValue)", title: title, key: key, request: request, context: context, values: build)
         default:
@@ -168,6 +171,9 @@ struct DatasetPageController: Sendable {
         switch tab {
         case .information:
             values = informationValues(dataset, text: text, language: language)
+            if let audienceTotals {
+                values["audience"] = AudienceTotals.values(await audienceTotals.of(dataset.id), language: language)
+            }
             values.merge(try await DatasetPageAttachments.values(dataset, store: store)) { _, attached in attached }
             head +=
                 "\n"
