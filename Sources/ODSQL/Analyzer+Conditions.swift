@@ -51,8 +51,10 @@ extension Analyzer {
             if left.type.isTemporal {
                 let dates = [try requiredDate(lower), try requiredDate(upper)]
                 let asDate = left.type == .date && dates.allSatisfy(\.isMidnight)
+                let zone = options.timeZone
+                let zoned = left.type == .datetime
                 if !asDate, left.type == .date { left = TypedExpression(.dateAsDateTime(left), .datetime) }
-                bounds = dates.map { .text(asDate ? $0.dateText : $0.dateTimeText) }
+                bounds = dates.map { .text(asDate ? $0.dateText : zoned ? $0.instant(in: zone).dateTimeText : $0.dateTimeText) }
             } else {
                 for bound in [lower, upper] { bounds.append(try literalValue(bound, matching: left)) }
             }
@@ -110,9 +112,11 @@ extension Analyzer {
             var dates: [DateValue] = []
             for item in items { dates.append(try requiredDate(item)) }
             let asDate = left.type == .date && dates.allSatisfy(\.isMidnight)
+            let zone = options.timeZone
+            let zoned = left.type == .datetime
             if !asDate, left.type == .date { left = TypedExpression(.dateAsDateTime(left), .datetime) }
-            return TypedExpression(
-                .inList(left, dates.map { .text(asDate ? $0.dateText : $0.dateTimeText) }), .boolean)
+            let texts = dates.map { asDate ? $0.dateText : zoned ? $0.instant(in: zone).dateTimeText : $0.dateTimeText }
+            return TypedExpression(.inList(left, texts.map { .text($0) }), .boolean)
         }
         var values: [SQLValue] = []
         for item in items { values.append(try literalValue(item, matching: left)) }
@@ -131,7 +135,8 @@ extension Analyzer {
             guard let year = Int(text), (1...9_999).contains(year) else {
                 throw error(.invalidLiteral, "Invalid date literal \"\(text)\"", at: at)
             }
-            return DateValue(seconds: CivilDateTime(year: year, month: 1, day: 1).epochSeconds, precision: .year)
+            return DateValue(
+                seconds: CivilDateTime(year: year, month: 1, day: 1).epochSeconds, precision: .year, isLocal: true)
         default:
             throw error(.typeMismatch, "Expected a date literal", at: at)
         }

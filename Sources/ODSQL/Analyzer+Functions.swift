@@ -109,7 +109,8 @@ extension Analyzer {
         }
     }
 
-    /// A date or datetime operand, read as a datetime so every component is available.
+    /// A date or datetime operand, read as a datetime so every component is available; a datetime is read as the
+    /// wall-clock time of the `timezone` (a date has no time of day to move).
     private func temporal(_ argument: ODSQL.Expression, function: String) throws(ODSQLError) -> TypedExpression {
         let operand = try value(argument)
         guard operand.type.isTemporal || operand.type == .null else {
@@ -121,7 +122,13 @@ extension Analyzer {
         if operand.type == .date {
             return TypedExpression(.dateAsDateTime(operand), .datetime, aggregate: operand.isAggregate)
         }
-        return operand
+        return localTime(operand)
+    }
+
+    /// A datetime expression read in the `timezone`, unchanged in UTC.
+    func localTime(_ operand: TypedExpression) -> TypedExpression {
+        guard operand.type == .datetime, !options.timeZone.isUTC else { return operand }
+        return TypedExpression(.localTime(operand, options.timeZone), .datetime, aggregate: operand.isAggregate)
     }
 
     private func now(_ call: ODSQL.FunctionCall, at position: SourcePosition) throws(ODSQLError) -> TypedExpression {

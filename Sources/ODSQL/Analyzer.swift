@@ -10,6 +10,9 @@ extension ODSQL {
         public var language: String
         /// Hard limits on the query text.
         public var limits: Limits
+        /// The `timezone` parameter: date functions, date facets and refines, and date literals written without an
+        /// offset read datetimes in it (UTC by default).
+        public var timeZone: ZoneOffsets = ZoneOffsets(TimeZone(secondsFromGMT: 0) ?? .current)
 
         /// Creates options.
         public init(now: Date = Date(), language: String = "fr", limits: Limits = .standard) {
@@ -57,7 +60,7 @@ struct Analyzer {
         case .null: return TypedExpression(.value(.null), .null)
         case .date(let text):
             let date = try dateLiteral(text, at: at)
-            return TypedExpression(.value(.text(date.dateTimeText)), .datetime)
+            return TypedExpression(.value(.text(date.instant(in: options.timeZone).dateTimeText)), .datetime)
         case .geometry:
             throw error(.typeMismatch, "A geometry literal is only allowed as an argument of a geo function", at: at)
         case .quantity(let amount, let unit):
@@ -124,11 +127,13 @@ struct Analyzer {
             guard let year = Int(text), (1...9_999).contains(year) else {
                 throw error(.invalidLiteral, "Invalid date literal \"\(text)\"", at: at)
             }
-            date = DateValue(seconds: CivilDateTime(year: year, month: 1, day: 1).epochSeconds, precision: .year)
+            date = DateValue(
+                seconds: CivilDateTime(year: year, month: 1, day: 1).epochSeconds, precision: .year, isLocal: true)
         default: return nil
         }
         if type == .date && date.isMidnight { return TypedExpression(.value(.text(date.dateText)), .date) }
-        return TypedExpression(.value(.text(date.dateTimeText)), .datetime)
+        let instant = type == .datetime ? date.instant(in: options.timeZone) : date
+        return TypedExpression(.value(.text(instant.dateTimeText)), .datetime)
     }
 
     /// Brings two temporal operands to the same storage form (a date compared with a datetime reads as midnight).

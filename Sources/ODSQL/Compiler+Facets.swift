@@ -49,6 +49,10 @@ extension ODSQL.Compiler {
             from = from + dialect.arrayExpansion(column: value)
             value = "\"mv\".\"value\""
         }
+        if field.type == .datetime, level != .value, !options.timeZone.isUTC {
+            // Years, months and days of the `timezone`.
+            value = dialect.localDateTime(value, zone: options.timeZone)
+        }
         if field.type == .date || field.type == .datetime {
             switch level {
             case .value: break

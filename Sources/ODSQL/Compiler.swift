@@ -1,3 +1,5 @@
+import Foundation
+
 extension ODSQL {
     /// Compiles ODSQL requests on one dataset to SQL for one dialect. Every entry point checks the query against
     /// the schema first and throws ``ODSQLError`` (a 400 for the API); none of them crashes on hostile input.
@@ -13,6 +15,13 @@ extension ODSQL {
             self.layout = layout
             self.dialect = dialect
             self.options = options
+        }
+
+        /// This compiler reading datetimes in `timeZone` (the API's `timezone`): see ``CompileOptions/timeZone``.
+        public func reading(timeZone: TimeZone) -> Compiler {
+            var options = options
+            options.timeZone = ZoneOffsets(timeZone)
+            return Compiler(schema: schema, layout: layout, dialect: dialect, options: options)
         }
 
         private var planner: Planner { Planner(schema: schema, options: options) }

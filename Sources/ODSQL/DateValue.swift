@@ -10,6 +10,15 @@ struct DateValue: Sendable, Hashable {
 
     var seconds: Int64
     var precision: Precision
+    /// Whether no offset was written (`2023-01-01`, `2023-01-01T10:00`, the year `2023`): a wall-clock time of the
+    /// `timezone`. False for an instant (`now()`, a literal with `Z` or an offset).
+    var isLocal = false
+
+    /// The instant this value names when its wall-clock time is read in `zone` (itself when an offset was written).
+    func instant(in zone: ZoneOffsets) -> DateValue {
+        guard isLocal, !zone.isUTC else { return self }
+        return DateValue(seconds: zone.utc(fromLocal: seconds), precision: precision, isLocal: false)
+    }
 
     var civil: CivilDateTime { CivilDateTime(epochSeconds: seconds) }
 
@@ -27,9 +36,9 @@ struct DateValue: Sendable, Hashable {
         switch precision {
         case .year: next.year += 1
         case .month: next.addMonths(1)
-        case .day, .time: return DateValue(seconds: seconds + 86_400, precision: precision)
+        case .day, .time: return DateValue(seconds: seconds + 86_400, precision: precision, isLocal: isLocal)
         }
-        return DateValue(seconds: next.epochSeconds, precision: precision)
+        return DateValue(seconds: next.epochSeconds, precision: precision, isLocal: isLocal)
     }
 
     /// Reads ISO 8601 (`2017`, `2017-04-03T08:02`, `2017-04-03T08:02:00+02:00`) or `YYYY/MM/DD`; nil when invalid,
@@ -93,12 +102,14 @@ private struct DateReader {
             }
         }
         var seconds = time.epochSeconds
+        var isLocal = true
         if precision == .time, let offset = readOffset() {
             seconds -= Int64(offset)
+            isLocal = false
         } else if precision == .time, index < bytes.count {
             return nil
         }
-        return index == bytes.count ? DateValue(seconds: seconds, precision: precision) : nil
+        return index == bytes.count ? DateValue(seconds: seconds, precision: precision, isLocal: isLocal) : nil
     }
 
     private mutating func readTime(into time: inout CivilDateTime) -> Bool {

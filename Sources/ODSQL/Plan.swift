@@ -7,6 +7,8 @@ struct TypedExpression: Sendable, Hashable {
         case value(SQLValue)
         /// A date expression read as a datetime: `x || 'T00:00:00Z'`.
         case dateAsDateTime(TypedExpression)
+        /// A datetime read as the wall-clock time of a time zone, in the stored text form.
+        case localTime(TypedExpression, ZoneOffsets)
         case negate(TypedExpression)
         case arithmetic(ODSQL.ArithmeticOperator, TypedExpression, TypedExpression)
         case comparison(ODSQL.ComparisonOperator, TypedExpression, TypedExpression)

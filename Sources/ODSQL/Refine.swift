@@ -43,15 +43,19 @@ extension Analyzer {
             }
         case .date, .datetime:
             guard let date = DateValue.parse(raw) else { throw invalid() }
-            let next = date.precision == .time ? DateValue(seconds: date.seconds + 1, precision: .time) : date.endOfPeriod
+            let next =
+                date.precision == .time
+                ? DateValue(seconds: date.seconds + 1, precision: .time, isLocal: date.isLocal) : date.endOfPeriod
             // The period ending with year 9999 ends at the last storable instant, included: a year 10000 bound,
             // compared as text, would sort before every date.
             let pastEnd = next.seconds > DateValue.latest.seconds
-            let end = pastEnd ? DateValue.latest : next
             let asDate = field.type == .date
+            // A datetime period is the `timezone`'s: `2023` starts at 2023-01-01T00:00 there.
+            let start = asDate ? date : date.instant(in: options.timeZone)
+            let end = pastEnd ? DateValue.latest : asDate ? next : next.instant(in: options.timeZone)
             return TypedExpression(
                 .inRange(
-                    column, lower: .text(asDate ? date.dateText : date.dateTimeText),
+                    column, lower: .text(asDate ? date.dateText : start.dateTimeText),
                     upper: .text(asDate ? end.dateText : end.dateTimeText), lowerInclusive: true,
                     upperInclusive: pastEnd), .boolean)
         case .geoPoint2D, .geoShape, .jsonBlob:

@@ -36,6 +36,9 @@ public protocol SQLDialect: Sendable {
     /// The start and the end of the bucket holding `value`, as `YYYY-MM-DDTHH:MM:SS.sssZ` text.
     func dateBucket(_ value: SQLFragment, interval: DateBucketInterval) -> (start: SQLFragment, end: SQLFragment)
 
+    /// A stored datetime (`YYYY-MM-DDTHH:MM:SSZ` text) read as the wall-clock time of `zone`, in the same form.
+    func localDateTime(_ value: SQLFragment, zone: ZoneOffsets) -> SQLFragment
+
     /// GeoJSON Point text built from latitude and longitude columns.
     func pointGeoJSON(lat: SQLFragment, lon: SQLFragment) -> SQLFragment
 

@@ -63,6 +63,7 @@ struct SQLGenerator {
             return field.type == .geoPoint2D ? column(field, TableLayout.latitudeSuffix) : column(field)
         case .value(let value): return .bind(value)
         case .dateAsDateTime(let inner): return "(\(sql(inner)) || 'T00:00:00Z')"
+        case .localTime(let inner, let zone): return dialect.localDateTime(sql(inner), zone: zone)
         case .negate(let inner): return "(- \(sql(inner)))"
         case .arithmetic(let op, let left, let right):
             if op == .divide { return "(CAST(\(sql(left)) AS DOUBLE PRECISION) / NULLIF(\(sql(right)), 0))" }

@@ -2,28 +2,60 @@ import Foundation
 import Hummingbird
 import ODSQL
 import Store
+import Vocabulary
 import Web
 
 /// The formats of `catalog/exports/{format}`.
-enum CatalogExportFormat: String, CaseIterable {
-    case csv, json, jsonl, dcat
+enum CatalogExportFormat: Equatable {
+    /// One row per dataset, as the dataset exports write rows: `csv`, `json`, `jsonl`, `xlsx`.
+    case table(ExportFormat)
+    /// The DCAT graph: `dcat` (RDF/XML as Opendatasoft writes it), the `dcat_ap_*` names (DCAT-AP 2.x, RDF/XML) and
+    /// the same DCAT-AP graph as `rdf`/`rdfxml`, `ttl`/`turtle` and `jsonld`.
+    case graph(DCATProfile, RDFSyntax)
+    /// Project Open Data 1.1 (`data.json`).
+    case dataJSON
+
+    /// The national DCAT-AP profiles Opendatasoft names (`dcat_ap_ch`…); each answers DCAT-AP 2.x.
+    static let dcatAPNames: Set<String> = [
+        "dcat_ap_ch", "dcat_ap_de", "dcat_ap_se", "dcat_ap_sp", "dcat_ap_it", "dcat_ap_vl", "dcat_ap_benap",
+    ]
+    /// The formats `catalog/exports` lists.
+    static let listed = ["csv", "json", "jsonl", "dcat"]
+
+    /// The format named `name` in the path; the JS client's `dcat-ap-ch` spelling is also understood.
+    init?(name: String) {
+        switch name {
+        case "csv": self = .table(.csv)
+        case "json": self = .table(.json)
+        case "jsonl": self = .table(.jsonl)
+        case "xlsx": self = .table(.xlsx)
+        case "dcat": self = .graph(.opendatasoft, .rdfXML)
+        case "rdf", "rdfxml": self = .graph(.dcatAP, .rdfXML)
+        case "ttl", "turtle": self = .graph(.dcatAP, .turtle)
+        case "jsonld": self = .graph(.dcatAP, .jsonLD)
+        case "data.json": self = .dataJSON
+        default:
+            guard Self.dcatAPNames.contains(name.replacing("-", with: "_")) else { return nil }
+            self = .graph(.dcatAP, .rdfXML)
+        }
+    }
 }
 
 extension ExploreAPIController {
-    /// The catalog as CSV, JSON or JSON Lines (one flat object per dataset, filtered and shaped by the same
-    /// ODSQL parameters as `catalog/datasets`), or as DCAT-AP RDF/XML.
+    /// The catalog as CSV, JSON, JSON Lines or XLSX (one flat row per dataset, filtered and shaped by the same
+    /// ODSQL parameters as `catalog/datasets`), or its DCAT description (RDF/XML, Turtle, JSON-LD), or `data.json`.
     func catalogExport(_ format: CatalogExportFormat, request: Request, context: PortalRequestContext) async throws
         -> Response
     {
         let parameters = try APIParameters(request)
         let table = try await catalogTable(language: parameters.language)
         let compiler = CatalogTable.compiler(now: clock(), language: parameters.language)
+            .reading(timeZone: parameters.timeZone)
         let exportFormat: ExportFormat
         switch format {
-        case .csv: exportFormat = .csv
-        case .json: exportFormat = .json
-        case .jsonl: exportFormat = .jsonl
-        case .dcat: return try dcatExport(parameters: parameters, table: table, compiler: compiler, context: context)
+        case .table(let tableFormat): exportFormat = tableFormat
+        case .graph, .dataJSON:
+            return try descriptionExport(format, parameters: parameters, table: table, compiler: compiler, context: context)
         }
         var offset = 0
         if let text = parameters.value("offset") {
@@ -38,13 +70,17 @@ extension ExploreAPIController {
         }
     }
 
-    private func dcatExport(
-        parameters: APIParameters, table: CatalogTable, compiler: ODSQL.Compiler, context: PortalRequestContext
+    /// The DCAT graph or `data.json` of the datasets that `where`, `refine`, `q`… select, in `order_by`'s order, with
+    /// a distribution per export of `include_exports` (every format by default) that the dataset has: a format
+    /// Garona lacks, and a geographic format for a dataset without a geographic field, are left out, never a 400
+    /// for the whole catalog (harvesters such as data.gouv.fr's ask for a fixed list).
+    private func descriptionExport(
+        _ format: CatalogExportFormat, parameters: APIParameters, table: CatalogTable, compiler: ODSQL.Compiler,
+        context: PortalRequestContext
     ) throws -> Response {
-        // A format Garona lacks is left out of the distributions, never a 400 for the whole catalog (harvesters
-        // such as data.gouv.fr's ask for a fixed list).
         var formats: [ExportFormat] = []
-        for name in (parameters.value("include_exports") ?? "csv,json,jsonl,geojson,xlsx").split(separator: ",") {
+        let requested = parameters.value("include_exports").map { $0.split(separator: ",").map(String.init) }
+        for name in requested ?? ExportFormat.allCases.map(\.rawValue) {
             let format = ExportFormat(rawValue: name.trimmingCharacters(in: .whitespaces).lowercased())
             if let format, !formats.contains(format) { formats.append(format) }
         }
@@ -61,13 +97,25 @@ extension ExploreAPIController {
         } catch let error as ODSQLError {
             throw APIError(status: .badRequest, code: "ODSQLError", message: error.message)
         }
-        let writer = DCATWriter(
-            origin: requestOrigin(context), apiBase: Self.base, formats: formats, useLabels: useLabels,
-            language: parameters.language)
-        let xml = writer.document(ids.compactMap { table.datasets[$0] })
-        var bytes = Array(xml.utf8)
-        var filename = "catalog.rdf"
-        var contentType = "application/rdf+xml; charset=utf-8"
+        let datasets = ids.compactMap { table.datasets[$0] }.map { Self.withAvailableExports($0, formats) }
+        let origin = requestOrigin(context)
+        var bytes: [UInt8]
+        var filename: String
+        var contentType: String
+        switch format {
+        case .graph(let profile, let syntax):
+            var writer = DCATWriter(
+                origin: origin, apiBase: Self.base, useLabels: useLabels, language: parameters.language)
+            writer.profile = profile
+            bytes = Array(syntax.document(writer.catalog(datasets)).utf8)
+            (filename, contentType) = ("catalog." + syntax.fileExtension, syntax.contentType)
+        default:
+            let writer = DataJSONWriter(
+                origin: origin, apiBase: Self.base, useLabels: useLabels, language: parameters.language)
+            var json = JSONWriter()
+            json.encoded(writer.document(datasets))
+            (bytes, filename, contentType) = (json.bytes, "data.json", "application/json; charset=utf-8")
+        }
         if try parameters.flag("compressed", default: false) {
             let gzip = Deflater(.gzip)
             bytes = gzip.compress(bytes) + gzip.finish()
@@ -79,5 +127,38 @@ extension ExploreAPIController {
             headers: [.contentType: contentType, .contentDisposition: "attachment; filename=\"\(filename)\""],
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes))
         )
+    }
+
+    /// The formats of `formats` that `dataset` can be exported in: none before its first import, and the
+    /// geographic ones only when it has a geographic field.
+    static func withAvailableExports(_ dataset: Dataset, _ formats: [ExportFormat]) -> DatasetExports {
+        guard dataset.recordsTable != nil else { return DatasetExports(dataset: dataset, formats: []) }
+        let geographic = dataset.fields.contains { $0.type == .geoPoint2D || $0.type == .geoShape }
+        return DatasetExports(dataset: dataset, formats: formats.filter { geographic || !$0.isGeographic })
+    }
+}
+
+/// A dataset and the export formats its catalog description lists as distributions.
+struct DatasetExports {
+    let dataset: Dataset
+    let formats: [ExportFormat]
+}
+
+extension ExportFormat {
+    /// The media type without parameters (`text/csv`).
+    var mediaType: String { contentType.split(separator: ";").first.map(String.init) ?? contentType }
+
+    /// The download URL of `datasetID`'s export in this format, under `api` (`https://host/api/explore/v2.1`), with
+    /// field labels as headers when `useLabels`.
+    func downloadURL(datasetID: String, api: String, useLabels: Bool) -> String {
+        "\(api)/catalog/datasets/\(datasetID)/exports/\(rawValue)" + (useLabels ? "?use_labels=true" : "")
+    }
+
+    /// Whether the format only makes sense with a geometry (GeoJSON, shapefile, KML, GPX, FlatGeobuf).
+    var isGeographic: Bool {
+        switch self {
+        case .geojson, .shp, .kml, .gpx, .fgb: true
+        case .csv, .json, .jsonl, .xlsx, .parquet: false
+        }
     }
 }
