@@ -55,7 +55,8 @@ struct PortalServices: Sendable {
         let audience = AudienceRecorder(
             counters: audienceCounters, clock: web.clock, enabled: configuration.audienceFlushSeconds > 0)
         router.add(middleware: AudienceMiddleware(audience: audience, searches: SearchOutcomes(catalog: store)))
-        let audienceTotals = AudienceTotals(store: store, clock: web.clock)
+        let audienceTotals = AudienceTotals(
+            store: store, clock: web.clock, flushSeconds: configuration.audienceFlushSeconds)
         let users = SessionUsers(accounts: store, secret: secret)
         AudienceController(store: store, users: users, renderer: renderer, catalog: catalog, clock: web.clock)
             .addRoutes(to: router)

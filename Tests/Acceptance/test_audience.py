@@ -102,6 +102,19 @@ def test_the_figures_are_what_visitors_did(portal):
     assert report["searches_without_results"] == [{"q": "zzzunfound", "count": 5}]
     assert report["referrers"] == [{"host": "news.example.net", "count": 5}]
     assert report["to"] > report["from"]
+    # The front office shows the public figures: the information tab, the catalog API, the sort by popularity.
+    def information_tab_counts():
+        text = http.get(f"/explore/dataset/{DATASET}/information/").text
+        return 'id="downloads-count">3<' in text and 'id="api-calls-count">3<' in text
+    assert wait_for(information_tab_counts, timeout=30)
+    explore = http.get(api).json()["metas"]["explore"]
+    assert explore == {"download_count": 3, "api_call_count": 3}
+    listed = {r["dataset_id"]: r["metas"]["explore"] for r in http.get("/api/explore/v2.1/catalog/datasets").json()["results"]}
+    assert listed[DATASET] == explore and all(v == {"download_count": 0, "api_call_count": 0}
+                                              for k, v in listed.items() if k != DATASET)
+    popular = http.get("/explore/?sort=popularity").text
+    assert popular.index(f'href="/explore/dataset/{DATASET}/"') < min(
+        popular.index(f'href="/explore/dataset/{other}/"') for other in listed if other != DATASET)
     before = figures(publisher, "?from=2020-01-01&to=2020-01-31")
     assert before["pages"]["home"] == 0 and before["datasets"] == [] and before["from"] == "2020-01-01"
 

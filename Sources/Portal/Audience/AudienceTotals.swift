@@ -7,25 +7,26 @@ import Vocabulary
 /// Each dataset's public downloads, API calls and page views over the figures kept, for the front office: the
 /// information tab and the catalog API's `metas.explore`.
 ///
-/// Read from the store at most once per ``refreshSeconds`` (the figures only move at each flush anyway); between two
-/// reads every request gets the same answer and its ``generation``, which pages cached with the counts put in their
-/// key. A failed read keeps the previous figures.
+/// Read from the store at most once per ``refreshSeconds`` (six flush intervals, one minute by default: the figures
+/// only move at each flush, and the read sums every kept day); between two reads every request gets the same answer
+/// and its generation, which pages cached with the counts put in their key. A failed read keeps the previous figures.
 final class AudienceTotals: Sendable {
-    static let refreshSeconds: TimeInterval = 60
+    let refreshSeconds: TimeInterval
     private let store: any AudienceStore
     private let clock: @Sendable () -> Date
     private let state = Mutex<(readAt: Date?, generation: Int, totals: [String: AudienceDatasetTotals])>((nil, 0, [:]))
 
-    init(store: any AudienceStore, clock: @escaping @Sendable () -> Date) {
+    init(store: any AudienceStore, clock: @escaping @Sendable () -> Date, flushSeconds: Int = 10) {
         self.store = store
         self.clock = clock
+        refreshSeconds = TimeInterval(min(max(flushSeconds, 1), 600) * 6)
     }
 
     /// The totals, with the generation they belong to.
     func current() async -> (generation: Int, totals: [String: AudienceDatasetTotals]) {
         let now = clock()
         let fresh = state.withLock { state -> (Int, [String: AudienceDatasetTotals])? in
-            guard let readAt = state.readAt, now.timeIntervalSince(readAt) < Self.refreshSeconds else {
+            guard let readAt = state.readAt, now.timeIntervalSince(readAt) < refreshSeconds else {
                 // This request reads; the others keep the previous figures meanwhile.
                 state.readAt = now
                 return nil
