@@ -75,7 +75,8 @@ public enum Portal {
             staticFiles: StaticFiles(directory: WebResources.directory.appendingPathComponent("static")),
             jobs: ImportJobs(
                 store: store, clock: overrides.clock, maxConcurrent: configuration.maxConcurrentImports,
-                uploadsDirectory: try directory.uploadsDirectory()),
+                uploadsDirectory: try directory.uploadsDirectory(),
+                retention: TimeInterval(configuration.jobRetentionHours) * 3_600),
             uploadsDirectory: try directory.uploadsDirectory(),
             maxUploadBytes: min(configuration.maxUploadMB, Int.max >> 20) << 20
         )

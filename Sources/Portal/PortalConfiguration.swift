@@ -30,6 +30,8 @@ public struct PortalConfiguration: Sendable {
     public var consentRetentionDays: Int = 1_825
     /// How many days an audit log entry is kept before it is purged.
     public var auditRetentionDays: Int = 400
+    /// How many hours a finished import job stays visible (on every node), and a ready one waits for its confirmation.
+    public var jobRetentionHours: Int = 1
     /// How many back-office imports (analysis or publication) may run at once; the others wait, queued.
     public var maxConcurrentImports: Int = 2
     /// Seconds a connection may stay idle, or take to send a request head, before it is closed.

@@ -130,5 +130,13 @@ struct PortalServices: Sendable {
         PagesController(
             store: store, users: users, renderer: renderer, catalog: catalog, changed: siteChanged, clock: web.clock
         ).addRoutes(to: siteBackOffice)
+        // Declared services and consent figures (issue 14): admins only.
+        ServicesController(
+            settings: store, audit: store, users: users, siteSync: siteSync,
+            servicesFile: siteSync.loader.directory.servicesPath, renderer: renderer, catalog: catalog, clock: web.clock
+        ).addRoutes(to: router)
+        ConsentFiguresController(
+            figures: store, users: users, site: web.site, renderer: renderer, catalog: catalog, clock: web.clock
+        ).addRoutes(to: router)
     }
 }

@@ -150,3 +150,4 @@ public protocol WriteAheadLogCompaction: Sendable {
 /// and ``PostgreSQLStore`` (shared by several nodes).
 public typealias StoreEngine = PortalStore & ApiKeyStore & DatasetCatalog & DatasetPublisher & RecordQueries
     & InstanceSettings & ImportJobStore & AuditTrail & SourceStore & AttachmentStore & ContentPageStore & AccountAdministration & AudienceStore
+    & ConsentFigures

@@ -56,6 +56,9 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("audit-retention-days"), help: "Days an audit log entry is kept before it is purged.")
     var auditRetentionDays = EnvironmentDefaults.int("GARONA_AUDIT_RETENTION_DAYS", 400)
 
+    @Option(name: .customLong("job-retention-hours"), help: "Hours a finished import job stays visible (1 to 8760).")
+    var jobRetentionHours = EnvironmentDefaults.int("GARONA_JOB_RETENTION_HOURS", 1)
+
     @Option(name: .customLong("max-concurrent-imports"), help: "Back-office imports running at once; the others wait, queued.")
     var maxConcurrentImports = EnvironmentDefaults.int("GARONA_MAX_CONCURRENT_IMPORTS", 2)
 
@@ -80,6 +83,7 @@ struct Serve: AsyncParsableCommand {
         guard maxConcurrentExports >= 0 else { fail("--max-concurrent-exports must be 0 (automatic) or positive") }
         guard (1...36_500).contains(consentRetentionDays) else { fail("--consent-retention-days must be 1 to 36500") }
         guard (1...36_500).contains(auditRetentionDays) else { fail("--audit-retention-days must be 1 to 36500") }
+        guard (1...8_760).contains(jobRetentionHours) else { fail("--job-retention-hours must be 1 to 8760") }
         guard maxConcurrentImports > 0 else { fail("--max-concurrent-imports must be positive") }
         guard (1...86_400).contains(idleTimeoutSeconds) else { fail("--idle-timeout-s must be 1 to 86400") }
         guard (0...3_600).contains(audienceFlushSeconds) else { fail("--audience-flush-s must be 0 (off) to 3600") }
@@ -103,6 +107,7 @@ struct Serve: AsyncParsableCommand {
         configuration.consentRetentionDays = consentRetentionDays
         configuration.auditRetentionDays = auditRetentionDays
         configuration.maxConcurrentImports = maxConcurrentImports
+        configuration.jobRetentionHours = jobRetentionHours
         configuration.idleTimeoutSeconds = idleTimeoutSeconds
         configuration.audienceFlushSeconds = audienceFlushSeconds
         configuration.audienceRetentionDays = audienceRetentionDays

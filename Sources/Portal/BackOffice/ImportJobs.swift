@@ -47,8 +47,9 @@ final class ImportJobs: Sendable {
         var running = 0
     }
 
-    /// How long a finished job stays visible, and a ready one waits for its confirmation.
-    static let retention: TimeInterval = 3_600
+    /// How long a finished job stays visible, and a ready one waits for its confirmation, unless the operator says
+    /// otherwise (`--job-retention-hours`).
+    static let defaultRetention: TimeInterval = 3_600
     /// How long a running job may go without a sign of life from its node before it counts as interrupted: well
     /// over the hour between two purges, each of which tells that the node's jobs are alive.
     static let stallTimeout: TimeInterval = 3 * 3_600
@@ -66,11 +67,15 @@ final class ImportJobs: Sendable {
     let uploadsDirectory: URL
     /// This node's name in the jobs it runs, the same after a restart (see ``nodeName(uploadsDirectory:)``).
     let node: String
+    /// How long a finished job stays visible (on every node: jobs live in the store), and a ready one waits for its
+    /// confirmation, before ``purge(now:)`` removes it with its upload.
+    let retention: TimeInterval
 
     init(
         store: any StoreEngine, clock: @escaping @Sendable () -> Date, maxConcurrent: Int = 2, uploadsDirectory: URL,
-        node: String? = nil
+        node: String? = nil, retention: TimeInterval = ImportJobs.defaultRetention
     ) {
+        self.retention = retention
         self.store = store
         self.clock = clock
         self.maxConcurrent = max(1, maxConcurrent)
@@ -191,7 +196,7 @@ final class ImportJobs: Sendable {
     /// and the upload folders that no job needs and nothing wrote to for as long (left by another node's
     /// publication, a restart or an interrupted upload). Returns how many jobs and folders went.
     @discardableResult func purge(now: Date) async throws -> Int {
-        let horizon = now.addingTimeInterval(-Self.retention)
+        let horizon = now.addingTimeInterval(-retention)
         let live = book.withLock { $0.local }
         try await store.touchImportJobs(ids: live.sorted(), now: now)
         try await store.failRunningImportJobs(

@@ -149,6 +149,13 @@ struct CharterController: Sendable {
             let wait = max(1, Int(decision.resetAt.timeIntervalSince(now).rounded(.up)))
             throw PageError(.tooManyRequests, messageKey: "preferences_throttled", headers: [.retryAfter: String(wait)])
         }
+        // A choice that accepts nothing after one that accepted something withdraws consent: logged as such.
+        var logged = action
+        if case .chosen(let previous) = context.visit.consent, !previous.categories.isEmpty || !previous.services.isEmpty,
+            choice.categories.isEmpty, choice.services.isEmpty
+        {
+            logged = ConsentKind.withdrawAction
+        }
         context.visit.with { $0.consent = .chosen(choice) }
         try await consentLog.appendConsent(
             ConsentLogEntry(
@@ -158,7 +165,7 @@ struct CharterController: Sendable {
                 acceptedCategories: (choice.categories.sorted().map(\.rawValue)
                     + choice.objections.sorted().map { "-" + $0.rawValue }).joined(separator: ","),
                 acceptedServices: choice.services.sorted().joined(separator: ","),
-                action: action
+                action: logged
             )
         )
         var response = redirect(to: target)

@@ -152,6 +152,10 @@ enum SQLiteMigrations {
             // Datasets' sources and their runs (``SourceStore``), attachments in chunks (``AttachmentStore``).
             try db.execute(sql: SQLiteStore.sourcesSchema)
         }
+        migrator.registerMigration("v10-consent-log-by-date") { db in
+            // The consent figures group the log by day over a range of dates (``ConsentFigures``).
+            try db.execute(sql: "CREATE INDEX consent_log_created_at ON consent_log(created_at)")
+        }
         migrator.registerMigration("v11-audience") { db in
             // Daily audience counts, additive upserts from every node (``AudienceStore``).
             try db.execute(sql: SQLiteStore.audienceSchema)
