@@ -91,8 +91,15 @@ extension PostgreSQLDialect {
     /// system's tzdata on Debian) and Foundation's give the same offsets from 1900 to 2100; the engine parity suite
     /// compares them. The transition table of ``ZoneOffsets/offsetSQL(_:)``, some 600 parameters for a zone with
     /// summer time, made PostgreSQL take seconds per query through the store.
+    ///
+    /// A zone without transitions (`GMT+0200`, which PostgreSQL would read with POSIX's inverted sign) is a fixed
+    /// offset, added as an interval.
     public func localDateTime(_ value: SQLFragment, zone: ZoneOffsets) -> SQLFragment {
-        "to_char((CAST(\(value) AS timestamp) AT TIME ZONE 'UTC') AT TIME ZONE \(bind: .text(zone.identifier)), "
-            + "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+        let format: SQLFragment = "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'"
+        guard !zone.transitions.isEmpty else {
+            let offset = SQLFragment.bind(.int(zone.initial))
+            return "to_char(CAST(\(value) AS timestamp) + CAST(\(offset) AS DOUBLE PRECISION) * INTERVAL '1 second', \(format))"
+        }
+        return "to_char((CAST(\(value) AS timestamp) AT TIME ZONE 'UTC') AT TIME ZONE \(bind: .text(zone.identifier)), \(format))"
     }
 }

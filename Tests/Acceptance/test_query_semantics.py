@@ -112,3 +112,10 @@ def test_dates_have_no_time_of_day_to_move(server):
                    timezone="America/New_York")
     assert {r["y"]: r["n"] for r in rows} == {2023: 4, 2024: 2}
     assert ids(server, refine="jour:2024", timezone="Pacific/Kiritimati") == [1, 6]
+
+
+@pytest.mark.parametrize("zone", ["Etc/GMT-2", "GMT+2", "GMT+02:00"])
+def test_fixed_offsets_read_as_foundation_reads_them(server, zone):
+    # Etc/GMT-2 is UTC+2 (POSIX's inverted sign in the name), GMT+2 is UTC+2: no engine may read either backwards.
+    rows = records(server, select="date_format(quand, 'HH:mm') as t", where="id = 5", timezone=zone)
+    assert rows[0]["t"] == "14:00"
