@@ -13,11 +13,11 @@ import pytest
 from axe_selenium_python import Axe
 from selenium.webdriver.common.by import By
 
-from browser import Browser
+from browser import Browser, wait_for
 from conftest import PASSWORD, USER, start_server
 from front_pages import PAGES
-from garona_server import REPO_ROOT, run_cli
-from web import Client, form_token
+from garona_server import REPO_ROOT, GaronaServer, PostgresDatabase, create_user, postgres_skip_reason, run_cli
+from web import Client
 
 BLOCKING = {"serious", "critical"}
 NAME_FR = "Données ouvertes d'Occitanie"
@@ -193,6 +193,38 @@ def test_cli_settings_refuse_with_the_reason_and_exit_non_zero(site):
     assert run_cli("settings", "get", "site_name.en", *data).stdout.strip() == "Provisioned"
     listed = run_cli("settings", "list", *data).stdout
     assert "site_name.en=Provisioned" in listed and "logo=image/svg+xml, " in listed and "favicon=image/png, " in listed
+
+
+def test_a_change_on_one_node_shows_on_the_other(tmp_path_factory):
+    """Two nodes on one PostgreSQL database: a colour and a page set through one show on the other, no restart."""
+    if reason := postgres_skip_reason():
+        pytest.skip(reason)
+    database = PostgresDatabase()
+    first_dir, second_dir = tmp_path_factory.mktemp("node-a"), tmp_path_factory.mktemp("node-b")
+    create_user(first_dir, USER, PASSWORD, database_url=database.url)
+    nodes = [GaronaServer(d, database_url=database.url).start() for d in (first_dir, second_dir)]
+    try:
+        first, second = (Client(node) for node in nodes)
+        assert first.login(USER, PASSWORD).status_code == 302
+        token = first.token("/backoffice/settings")
+        changed = first.post("/backoffice/settings", data={"csrfmiddlewaretoken": token, "site_name.fr": "Nœud partagé",
+                                                           "primary_color": "#123456"})
+        assert changed.status_code == 303
+        token = first.token("/backoffice/pages/new")
+        created = first.post("/backoffice/pages", data={
+            "csrfmiddlewaretoken": token, "slug": "donnees-personnelles", "title_fr": "Données personnelles",
+            "title_en": "Personal data", "body_fr": "Texte", "body_en": "Text", "menu": "footer", "position": "9"})
+        assert created.status_code == 303, created.text[:300]
+        # Liveness: the other node follows the site version (it polls every 3 s); 30 s is a bound, not a measure.
+        assert wait_for(lambda: "Nœud partagé" in second.get("/").text, timeout=30)
+        home = second.get("/").text
+        assert "/pages/donnees-personnelles" in home
+        assert "#123456" in second.get(re.search(r'href="(/site/theme\.css\?v=[^"]+)"', home).group(1)).text
+        assert second.get("/pages/donnees-personnelles").status_code == 200
+    finally:
+        for node in nodes:
+            node.stop()
+        database.drop()
 
 
 def save_screenshots(browser):
