@@ -72,7 +72,9 @@ def axe_blocking(browser):
 
 
 def test_a_low_contrast_colour_is_refused_with_its_ratio_and_a_suggestion(admin):
-    admin.open("/backoffice/settings")
+    admin.open("/backoffice/")
+    assert admin.find("a[href='/backoffice/pages']")
+    admin.click("a[href='/backoffice/settings']")
     fill(admin, "setting-primary_color", "#ffff00")
     fill(admin, "setting-site_name-fr", "Ne doit pas être enregistré")
     admin.click("form[action='/backoffice/settings'] button[type='submit']")
