@@ -42,7 +42,7 @@ import Testing
 
     static let filters = [
         "n >= 10", "n > 10 and n < 50", #"groupe = "École" and n <= 30"#, #"groupe != "arbre""#, "x >= 2.5",
-        "x < 3", "n >= 10 and x < 50.5", #"groupe = "absent""#, "n >= 1000",
+        "x < 3", "n >= 10 and x < 50.5", #"groupe = "absent""#, "n >= 1000", "n = 7", "n != 7 and n > 3 and n <= 12",
     ]
 
     @Test func totalsFacetsAndGroupsAreThoseOfSQLite() async throws {

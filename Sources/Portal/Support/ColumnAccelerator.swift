@@ -28,7 +28,7 @@ final class ColumnAccelerator: Sendable {
     private let state = Mutex<State>(State())
 
     private struct State {
-        var columns: [String: Task<ColumnData?, Never>] = [:]
+        var columns: [String: Task<LoadedColumn?, Never>] = [:]
         var bytes = 0
     }
 
@@ -49,11 +49,14 @@ final class ColumnAccelerator: Sendable {
         guard let table = dataset.recordsTable, let shape = AggregateShape(query), shape.table == table else { return nil }
         let version = table + "\u{1E}" + String(dataset.dataProcessed?.timeIntervalSince1970 ?? 0)
         var columns: [String: ColumnData] = [:]
+        var sorted: [String: SortedIndex] = [:]
         for name in shape.columns {
             guard let column = try await column(name, table: table, version: version, load: load) else { return nil }
-            columns[name] = column
+            columns[name] = column.data
+            sorted[name] = column.sorted
         }
         var scan = ColumnScan(shape: shape, columns: columns)
+        scan.sorted = sorted
         for case .fullText(let index, let search) in shape.conditions {
             guard let rowCount = columns.values.first?.count,
                 let matches = try await Self.matches(index, search, rowCount: rowCount, load: load)
@@ -65,13 +68,13 @@ final class ColumnAccelerator: Sendable {
 
     private func column(
         _ name: String, table: String, version: String, load: (CompiledQuery) async throws -> [[SQLValue]]
-    ) async throws -> ColumnData? {
+    ) async throws -> LoadedColumn? {
         let key = version + "\u{1E}" + name
         if let task = state.withLock({ $0.columns[key] }) { return await task.value }
         // The first request reads the column; the others wait for it. `load` is not Sendable, so the reading runs
         // here and its result is handed to the waiting task through a continuation.
-        let (stream, continuation) = AsyncStream.makeStream(of: ColumnData?.self)
-        let task = Task<ColumnData?, Never> {
+        let (stream, continuation) = AsyncStream.makeStream(of: LoadedColumn?.self)
+        let task = Task<LoadedColumn?, Never> {
             for await column in stream { return column }
             return nil
         }
@@ -84,9 +87,9 @@ final class ColumnAccelerator: Sendable {
             continuation.finish()
             return await state.withLock({ $0.columns[key] })?.value
         }
-        var column: ColumnData?
+        var column: LoadedColumn?
         do {
-            column = try await Self.read(name, table: table, load: load)
+            column = try await Self.read(name, table: table, load: load).map(LoadedColumn.init)
         } catch {
             state.withLock { _ = $0.columns.removeValue(forKey: key) }
             continuation.yield(nil)
@@ -162,6 +165,49 @@ final class ColumnAccelerator: Sendable {
             if page.count < pageSize { break }
         }
         return builder.finish()
+    }
+}
+
+/// A column as the accelerator keeps it: its values, and for integers the rows in the order of their values.
+struct LoadedColumn: Sendable {
+    let data: ColumnData
+    let sorted: SortedIndex?
+
+    init(_ data: ColumnData) {
+        self.data = data
+        if case .int(let values, let valid) = data { sorted = SortedIndex(values, valid: valid) } else { sorted = nil }
+    }
+
+    var bytes: Int { data.bytes + (sorted?.bytes ?? 0) }
+}
+
+/// The rows of an integer column that are not NULL, in the order of their values (then of the rows): the rows
+/// between two bounds are a slice, found by binary search, so a range is neither scanned nor compared row by row.
+struct SortedIndex: Sendable {
+    /// Row numbers, by value.
+    let rows: [Int32]
+    /// The value of each of `rows`.
+    let values: [Int64]
+
+    init(_ all: [Int64], valid: [Bool]?) {
+        var rows = (0..<Int32(clamping: all.count)).filter { valid?[Int($0)] ?? true }
+        all.withUnsafeBufferPointer { all in
+            rows.sort { all[Int($0)] != all[Int($1)] ? all[Int($0)] < all[Int($1)] : $0 < $1 }
+        }
+        self.rows = rows
+        values = rows.map { all[Int($0)] }
+    }
+
+    var bytes: Int { rows.count * 12 }
+
+    /// The first position whose value is at least `bound` (`strictly`: greater than `bound`).
+    func position(after bound: Int64, strictly: Bool) -> Int {
+        var (low, high) = (0, values.count)
+        while low < high {
+            let middle = (low + high) / 2
+            if values[middle] < bound || (strictly && values[middle] == bound) { low = middle + 1 } else { high = middle }
+        }
+        return low
     }
 }
 

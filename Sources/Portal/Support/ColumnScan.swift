@@ -14,6 +14,8 @@ struct ColumnScan {
     let columns: [String: ColumnData]
     /// The only rows to consider (the matches of a full-text search), in row order; every row when nil.
     var candidates: [Int32]?
+    /// The integer columns' rows in the order of their values (``SortedIndex``).
+    var sorted: [String: SortedIndex] = [:]
 
     init(shape: AggregateShape, columns: [String: ColumnData]) {
         self.shape = shape
@@ -37,7 +39,9 @@ struct ColumnScan {
             // Facet counts: no list of members, a count per code.
             var counts = [Int](repeating: 0, count: dictionary.count + 1)
             codes.withUnsafeBufferPointer { codes in
-                for row in selected { counts[Int(codes[Int(row)])] += 1 }
+                counts.withUnsafeMutableBufferPointer { counts in
+                    for row in selected { counts[Int(codes[Int(row)])] += 1 }
+                }
             }
             var rows: [[SQLValue]] = []
             for (code, count) in counts.enumerated() where count > 0 {
@@ -95,7 +99,14 @@ struct ColumnScan {
     private func select(_ rowCount: Int) -> [Int32]? {
         guard rowCount < Int(Int32.max) else { return nil }
         var selected: [Int32]? = candidates
-        for condition in shape.conditions {
+        var conditions = shape.conditions
+        if selected == nil, let (slice, rest) = rangeSlice() {
+            // The rows of a range of an integer column, in the order of its values: the other conditions narrow
+            // them (no aggregate here depends on the order of the rows).
+            selected = slice
+            conditions = rest
+        }
+        for condition in conditions {
             let filter: (Int32) -> Bool
             switch condition {
             case .fullText: continue  // the candidates
@@ -116,6 +127,36 @@ struct ColumnScan {
         return selected ?? Array(0..<Int32(rowCount))
     }
 
+    /// The rows that the comparisons of one integer column with integers select, from its ``SortedIndex``, and the
+    /// conditions left; nil when no condition can use an index.
+    private func rangeSlice() -> ([Int32], [AggregateShape.Condition])? {
+        var column: String?
+        for case .compare(let name, let op, .int) in shape.conditions where op != .notEqual && sorted[name] != nil {
+            column = name
+            break
+        }
+        guard let column, let index = sorted[column] else { return nil }
+        var (low, high) = (0, index.values.count)
+        var rest: [AggregateShape.Condition] = []
+        for condition in shape.conditions {
+            guard case .compare(column, let op, .int(let bound)) = condition, op != .notEqual else {
+                rest.append(condition)
+                continue
+            }
+            switch op {
+            case .greaterOrEqual: low = max(low, index.position(after: bound, strictly: false))
+            case .greater: low = max(low, index.position(after: bound, strictly: true))
+            case .lessOrEqual: high = min(high, index.position(after: bound, strictly: true))
+            case .less: high = min(high, index.position(after: bound, strictly: false))
+            case .equal:
+                low = max(low, index.position(after: bound, strictly: false))
+                high = min(high, index.position(after: bound, strictly: true))
+            case .notEqual: break
+            }
+        }
+        return (low < high ? Array(index.rows[low..<high]) : [], rest)
+    }
+
     /// The rows of `selected` (every row when nil) that pass: a comparison of numbers by a typed loop, anything
     /// else by `filter`.
     private static func narrow(
@@ -128,8 +169,15 @@ struct ColumnScan {
                 return values.withUnsafeBufferPointer { compared($0, op, bound, selected) }
             case (.double(let values, nil), .double(let bound)):
                 return values.withUnsafeBufferPointer { compared($0, op, bound, selected) }
+            case (.text(let codes, let dictionary), .text(let text)) where op == .equal:
+                // Codes equal to the value's code (none when the value is absent: code 0 is NULL, never equal).
+                guard let index = dictionary.firstIndex(of: text) else { return [] }
+                return codes.withUnsafeBufferPointer { compared($0, .equal, UInt16(index + 1), selected) }
             default: break
             }
+        }
+        if case .notNull(let name) = condition, case .text(let codes, _)? = columns[name] {
+            return codes.withUnsafeBufferPointer { compared($0, .notEqual, 0, selected) }
         }
         if let selected { return selected.filter(filter) }
         var rows: [Int32] = []
