@@ -19,6 +19,7 @@ enum AudienceStoreBehaviours {
         Behaviour(name: "increments add up across batches and nodes", check: incrementsAddUp),
         Behaviour(name: "counts are read by period and totalled per dataset", check: countsAreReadByPeriod),
         Behaviour(name: "old days are purged", check: oldDaysArePurged),
+        Behaviour(name: "words below the threshold go once their day is over", check: rareWordsArePurged),
     ]
 
     static let day = CivilDate(year: 2026, month: 12, day: 5)
@@ -81,6 +82,24 @@ enum AudienceStoreBehaviours {
         #expect(try await store.purgeAudience(before: cutoff) == 2)
         #expect(try await store.purgeAudience(before: cutoff) == 0)
         #expect(try await store.audienceCounts(from: old, to: day).map(\.day) == [day])
+    }
+}
+
+extension AudienceStoreBehaviours {
+    static func rareWordsArePurged(_ store: any AudienceStore, _: any AudienceStore) async throws {
+        let yesterday = CivilDate(daysSinceEpoch: day.daysSinceEpoch - 1)
+        try await store.addAudience([
+            AudienceCount(day: yesterday, channel: .visitors, metric: .search, dimension: "rare", count: 4),
+            AudienceCount(day: yesterday, channel: .visitors, metric: .search, dimension: "common", count: 5),
+            AudienceCount(day: yesterday, channel: .visitors, metric: .referrer, dimension: "a.example", count: 1),
+            AudienceCount(day: yesterday, channel: .visitors, metric: .pageView, dimension: "home", count: 1),
+            AudienceCount(day: day, channel: .visitors, metric: .search, dimension: "today", count: 1),
+        ])
+        let purged = try await store.purgeAudience(below: 5, of: [.search, .referrer], before: day)
+        #expect(purged == 2)
+        let left = try await store.audienceCounts(from: yesterday, to: day).map(\.dimension)
+        #expect(left == ["home", "common", "today"])
+        #expect(try await store.purgeAudience(below: 5, of: [], before: day) == 0)
     }
 }
 

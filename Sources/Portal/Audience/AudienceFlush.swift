@@ -52,6 +52,10 @@ struct AudienceFlush: Service {
         do {
             let purged = try await store.purgeAudience(before: CivilDate(daysSinceEpoch: today - kept))
             if purged > 0 { logger.info("purged audience figures past their retention", metadata: ["count": "\(purged)"]) }
+            // Words and hosts that can never be shown go once their day is over and every node has flushed it.
+            _ = try await store.purgeAudience(
+                below: AudienceReport.threshold, of: [.search, .searchWithoutResults, .referrer],
+                before: CivilDate(daysSinceEpoch: today - 1))
         } catch {
             logger.error("audience purge failed", metadata: ["error.type": "\(type(of: error))"])
         }

@@ -95,4 +95,8 @@ public protocol AudienceStore: Sendable {
     func audienceDatasetTotals(since: CivilDate) async throws -> [String: AudienceDatasetTotals]
     /// Deletes the counts of the days before `cutoff` and says how many rows went.
     @discardableResult func purgeAudience(before cutoff: CivilDate) async throws -> Int
+    /// Deletes the counts of `metrics` below `threshold` on the days before `cutoff`, and says how many rows went:
+    /// search words and referring hosts that can never be shown are not kept once their day is over.
+    @discardableResult func purgeAudience(below threshold: Int64, of metrics: [AudienceMetric], before cutoff: CivilDate)
+        async throws -> Int
 }

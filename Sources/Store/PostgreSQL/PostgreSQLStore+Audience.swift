@@ -80,6 +80,18 @@ extension PostgreSQLStore: AudienceStore {
         }
     }
 
+    @discardableResult public func purgeAudience(
+        below threshold: Int64, of metrics: [AudienceMetric], before cutoff: CivilDate
+    ) async throws -> Int {
+        let day = Int32(clamping: cutoff.daysSinceEpoch)
+        let names = metrics.map(\.rawValue)
+        return try await run(
+            """
+            DELETE FROM audience_daily WHERE day < \(day) AND hits < \(threshold) AND metric = ANY(\(names)::text[])
+            RETURNING 1
+            """)
+    }
+
     @discardableResult public func purgeAudience(before cutoff: CivilDate) async throws -> Int {
         let day = Int32(clamping: cutoff.daysSinceEpoch)
         return try await run("DELETE FROM audience_daily WHERE day < \(day) RETURNING 1")

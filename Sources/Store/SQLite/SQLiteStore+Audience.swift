@@ -64,6 +64,21 @@ extension SQLiteStore: AudienceStore {
         }
     }
 
+    @discardableResult public func purgeAudience(
+        below threshold: Int64, of metrics: [AudienceMetric], before cutoff: CivilDate
+    ) async throws -> Int {
+        guard !metrics.isEmpty else { return 0 }
+        let placeholders = Array(repeating: "?", count: metrics.count).joined(separator: ", ")
+        var arguments: StatementArguments = [cutoff.daysSinceEpoch, threshold]
+        for metric in metrics { _ = arguments.append(contentsOf: [metric.rawValue]) }
+        return try await pool.write { [arguments] db in
+            try db.execute(
+                sql: "DELETE FROM audience_daily WHERE day < ? AND hits < ? AND metric IN (\(placeholders))",
+                arguments: arguments)
+            return db.changesCount
+        }
+    }
+
     @discardableResult public func purgeAudience(before cutoff: CivilDate) async throws -> Int {
         try await pool.write { db in
             try db.execute(sql: "DELETE FROM audience_daily WHERE day < ?", arguments: [cutoff.daysSinceEpoch])
