@@ -12,7 +12,7 @@ import pytest
 import requests
 
 from conftest import PASSWORD, USER, start_server
-from garona_server import import_file, run_cli
+from garona_server import create_user, import_file, run_cli
 from source_files import SourceFiles
 from web import CSRF_FAILED, Client, form_token, multipart
 
@@ -156,6 +156,11 @@ def test_schedule_conditional_get_refresh_and_failures(server, files, bo, tmp_pa
         assert done.returncode != 0 and "http" in done.stderr
     assert cli(server, "source", "set", "no-such-dataset", "--url", files.url(path)).returncode != 0
 
+    # Every run is in the audit log, with who started it.
+    audit = bo.get("/backoffice/audit/", params={"action": "source_run", "target": dataset})
+    assert audit.status_code == 200
+    assert audit.text.count(dataset) >= 7 and "scheduler" in audit.text and "cli" in audit.text
+
 
 def test_credentials_are_sent_but_never_shown_or_logged(server, files, bo, tmp_path):
     dataset = new_dataset(server, tmp_path)
@@ -219,6 +224,20 @@ def test_back_office_sets_edits_and_removes_a_source(server, files, bo, tmp_path
     # Without a session: the login page, whatever the form.
     anonymous = Client(server)
     assert anonymous.get(f"/backoffice/datasets/{dataset}/source").status_code in (302, 303)
+
+
+def test_an_editor_manages_sources_and_attachments(server, files, tmp_path):
+    create_user(server.data_dir, "edith", PASSWORD, role="editor", database_url=server.database_url)
+    editor = Client(server)
+    assert editor.login("edith", PASSWORD).status_code == 302
+    dataset = new_dataset(server, tmp_path)
+    page = editor.get(f"/backoffice/datasets/{dataset}/source")
+    assert page.status_code == 200
+    form = {"csrfmiddlewaretoken": form_token(page.text), "url": files.url(f"/{dataset}.csv"), "schedule": "every",
+            "every_minutes": "15", "daily_time": "03:00"}
+    assert editor.post(f"/backoffice/datasets/{dataset}/source", data=form).status_code == 303
+    assert editor.get("/backoffice/sources").status_code == 200
+    assert attach(editor, dataset, "notice.pdf", b"%PDF-1.4\n").status_code == 303
 
 
 def attach(client, dataset, filename, content, title="", token=None):
