@@ -36,7 +36,8 @@ extension Analyzer {
                 }
                 bounds.append(nil)
             } else if operand.type.isTemporal {
-                let date = try requiredDate(argument)
+                let read = try requiredDate(argument)
+                let date = operand.type == .datetime ? read.instant(in: options.timeZone) : read
                 bounds.append((Double(date.seconds), date))
             } else {
                 bounds.append((try numberLiteral(argument), nil))
@@ -94,7 +95,8 @@ extension Analyzer {
                 .unsupported, "An interval of more than 1 \(unit.rawValue) is not supported yet",
                 at: argument.position)
         }
-        let widened = operand.type == .date ? TypedExpression(.dateAsDateTime(operand), .datetime) : operand
+        // A datetime is bucketed by the wall-clock time of the `timezone` (a day is a day there).
+        let widened = operand.type == .date ? TypedExpression(.dateAsDateTime(operand), .datetime) : localTime(operand)
         return TypedExpression(.dateRanges(widened, interval), .text)
     }
 

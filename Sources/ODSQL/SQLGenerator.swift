@@ -134,7 +134,9 @@ struct SQLGenerator {
             return widthRanges(sql(inner), width: width, integerLabels: integerLabels)
         case .dateRanges(let inner, let interval):
             let bucket = dialect.dateBucket(sql(inner), interval: interval)
-            return "('[' || \(bucket.start) || ', ' || \(bucket.end) || '[')"
+            guard case .localTime = inner.node else { return "('[' || \(bucket.start) || ', ' || \(bucket.end) || '[')" }
+            // Wall-clock bounds of the `timezone`: ISO local times, without the `Z` of an instant.
+            return "('[' || replace(\(bucket.start), 'Z', '') || ', ' || replace(\(bucket.end), 'Z', '') || '[')"
         case .random(let seed): return dialect.randomOrder(seed: seed, layout: layout, grouped: grouped)
         case .constant(let flag): return flag ? "(1 = 1)" : "(1 = 0)"
         }

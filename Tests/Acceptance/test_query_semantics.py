@@ -119,3 +119,16 @@ def test_fixed_offsets_read_as_foundation_reads_them(server, zone):
     # Etc/GMT-2 is UTC+2 (POSIX's inverted sign in the name), GMT+2 is UTC+2: no engine may read either backwards.
     rows = records(server, select="date_format(quand, 'HH:mm') as t", where="id = 5", timezone=zone)
     assert rows[0]["t"] == "14:00"
+
+
+def test_date_histograms_bucket_wall_clock_days(server):
+    def buckets(zone, width):
+        rows = records(server, select="count(*) as n", group_by=f"range(quand, {width}) as r", timezone=zone)
+        return {r["r"]: r["n"] for r in rows}
+    assert buckets("Europe/Paris", "1 year") == {
+        "[2023-01-01T00:00:00.000, 2024-01-01T00:00:00.000[": 4,
+        "[2024-01-01T00:00:00.000, 2025-01-01T00:00:00.000[": 2}
+    paris_days = buckets("Europe/Paris", "1 day")
+    assert paris_days["[2024-01-01T00:00:00.000, 2024-01-02T00:00:00.000["] == 2
+    assert paris_days["[2023-12-31T00:00:00.000, 2024-01-01T00:00:00.000["] == 1
+    assert buckets("UTC", "1 day")["[2023-12-31T00:00:00.000Z, 2024-01-01T00:00:00.000Z["] == 2
