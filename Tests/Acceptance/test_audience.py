@@ -151,31 +151,3 @@ def test_the_back_office_pages_and_refusals(portal):
     # Logged out: to the login page.
     resp = visitor(portal).get("/backoffice/audience.json")
     assert resp.status_code == 302 and resp.headers["Location"].startswith("/login")
-
-
-def test_the_audience_pages_are_accessible_in_both_languages(portal):
-    """axe-core finds no serious or critical violation on the back-office figures (with their charts), the
-    preferences page and the charter, in French and in English."""
-    if portal.database_url:
-        pytest.skip("the same pages as on SQLite")
-    from axe_selenium_python import Axe
-
-    browser = Browser(portal.base)
-    try:
-        browser.open("/login")
-        browser.find('#login-form [name="username"]')[0].send_keys(USER)
-        browser.find('#login-form [name="password"]')[0].send_keys(PASSWORD)
-        browser.click('#login-form [type="submit"]')
-        for lang in ("fr", "en"):
-            browser.driver.add_cookie({"name": "django_language", "value": lang, "path": "/"})
-            for path in ("/backoffice/audience/", "/cookies/preferences", "/cookies"):
-                browser.open(path)
-                assert browser.lang == lang
-                assert browser.find("svg[role=img] title") or path != "/backoffice/audience/"
-                axe = Axe(browser.driver)
-                axe.inject()
-                results = axe.run(options='{"resultTypes": ["violations"]}')
-                blocking = [v for v in results["violations"] if v.get("impact") in ("serious", "critical")]
-                assert not blocking, f"{path} ({lang}): " + axe.report(blocking)
-    finally:
-        browser.quit()

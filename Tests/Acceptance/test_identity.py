@@ -181,6 +181,14 @@ def test_settings_pages_need_an_admin_and_the_csrf_token(site):
     assert refused.status_code == 403
     accepted = client.post("/backoffice/settings", data={"csrfmiddlewaretoken": token, "contact_email": "x@y.example"})
     assert accepted.status_code == 303
+    # An editor writes the pages, never the identity.
+    create_user(site.data_dir, "eve", PASSWORD, role="editor", database_url=site.database_url)
+    editor = Client(site)
+    assert editor.login("eve", PASSWORD).status_code == 302
+    assert editor.get("/backoffice/settings").status_code == 403
+    assert editor.get("/backoffice/pages").status_code == 200
+    assert editor.post("/backoffice/settings", data={"csrfmiddlewaretoken": editor.token("/backoffice/pages"),
+                                                     "primary_color": "#000000"}).status_code == 403
 
 
 def test_cli_settings_refuse_with_the_reason_and_exit_non_zero(site):
