@@ -4,6 +4,7 @@ the other sessions, `garona user …`, the audit log's filters, pages and CSV do
 
 import csv
 import io
+import sqlite3
 
 import pytest
 import requests
@@ -12,7 +13,7 @@ from selenium.webdriver.common.by import By
 
 from browser import Browser
 from conftest import PASSWORD, USER, start_server
-from garona_server import create_user, import_file, run_cli
+from garona_server import create_user, import_file, psql, run_cli
 from test_backoffice import through_backoffice
 from web import CSRF_FAILED, Client, dom
 
@@ -209,6 +210,24 @@ def test_changing_ones_password_ends_the_other_sessions_only(server):
     assert stale.get("/backoffice/").status_code == 302
     assert Client(server).login("carol", PASSWORD).status_code == 200
     assert Client(server).login("carol", NEW_PASSWORD).status_code == 302
+
+
+def test_a_password_changed_behind_the_servers_back_still_ends_the_sessions(server):
+    """The session keeps a fingerprint of the password hash: even a change that leaves the session rows in place
+    (here, the hash rewritten in the database) logs the sessions out at their next request."""
+    assert cli(server, "create", "--username", "erin", "--role", "editor", "--password-stdin",
+               stdin=PASSWORD).returncode == 0
+    erin = logged_in(server, "erin")
+    assert erin.get("/backoffice/").status_code == 200
+    same = "UPDATE users SET password_hash = password_hash || '' WHERE username = 'erin'"
+    changed = "UPDATE users SET password_hash = replace(password_hash, '$2b$12$', '$2b$12$x') WHERE username = 'erin'"
+    for statement, status in [(same, 200), (changed, 302)]:
+        if server.database_url:
+            psql(server.database_url, statement)
+        else:
+            with sqlite3.connect(server.data_dir / "garona.sqlite") as db:
+                db.execute(statement)
+        assert erin.get("/backoffice/").status_code == status, statement
 
 
 def test_the_command_line_manages_accounts_and_says_why_it_refuses(server):
