@@ -181,6 +181,11 @@ def test_settings_pages_need_an_admin_and_the_csrf_token(site):
     assert refused.status_code == 403
     accepted = client.post("/backoffice/settings", data={"csrfmiddlewaretoken": token, "contact_email": "x@y.example"})
     assert accepted.status_code == 303
+    # Every change is audited, with its actor and key.
+    audit = client.get("/backoffice/audit?action=settings&target=contact_email")
+    assert audit.status_code == 200 and "contact_email" in audit.text and USER in audit.text
+    audit = client.get("/backoffice/audit?action=settings&target=primary_color&actor=" + USER)
+    assert "primary_color" in audit.text and PRIMARY in audit.text
     # An editor writes the pages, never the identity.
     create_user(site.data_dir, "eve", PASSWORD, role="editor", database_url=site.database_url)
     editor = Client(site)
