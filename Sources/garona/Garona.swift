@@ -7,7 +7,8 @@ struct Garona: AsyncParsableCommand {
         commandName: "garona",
         abstract: "Garona, a self-hosted open data platform.",
         subcommands: [
-            Serve.self, UserCommand.self, ImportCommand.self, DatasetCommand.self, SampleCommand.self, ApiKeyCommand.self, SourceCommand.self,
+            Serve.self, UserCommand.self, ImportCommand.self, DatasetCommand.self, SampleCommand.self, ApiKeyCommand.self,
+            SourceCommand.self,
             SettingsCommand.self,
         ]
     )

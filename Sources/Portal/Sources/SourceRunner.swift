@@ -109,6 +109,10 @@ public struct SourceRunner: Sendable {
         guard case .downloaded(let file, let bytes, let etag, let lastModified) = fetched else {
             return result(.unchanged, "", etag: source.etag, lastModified: source.lastModified)
         }
+        // A dataset deleted while its file was downloaded is not brought back by the publication.
+        guard (try? await store.dataset(id: source.datasetID)) != nil else {
+            return result(.failed, "the dataset was deleted", bytes: bytes, etag: nil, lastModified: nil)
+        }
         let options = source.options
         let request = ImportRequest(
             file: file, datasetID: source.datasetID, delimiter: options.delimiter, encoding: options.encoding,
