@@ -269,6 +269,8 @@ def test_attachments_upload_list_download_and_remove(server, bo, tmp_path):
     assert api.status_code == 200
     body = api.json()
     assert body["links"] == [] and len(body["attachments"]) == 2
+    slash = requests.get(server.url(f"/api/explore/v2.1/catalog/datasets/{dataset}/attachments/"), timeout=15)
+    assert slash.status_code == 200 and slash.json() == body
     first = body["attachments"][0]
     assert first["metas"] == {"mime-type": "application/pdf", "title": "Dictionnaire des données",
                               "url": "odsfile://Dictionnaire_des_donn_es.pdf", "id": "dictionnaire_des_donn_es_pdf"}
