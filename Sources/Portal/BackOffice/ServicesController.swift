@@ -59,7 +59,7 @@ struct ServicesController: Sendable {
         router.post("/backoffice/services/{id}/delete") { request, context in
             try await asAdmin(users, request, context) { user in
                 let service = try declared(context)
-                try await store(current().filter { $0.id != service.id })
+                try await store(try await stored().filter { $0.id != service.id })
                 try await audit.appendAudit(
                     AuditEntry(at: clock(), actor: user.username, action: .services, target: service.id, detail: "remove"))
                 return redirect(to: "/backoffice/services/?saved=1", status: .seeOther)
@@ -69,6 +69,10 @@ struct ServicesController: Sendable {
 
     /// The services in force, the demo's map tiles included.
     private func current() -> [ConsentService] { siteSync.site.current.registry.services }
+
+    /// The services as the database holds them now (another node may have changed them since this node's last poll),
+    /// so that a change starts from the latest list.
+    private func stored() async throws -> [ConsentService] { try await siteSync.loader.declaredServices() }
 
     /// The declared service the path names, or a 404 page.
     private func declared(_ context: PortalRequestContext) throws -> ConsentService {
@@ -89,7 +93,7 @@ struct ServicesController: Sendable {
         _ form: ServiceForm, replacing id: String?, user: User, request: Request, context: PortalRequestContext
     ) async throws -> Response {
         let service = form.service
-        var services = current()
+        var services = try await stored()
         if let id, let index = services.firstIndex(where: { $0.id == id }) {
             services[index] = service
         } else {

@@ -61,13 +61,18 @@ struct SiteStateLoader: Sendable {
         return try ServiceDeclarations.parse(Data(text.utf8), source: "the setting \"\(ServiceDeclarations.setting)\"")
     }
 
-    /// The state as the store declares it now.
-    func load() async throws -> SiteState {
+    /// The declared services now: the setting's, and the demo's map tiles unless the setting declares `map_tiles`.
+    func declaredServices() async throws -> [ConsentService] {
         var services = try await services()
         if let demoTileURL, !services.contains(where: { $0.id == "map_tiles" }) {
             services.append(.mapTiles(urlTemplate: demoTileURL))
         }
-        var state = SiteState(registry: CookieRegistry(services: services), siteName: siteName)
+        return services
+    }
+
+    /// The state as the store declares it now.
+    func load() async throws -> SiteState {
+        var state = SiteState(registry: CookieRegistry(services: try await declaredServices()), siteName: siteName)
         state.identity = try await SiteIdentityLoader.load(from: store)
         return state
     }
