@@ -13,7 +13,7 @@ import pytest
 from browser import Browser, check_jar, wait_for
 from conftest import PASSWORD, USER, start_server
 from front_pages import DATASET
-from garona_server import postgres_skip_reason, psql
+from garona_server import postgres_skip_reason, psql, run_cli
 from web import Client, form_token
 
 AGENT = "Mozilla/5.0 (X11; Linux x86_64) GaronaAudienceProbe/7.3 distinctive-ua-5f1e"
@@ -85,7 +85,15 @@ def test_the_figures_are_what_visitors_did(portal):
     publisher = visitor(portal)
     assert publisher.login(USER, PASSWORD).status_code == 302
     assert publisher.get(f"/explore/dataset/{DATASET}/map/").status_code == 200
-    for client in (http, objecting, publisher):
+    # Counted apart: calls with an API key.
+    made = run_cli("apikey", "create", "--data-dir", str(portal.data_dir),
+                   *(["--database-url", portal.database_url] if portal.database_url else []),
+                   "--username", USER, "--label", "audience")
+    assert made.returncode == 0, made.stderr
+    keyed = visitor(portal, Authorization="Apikey " + made.stdout.strip())
+    for _ in range(4):
+        assert keyed.get(api + "/records?limit=1").status_code == 200
+    for client in (http, objecting, publisher, keyed):
         assert set(client.session.cookies.keys()) <= FOUR
 
     # The last request: once it is in the figures, everything counted before it is too (a flush takes them all).
@@ -115,6 +123,9 @@ def test_the_figures_are_what_visitors_did(portal):
     popular = http.get("/explore/?sort=popularity").text
     assert popular.index(f'href="/explore/dataset/{DATASET}/"') < min(
         popular.index(f'href="/explore/dataset/{other}/"') for other in listed if other != DATASET)
+    page = publisher.get("/backoffice/audience/").text
+    assert "clé d&#39;API</th><td class=\"number\">4<" in page
+    assert "appels)</th><td class=\"number\">1<" in page
     before = figures(publisher, "?from=2020-01-01&to=2020-01-31")
     assert before["pages"]["home"] == 0 and before["datasets"] == [] and before["from"] == "2020-01-01"
 
@@ -151,3 +162,31 @@ def test_the_back_office_pages_and_refusals(portal):
     # Logged out: to the login page.
     resp = visitor(portal).get("/backoffice/audience.json")
     assert resp.status_code == 302 and resp.headers["Location"].startswith("/login")
+
+
+def test_the_audience_pages_are_accessible_in_both_languages(portal):
+    """axe-core finds no serious or critical violation on the back-office figures (with their charts), the
+    preferences page and the charter, in French and in English."""
+    if portal.database_url:
+        pytest.skip("the same pages as on SQLite")
+    from axe_selenium_python import Axe
+
+    browser = Browser(portal.base)
+    try:
+        browser.open("/login")
+        browser.find('#login-form [name="username"]')[0].send_keys(USER)
+        browser.find('#login-form [name="password"]')[0].send_keys(PASSWORD)
+        browser.click('#login-form [type="submit"]')
+        for lang in ("fr", "en"):
+            browser.driver.add_cookie({"name": "django_language", "value": lang, "path": "/"})
+            for path in ("/backoffice/audience/", "/cookies/preferences", "/cookies"):
+                browser.open(path)
+                assert browser.lang == lang
+                assert browser.find("svg[role=img] title") or path != "/backoffice/audience/"
+                axe = Axe(browser.driver)
+                axe.inject()
+                results = axe.run(options='{"resultTypes": ["violations"]}')
+                blocking = [v for v in results["violations"] if v.get("impact") in ("serious", "critical")]
+                assert not blocking, f"{path} ({lang}): " + axe.report(blocking)
+    finally:
+        browser.quit()
