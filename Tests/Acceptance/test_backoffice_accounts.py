@@ -158,6 +158,14 @@ def test_admins_manage_accounts_and_a_disabled_account_is_refused_at_once(server
     assert admin.post("/backoffice/users/999999/disable",
                       data={"csrfmiddlewaretoken": admin.token("/backoffice/users/")}).status_code == 404
 
+    # The admin revokes bob's key in the back office: audited by its prefix, never the key.
+    revoke = next(f.attrs["action"] for f in dom(admin.get("/backoffice/apikeys")).find_all("form")
+                  if f.attrs.get("action", "").endswith("/revoke"))
+    assert post(admin, revoke, "/backoffice/apikeys").status_code == 303
+    assert requests.get(server.url(API + "/catalog/datasets"), headers=headers, timeout=15).status_code == 401
+    assert audit_rows(admin, action="apikey_revoke") == [("alice", "Clé d’API révoquée", key[:8], "bob")]
+    assert key not in admin.get("/backoffice/audit.csv").text
+
 
 def test_the_last_admin_can_be_neither_disabled_nor_demoted(tmp_path_factory, tiles):
     srv = start_server(tmp_path_factory, "--tile-url", tiles.template)
