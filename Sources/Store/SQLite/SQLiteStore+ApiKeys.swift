@@ -37,8 +37,9 @@ extension SQLiteStore: ApiKeyStore {
         try await pool.read { db in
             try Row.fetchOne(
                 db, sql: Self.keySelect + " WHERE k.key_hash = ? AND k.revoked_at IS NULL AND u.disabled_at IS NULL",
-                arguments: [hash])
-                .map(Self.apiKey)
+                arguments: [hash]
+            )
+            .map(Self.apiKey)
         }
     }
 
