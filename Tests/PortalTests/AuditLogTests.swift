@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Testing
+import Web
 
 @testable import Portal
 @testable import Store
@@ -41,6 +42,14 @@ import Testing
         #expect(AccountRules.isAcceptablePassword(String(repeating: "é", count: 12)))
         #expect(!AccountRules.isAcceptablePassword(String(repeating: "a", count: 11)))
         #expect(!AccountRules.isAcceptablePassword(String(repeating: "a", count: 1_025)))
+    }
+
+    /// The engines find a session's account under the key the web layer writes it to.
+    @Test func sessionsNameTheirUserUnderTheWebLayersKey() {
+        #expect(SessionRecord.userIDKey == SessionKeys.userID)
+        let session = SessionRecord(key: "k", data: [SessionKeys.userID: "42"], expiresAt: .now)
+        #expect(session.userID == 42)
+        #expect(SessionRecord(key: "k", data: [SessionKeys.userID: "x"], expiresAt: .now).userID == nil)
     }
 
     @Test func thePeriodicPurgeRemovesAuditEntriesPastTheirRetention() async throws {
