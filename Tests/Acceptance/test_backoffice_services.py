@@ -15,7 +15,7 @@ from garona_server import create_user, run_cli
 from web import CSRF_FAILED, Client, dom, set_cookies
 
 BLOCKING = {"serious", "critical"}
-ADMIN_ONLY_EN = "This page is for administrators only."
+ADMIN_ONLY_EN = "This page and its actions are for administrators only."
 VIDEO = {
     "id": "video", "name_fr": "Vidéos", "name_en": "Videos", "provider": "Video host", "category": "third_party",
     "purpose_fr": "Lire les vidéos intégrées", "purpose_en": "Play embedded videos",

@@ -26,7 +26,7 @@ struct ConsentFiguresController: Sendable {
     func addRoutes(to router: some RouterMethods<PortalRequestContext>) {
         // The router answers both slash forms of one path.
         router.get("/backoffice/consents/") { request, context in
-            try await asAdmin(users, request, context) { _ in
+            try await users.withAdmin(request, context) { _ in
                 let report = try await report(try pagePeriod(request))
                 let language = context.visit.language
                 return renderer.page(
@@ -36,7 +36,7 @@ struct ConsentFiguresController: Sendable {
             }
         }
         router.get("/backoffice/consents.json") { request, context in
-            try await asAdmin(users, request, context) { _ in
+            try await users.withAdmin(request, context) { _ in
                 let period: AudiencePeriod
                 do throws(AudiencePeriod.Refusal) {
                     period = try requestPeriod(request)
@@ -53,7 +53,7 @@ struct ConsentFiguresController: Sendable {
             }
         }
         router.get("/backoffice/consents.csv") { request, context in
-            try await asAdmin(users, request, context) { _ in
+            try await users.withAdmin(request, context) { _ in
                 let report = try await report(try pagePeriod(request))
                 return Response(
                     status: .ok,

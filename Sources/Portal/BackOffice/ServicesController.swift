@@ -28,28 +28,28 @@ struct ServicesController: Sendable {
     /// Adds the services' pages to `router`, under `/backoffice/services`.
     func addRoutes(to router: some RouterMethods<PortalRequestContext>) {
         router.get("/backoffice/services/") { request, context in
-            try await asAdmin(users, request, context) { _ in listPage(request: request, context: context) }
+            try await users.withAdmin(request, context) { _ in listPage(request: request, context: context) }
         }
         router.get("/backoffice/services/new") { request, context in
-            try await asAdmin(users, request, context) { _ in
+            try await users.withAdmin(request, context) { _ in
                 formPage(ServiceForm(), creating: true, request: request, context: context)
             }
         }
         router.post("/backoffice/services/new") { request, context in
-            try await asAdmin(users, request, context) { user in
+            try await users.withAdmin(request, context) { user in
                 try await save(
                     ServiceForm(form: context.visit.form, id: nil, existing: nil), replacing: nil, user: user,
                     request: request, context: context)
             }
         }
         router.get("/backoffice/services/{id}") { request, context in
-            try await asAdmin(users, request, context) { _ in
+            try await users.withAdmin(request, context) { _ in
                 let service = try declared(context)
                 return formPage(ServiceForm(service), creating: false, request: request, context: context)
             }
         }
         router.post("/backoffice/services/{id}") { request, context in
-            try await asAdmin(users, request, context) { user in
+            try await users.withAdmin(request, context) { user in
                 let service = try declared(context)
                 return try await save(
                     ServiceForm(form: context.visit.form, id: service.id, existing: service), replacing: service.id,
@@ -57,7 +57,7 @@ struct ServicesController: Sendable {
             }
         }
         router.post("/backoffice/services/{id}/delete") { request, context in
-            try await asAdmin(users, request, context) { user in
+            try await users.withAdmin(request, context) { user in
                 let service = try declared(context)
                 try await store(try await stored().filter { $0.id != service.id })
                 try await audit.appendAudit(
@@ -147,16 +147,5 @@ struct ServicesController: Sendable {
         let title = catalog.text(creating ? "services_add" : "services_edit", in: language)
         return renderer.page(
             "bo_services_edit", title: title, values: values, status: status, request: request, context: context)
-    }
-}
-
-/// Runs `body` for the logged-in admin (anyone else is sent to the login page first); an editor gets a 403 page in
-/// their language. The services and consent figures' own check until accounts' `SessionUsers.withAdmin` is in.
-func asAdmin(
-    _ users: SessionUsers, _ request: Request, _ context: PortalRequestContext, _ body: (User) async throws -> Response
-) async throws -> Response {
-    try await users.withUser(request, context) { user in
-        guard user.role == .admin else { throw PageError(.forbidden, messageKey: "services_admin_only") }
-        return try await body(user)
     }
 }
