@@ -3,7 +3,8 @@ import Store
 import Web
 
 /// Counts what the portal served, in one place: added once to the router before the routes, it wraps every matched
-/// route and, after a successful answer (2xx) to a GET, names the event from the route's path and parameters.
+/// route and, after a successful answer to a GET (2xx, or 304 for a page), names the event from the route's path and
+/// parameters.
 ///
 /// - `/`, `/explore/`, a dataset tab, `/cookies`: a page view of that kind (and of that dataset);
 /// - `/explore/` with words in `q`, on its first page: a catalog search, and a search without results when no public
@@ -23,21 +24,25 @@ struct AudienceMiddleware: RouterMiddleware {
         -> Response
     {
         let response = try await next(request, context)
-        guard audience.enabled, request.method == .get, (200..<300).contains(response.status.code),
-            let path = context.endpointPath
-        else { return response }
+        guard audience.enabled, request.method == .get, let path = context.endpointPath else { return response }
+        let status = response.status.code
         if path.hasPrefix(ExploreAPIController.base) {
+            guard (200..<300).contains(status) else { return response }
             if let event = Self.apiEvent(endpointPath: path, parameters: context.parameters) {
                 audience.count(event, request: request, context: context, apiKey: APIAccess.current.key != nil)
             }
             return response
         }
-        guard let page = Self.page(endpointPath: path, parameters: context.parameters) else { return response }
+        // A page the browser already had (304) was viewed again all the same.
+        guard (200..<300).contains(status) || status == 304,
+            let page = Self.page(endpointPath: path, parameters: context.parameters)
+        else { return response }
         audience.count(.pageView(page, datasetID: context.parameters.get("id") ?? ""), request: request, context: context)
         if page == .catalog, let search = try? CatalogQuery(request.queryForm), search.page == 1,
-            let words = SearchWords.normalised(search.text)
+            let words = SearchWords.normalised(search.text),
+            // Counting never fails a request: a search whose outcome cannot be read is not counted.
+            let found = try? await searches.found(words)
         {
-            let found = try await searches.found(words)
             audience.count(.search(text: words, found: found), request: request, context: context, referrer: false)
         }
         return response
