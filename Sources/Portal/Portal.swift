@@ -105,12 +105,6 @@ public enum Portal {
                     interval: configuration.audienceFlushSeconds, retentionDays: configuration.audienceRetentionDays))
         }
         app.addServices(siteSync)
-        if configuration.audienceFlushSeconds > 0 {
-            app.addServices(
-                AudienceFlush(
-                    counters: portal.audienceCounters, store: store, clock: overrides.clock, logger: logger,
-                    interval: configuration.audienceFlushSeconds, retentionDays: configuration.audienceRetentionDays))
-        }
         // Runs the datasets' sources when due, each on the one node that takes its lease.
         app.addServices(
             SourceScheduler(

@@ -61,8 +61,6 @@ struct PortalServices: Sendable {
         AudienceController(store: store, users: users, renderer: renderer, catalog: catalog, clock: web.clock)
             .addRoutes(to: router)
         let audit = AuditRecorder(trail: store, clock: web.clock, logger: web.logger)
-        AudienceController(store: store, users: users, renderer: renderer, catalog: catalog, clock: web.clock)
-            .addRoutes(to: router)
         HomeController(
             store: store, users: users, renderer: renderer, catalog: catalog, registry: registry, staticFiles: staticFiles
         ).addRoutes(to: router)
