@@ -149,6 +149,6 @@ public protocol WriteAheadLogCompaction: Sendable {
 /// A storage engine: everything Garona keeps, behind one value. Conformers: ``SQLiteStore`` (embedded, the default)
 /// and ``PostgreSQLStore`` (shared by several nodes).
 public typealias StoreEngine = PortalStore & ApiKeyStore & DatasetCatalog & DatasetPublisher & RecordQueries
-    & InstanceSettings & ImportJobStore & AuditTrail & SourceStore & AttachmentStore & ContentPageStore & AccountAdministration & AudienceStore
+    & InstanceSettings & ImportJobStore & AuditTrail & SourceStore & AttachmentStore & ContentPageStore & AccountAdministration
     & AudienceStore
     & ConsentFigures
