@@ -179,7 +179,8 @@ def test_credentials_are_sent_but_never_shown_or_logged(server, files, bo, tmp_p
             .group(1).replace("&#x2A;", "*").replace("&#42;", "*"), "schedule": "every", "every_minutes": "45",
             "daily_time": "03:00"}
     assert bo.post(f"/backoffice/datasets/{dataset}/source", data=form).status_code == 303
-    assert cli(server, "source", "refresh", dataset).returncode == 0
+    # Saved, the source is due at once: the scheduler fetches it again, with the stored credentials.
+    assert wait_for_runs(server, dataset, 2)[0][:2] == ("schedule", "unchanged")
     assert files.seen(path)[-1].get("Authorization") == "Basic cm9ib3Q6czNjcjN0LVBhNTU="
 
 
