@@ -126,7 +126,7 @@ struct CharterController: Sendable {
         var objections = Set<CookieCategory>()
         switch action {
         case "refuse_all": objections = [.audienceMeasurement]
-        case "save" where form["category_\(CookieCategory.audienceMeasurement.rawValue)"] != "on":
+        case "save" where form[CookieCategory.audienceMeasurement.rawValue] != "on":
             objections = [.audienceMeasurement]
         case "allow_service": if case .chosen(let previous) = context.visit.consent { objections = previous.objections }
         default: break
@@ -161,9 +161,7 @@ struct CharterController: Sendable {
             ConsentLogEntry(
                 date: now,
                 policyVersion: choice.policyVersion,
-                // An objection is written as in the cookie: `-audience_measurement`.
-                acceptedCategories: (choice.categories.sorted().map(\.rawValue)
-                    + choice.objections.sorted().map { "-" + $0.rawValue }).joined(separator: ","),
+                acceptedCategories: choice.categories.sorted().map(\.rawValue).joined(separator: ","),
                 acceptedServices: choice.services.sorted().joined(separator: ","),
                 action: logged
             )
