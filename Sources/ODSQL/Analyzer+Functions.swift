@@ -79,7 +79,7 @@ extension Analyzer {
             return try range(call, at: position)
         case "geo_cluster":
             try requireClause([.groupBy], name, at: position)
-            throw error(.unsupported, "Function \"geo_cluster()\" is not supported yet", at: position)
+            return try geoCluster(call, at: position)
         case "random":
             try requireClause([.orderBy], name, at: position)
             try arity(call, 1, at: position)

@@ -150,7 +150,11 @@ extension ODSQL {
                 sql = sql + source(plan.filter, generator)
             }
             if plan.groupCount > 0 {
-                sql.sql += " GROUP BY " + ordinals.prefix(plan.groupCount).map(String.init).joined(separator: ", ")
+                var terms: [SQLFragment] = []
+                for (output, ordinal) in zip(plan.outputs.prefix(plan.groupCount), ordinals) {
+                    terms += generator.groupingTerms(output.expression) ?? [SQLFragment(sql: String(ordinal))]
+                }
+                sql = sql + " GROUP BY " + terms.joined(separator: ", ")
             }
             var orderTerms: [SQLFragment] = []
             for (target, descending) in plan.order {
@@ -183,8 +187,10 @@ extension ODSQL {
             guard plan.groupCount > 0 else {
                 return finish("SELECT COUNT(*)" + source(plan.filter, generator, countOnly: true))
             }
-            let keys = plan.outputs.prefix(plan.groupCount).map { generator.sql($0.expression) }
-            let ordinals = (1...plan.groupCount).map(String.init).joined(separator: ", ")
+            let keys = plan.outputs.prefix(plan.groupCount).flatMap {
+                generator.groupingTerms($0.expression) ?? [generator.sql($0.expression)]
+            }
+            let ordinals = (1...keys.count).map(String.init).joined(separator: ", ")
             return finish(
                 "SELECT COUNT(*) FROM (SELECT " + keys.joined(separator: ", ") + groupedTable(generator)
                     + whereClause(plan.filter, generator) + " GROUP BY \(raw: ordinals)) AS \"g\"")

@@ -39,6 +39,8 @@ struct TypedExpression: Sendable, Hashable {
         case staticRanges(TypedExpression, [RangeBucket])
         case widthRanges(TypedExpression, width: SQLValue, integerLabels: Bool)
         case dateRanges(TypedExpression, DateBucketInterval)
+        /// A `geo_cluster()` group key: the centroid of the points of a grid cell (see ``GeoClusterGrid``).
+        case geoCluster(ODSQL.Field, GeoClusterGrid)
         case random(seed: Int64)
         case constant(Bool)
     }

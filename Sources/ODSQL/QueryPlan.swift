@@ -91,7 +91,7 @@ struct Planner {
             if typed.type.isGeo {
                 throw ODSQLError(
                     clause: .groupBy, position: item.expression.position, kind: .unsupported,
-                    detail: "Grouping by a geo field is not supported; geo_cluster() is not supported yet")
+                    detail: "Grouping by a geo field is not supported; use geo_cluster()")
             }
             plan.outputs.append(QueryPlan.Output(key: item.key, expression: typed))
             if let label = item.label { groupLabels[label] = typed }

@@ -39,6 +39,9 @@ public protocol SQLDialect: Sendable {
     /// A stored datetime (`YYYY-MM-DDTHH:MM:SSZ` text) read as the wall-clock time of `zone`, in the same form.
     func localDateTime(_ value: SQLFragment, zone: ZoneOffsets) -> SQLFragment
 
+    /// A number as text with exactly `digits` decimals, the same digits on every engine.
+    func fixedDecimalText(_ value: SQLFragment, digits: Int) -> SQLFragment
+
     /// GeoJSON Point text built from latitude and longitude columns.
     func pointGeoJSON(lat: SQLFragment, lon: SQLFragment) -> SQLFragment
 

@@ -137,6 +137,7 @@ struct SQLGenerator {
             guard case .localTime = inner.node else { return "('[' || \(bucket.start) || ', ' || \(bucket.end) || '[')" }
             // Wall-clock bounds of the `timezone`: ISO local times, without the `Z` of an instant.
             return "('[' || replace(\(bucket.start), 'Z', '') || ', ' || replace(\(bucket.end), 'Z', '') || '[')"
+        case .geoCluster(let field, _): return clusterCentroid(field)
         case .random(let seed): return dialect.randomOrder(seed: seed, layout: layout, grouped: grouped)
         case .constant(let flag): return flag ? "(1 = 1)" : "(1 = 0)"
         }

@@ -59,6 +59,8 @@ RECORDS = [
               "timezone": "Europe/Paris"}),
     (SAMPLE, {"select": "count(*) as n", "group_by": "range(date_maj, 6 hours) as r", "order_by": "r", "limit": 50,
               "timezone": "America/New_York"}),
+    (SAMPLE, {"select": "count(*) as n, avg(montant) as a", "group_by": "geo_cluster(geo_point_2d, 9) as c",
+              "order_by": "n desc, a", "limit": 100}),
     (SAMPLE, {"select": "categorie, accessible, sum(effectif) as e", "group_by": "categorie, accessible",
               "order_by": "e desc, categorie, accessible"}),
     (SAMPLE, {"select": "departement, median(montant) as med, percentile(effectif, 90) as p90",

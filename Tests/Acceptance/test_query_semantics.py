@@ -132,3 +132,34 @@ def test_date_histograms_bucket_wall_clock_days(server):
     assert paris_days["[2024-01-01T00:00:00.000, 2024-01-02T00:00:00.000["] == 2
     assert paris_days["[2023-12-31T00:00:00.000, 2024-01-01T00:00:00.000["] == 1
     assert buckets("UTC", "1 day")["[2023-12-31T00:00:00.000Z, 2024-01-01T00:00:00.000Z["] == 2
+
+
+@pytest.mark.parametrize("zoom", [0, 6, 10, 14])
+def test_geo_cluster_groups_points_for_a_map(demo, zoom):
+    """geo_cluster(): one group per grid cell fitting 40 pixels at the zoom, keyed by its points' centroid."""
+    gares = f"{API}/catalog/datasets/gares-occitanie/records"
+    key = f"geo_cluster(geo_point_2d, {zoom})"
+    resp = requests.get(demo.url(gares), params={"select": "count(*) as n", "group_by": key, "limit": 20000},
+                        timeout=30)
+    assert resp.status_code == 200, resp.text
+    clusters = resp.json()["results"]
+    # Records without a point, if any, make one group whose key is null, as null values do in group_by.
+    total = requests.get(demo.url(gares), params={"select": "count(*) as n"}, timeout=30).json()["results"][0]["n"]
+    assert sum(c["n"] for c in clusters) == total
+    for cluster in (c for c in clusters if c[key] is not None):
+        centroid = cluster[key]["cluster_centroid"]
+        assert 42 < centroid["lat"] < 45.5 and -0.5 < centroid["lon"] < 5
+    if zoom == 0:
+        assert len([c for c in clusters if c[key] is not None]) == 1
+    if zoom == 14:
+        assert len(clusters) > 100
+    grouped = requests.get(demo.url(gares), params={"select": "count(*) as n", "group_by": f"{key} as c",
+                                                    "order_by": "n desc", "limit": 3}, timeout=30).json()
+    assert [c["n"] for c in grouped["results"]] == sorted((c["n"] for c in clusters), reverse=True)[:3]
+
+
+def test_geo_cluster_refuses_what_it_cannot_group(demo):
+    gares = f"{API}/catalog/datasets/gares-occitanie/records"
+    for group_by in ("geo_cluster(geo_point_2d, 30)", "geo_cluster(toponyme, 5)", "geo_cluster(geo_point_2d)"):
+        resp = requests.get(demo.url(gares), params={"select": "count(*)", "group_by": group_by}, timeout=30)
+        assert resp.status_code == 400 and resp.json()["error_code"] == "ODSQLError", group_by

@@ -46,9 +46,12 @@ func whereChecks(_ text: String, _ kind: ODSQLError.Kind) {
     #expect(star?.kind == .aggregateMisuse)
     let nested = Fixtures.error { _ = try Fixtures.records(select: "sum(count(*))") }
     #expect(nested?.kind == .aggregateMisuse)
-    let cluster = Fixtures.error { _ = try Fixtures.records(select: "count(*)", groupBy: "geo_cluster(geo, 10)") }
-    #expect(cluster?.kind == .unsupported)
-    #expect(cluster?.message == #"Function "geo_cluster()" is not supported yet in group_by clause at position 0"#)
+    let cluster = Fixtures.error { _ = try Fixtures.records(select: "count(*)", groupBy: "geo_cluster(shape, 10)") }
+    #expect(cluster?.kind == .typeMismatch)
+    let zoom = Fixtures.error { _ = try Fixtures.records(select: "count(*)", groupBy: "geo_cluster(geo, 26)") }
+    #expect(zoom?.kind == .invalidLiteral)
+    let clusterInSelect = Fixtures.error { _ = try Fixtures.records(select: "geo_cluster(geo, 3)") }
+    #expect(clusterInSelect?.kind == .notAllowedInClause)
     let geoGroup = Fixtures.error { _ = try Fixtures.records(groupBy: "geo") }
     #expect(geoGroup?.kind == .unsupported)
     let order = Fixtures.error { _ = try Fixtures.records(select: "count(*)", groupBy: "nom", orderBy: "commune") }

@@ -60,3 +60,16 @@ private func compiler(_ zone: String, dialect: any SQLDialect = SQLiteDialect())
     let facet = try compiler("Europe/Paris").facet(ODSQL.QueryText(), field: "updated", level: .year)
     #expect(facet.sql.contains("strftime("))
 }
+
+@Test func geoClusterGroupsByCellAndAnswersTheCentroid() throws {
+    let query = try Fixtures.records(select: "count(*) as n", groupBy: "geo_cluster(geo, 10)", limit: nil)
+    #expect(query.sql.contains(#"GROUP BY (CAST((("geo__lat" + 90)"#))
+    #expect(query.sql.contains(#"{"cluster_centroid":{"lat":"#))
+    #expect(query.columns.first?.key == "geo_cluster(geo, 10)" && query.columns.first?.type == .json)
+    // Zoom 10 with 40 pixels is about 6 km: geohash precision 4 (0.18° by 0.35°); zoom 0 keeps the coarsest cells.
+    let fine = GeoClusterGrid(zoom: 10, radius: 40)
+    #expect(fine.latitudeStep == 180 / 1_024 && fine.longitudeStep == 360 / 1_024)
+    #expect(GeoClusterGrid(zoom: 0, radius: 40).longitudeStep == 360)
+    let count = try Fixtures.sqlite.count(ODSQL.QueryText(select: "count(*)", groupBy: "geo_cluster(geo, 10)"))
+    #expect(!count.sql.contains("AVG("))
+}
