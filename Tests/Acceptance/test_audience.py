@@ -75,11 +75,11 @@ def test_the_figures_are_what_visitors_did(portal):
     # Not counted: a visitor who objected on the preferences page (the box is ticked until then).
     objecting = visitor(portal)
     page = objecting.get("/cookies/preferences")
-    assert 'name="category_audience_measurement" checked' in page.text
+    assert 'name="audience_measurement" checked' in page.text
     resp = objecting.post("/cookies/preferences", data={"csrfmiddlewaretoken": form_token(page.text),
                                                         "action": "save", "next": "/"})
     assert resp.status_code == 302 and objecting.cookie("cookies_preferences")
-    assert 'name="category_audience_measurement" checked' not in objecting.get("/cookies/preferences").text
+    assert 'name="audience_measurement" checked' not in objecting.get("/cookies/preferences").text
     assert objecting.get(f"/explore/dataset/{DATASET}/api/").status_code == 200
     # Counted apart: a logged-in publisher.
     publisher = visitor(portal)
