@@ -149,7 +149,14 @@ extension SQLGenerator {
         outer.qualifier = layout.recordsTable
         var conditions: [SQLFragment] = []
         if let filter { conditions.append(sql(filter)) }
-        for key in groupKeys { conditions.append("\(sql(key)) IS NOT DISTINCT FROM \(outer.sql(key))") }
+        for key in groupKeys {
+            // A geo_cluster() key is its cell, not the centroid (an aggregate) it answers.
+            let inner = groupingTerms(key) ?? [sql(key)]
+            let outerTerms = outer.groupingTerms(key) ?? [outer.sql(key)]
+            for (term, outerTerm) in zip(inner, outerTerms) {
+                conditions.append("\(term) IS NOT DISTINCT FROM \(outerTerm)")
+            }
+        }
         let source: SQLFragment =
             "FROM \(raw: quote(layout.recordsTable)) AS \"p\" WHERE "
             + (conditions.isEmpty ? "(1 = 1)" : conditions.joined(separator: " AND "))

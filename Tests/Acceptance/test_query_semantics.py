@@ -163,3 +163,12 @@ def test_geo_cluster_refuses_what_it_cannot_group(demo):
     for group_by in ("geo_cluster(geo_point_2d, 30)", "geo_cluster(toponyme, 5)", "geo_cluster(geo_point_2d)"):
         resp = requests.get(demo.url(gares), params={"select": "count(*)", "group_by": group_by}, timeout=30)
         assert resp.status_code == 400 and resp.json()["error_code"] == "ODSQLError", group_by
+
+
+def test_geo_cluster_with_a_median(demo):
+    resp = requests.get(demo.url(f"{API}/catalog/datasets/donnees-exemple/records"),
+                        params={"select": "count(*) as n, median(montant) as m",
+                                "group_by": "geo_cluster(geo_point_2d, 7) as c", "order_by": "n desc", "limit": 5},
+                        timeout=60)
+    assert resp.status_code == 200, resp.text
+    assert all(r["m"] is not None and r["c"]["cluster_centroid"] for r in resp.json()["results"])
