@@ -120,7 +120,7 @@ def test_the_figures_are_what_visitors_did(portal):
     listed = {r["dataset_id"]: r["metas"]["explore"] for r in http.get("/api/explore/v2.1/catalog/datasets").json()["results"]}
     assert listed[DATASET] == explore and all(v == {"download_count": 0, "api_call_count": 0}
                                               for k, v in listed.items() if k != DATASET)
-    popular = http.get("/explore/?sort=popularity").text
+    popular = http.get("/explore/?sort=explore.popularity_score").text
     assert popular.index(f'href="/explore/dataset/{DATASET}/"') < min(
         popular.index(f'href="/explore/dataset/{other}/"') for other in listed if other != DATASET)
     page = publisher.get("/backoffice/audience/").text

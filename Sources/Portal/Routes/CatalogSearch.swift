@@ -15,8 +15,9 @@ enum CatalogFacet: String, CaseIterable, Sendable {
 /// How the catalog orders its results.
 enum CatalogSort: String, CaseIterable, Sendable {
     case relevance, title, modified
-    /// Most used first: public page views, downloads and API calls over the audience figures kept (issue 15).
-    case popularity
+    /// Most used first: public page views, downloads and API calls over the audience figures kept (issue 15); the
+    /// value Opendatasoft portals use in their catalog's URL.
+    case popularity = "explore.popularity_score"
 }
 
 /// What the visitor asked of the catalog, read from the URL, with what had to be ignored.
