@@ -18,12 +18,12 @@ extension ExploreAPIController {
         }
         addAttachmentRoutes(to: api)
         api.get("catalog/exports") { _, context in
-            Self.exportLinks(CatalogExportFormat.allCases.map(\.rawValue)) {
+            Self.exportLinks(CatalogExportFormat.listed) {
                 "\(requestOrigin(context))\(base)/catalog/exports/\($0)"
             }
         }
         api.get("catalog/exports/{format}") { request, context in
-            guard let format = CatalogExportFormat(rawValue: context.parameters.get("format") ?? "") else {
+            guard let format = CatalogExportFormat(name: context.parameters.get("format") ?? "") else {
                 throw APIError(status: .badRequest, code: "InvalidRESTParameterError", message: "Unknown export format.")
             }
             return try await catalogExport(format, request: request, context: context)
@@ -54,6 +54,7 @@ extension ExploreAPIController {
         let includeLinks = try parameters.flag("include_links", default: false)
         let table = try await catalogTable(language: parameters.language)
         let compiler = CatalogTable.compiler(now: clock(), language: parameters.language)
+            .reading(timeZone: parameters.timeZone)
         let select = parameters.query.select.trimmingCharacters(in: .whitespaces)
         let whole = !grouped && (select.isEmpty || select == "*")
         let compiled: CompiledQuery
@@ -132,6 +133,7 @@ extension ExploreAPIController {
         let specs = try facetSpecs(request, defaults: CatalogTable.defaultFacets)
         let table = try await catalogTable(language: parameters.language)
         let compiler = CatalogTable.compiler(now: clock(), language: parameters.language)
+            .reading(timeZone: parameters.timeZone)
         let enumeration = FacetEnumeration(compiler: compiler, query: parameters.query) { try table.rows($0) }
         return jsonResponse(try await enumeration.document(specs))
     }

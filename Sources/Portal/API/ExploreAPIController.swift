@@ -94,7 +94,7 @@ struct ExploreAPIController: Sendable {
         else {
             throw APIError(status: .notFound, code: "NotFound", message: "The dataset \(dataset.id) has no records yet.")
         }
-        return compiler
+        return compiler.reading(timeZone: parameters.timeZone)
     }
 
     private func records(request: Request, context: PortalRequestContext) async throws -> Response {
