@@ -78,7 +78,8 @@ public enum Portal {
                 uploadsDirectory: try directory.uploadsDirectory(),
                 retention: TimeInterval(configuration.jobRetentionHours) * 3_600),
             uploadsDirectory: try directory.uploadsDirectory(),
-            maxUploadBytes: min(configuration.maxUploadMB, Int.max >> 20) << 20
+            maxUploadBytes: min(configuration.maxUploadMB, Int.max >> 20) << 20,
+            memo: .forEngine(store.dialect)
         )
         // The jobs this node ran before it stopped will never end: their pages say so.
         try await portal.jobs.recoverInterrupted()
@@ -104,12 +105,12 @@ public enum Portal {
                     counters: portal.audienceCounters, store: store, clock: overrides.clock, logger: logger,
                     interval: configuration.audienceFlushSeconds, retentionDays: configuration.audienceRetentionDays))
         }
-        app.addServices(siteSync)
         // Runs the datasets' sources when due, each on the one node that takes its lease.
         app.addServices(
             SourceScheduler(
                 runner: portal.sourceRunner, store: store, clock: overrides.clock, logger: logger,
                 interval: SourceScheduler.interval()))
+        app.addServices(siteSync)
         return app
     }
 

@@ -31,7 +31,7 @@ struct PortalServices: Sendable {
     let uploadsDirectory: URL
     let maxUploadBytes: Int
     /// Totals, facet counts and `group_by` answers per published version, shared by the API and the dataset pages.
-    let memo = AggregateMemo()
+    let memo: AggregateMemo
     /// This node's audience counts until the next flush (``AudienceFlush``).
     let audienceCounters = AudienceCounters()
 

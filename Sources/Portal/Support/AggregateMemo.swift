@@ -28,6 +28,12 @@ final class AggregateMemo: Sendable {
         self.accelerator = accelerator
     }
 
+    /// The memo for an engine whose queries are compiled for `dialect`: with the accelerator (unless turned off) on
+    /// SQLite only, since it reads SQLite's SQL back (see ``ColumnAccelerator``).
+    static func forEngine(_ dialect: any SQLDialect) -> AggregateMemo {
+        AggregateMemo(accelerator: ColumnAccelerator.isEnabled && dialect is SQLiteDialect ? ColumnAccelerator() : nil)
+    }
+
     /// The rows of `query` on the current version of `dataset`: remembered ones, or those `load` returns.
     func rows(
         of dataset: Dataset, _ query: CompiledQuery, load: (CompiledQuery) async throws -> [[SQLValue]]
