@@ -43,8 +43,6 @@ struct PortalServices: Sendable {
             store: store, maxBytes: maxUploadBytes, seconds: SourceScheduler.fetchSeconds(),
             scratchDirectory: uploadsDirectory, node: jobs.node, clock: web.clock, logger: web.logger)
     }
-    /// The registry in force when the routes are added (see ``LiveSite`` for the one in force now).
-    var registry: CookieRegistry { web.site.current.registry }
 
     /// Adds every route to `router`, each area's under its controller, after the middlewares that wrap them all.
     func addRoutes(to router: Router<PortalRequestContext>, configuration: PortalConfiguration) {
@@ -62,7 +60,7 @@ struct PortalServices: Sendable {
             .addRoutes(to: router)
         let audit = AuditRecorder(trail: store, clock: web.clock, logger: web.logger)
         HomeController(
-            store: store, users: users, renderer: renderer, catalog: catalog, registry: registry, staticFiles: staticFiles
+            store: store, users: users, renderer: renderer, catalog: catalog, site: web.site, staticFiles: staticFiles
         ).addRoutes(to: router)
         AuthController(
             users: users, audit: audit, throttle: throttle, passwords: passwords, renderer: renderer, catalog: catalog,
@@ -104,7 +102,7 @@ struct PortalServices: Sendable {
             store: store, users: users, renderer: renderer, catalog: catalog, audienceTotals: audienceTotals
         ).addRoutes(to: router)
         DatasetPageController(
-            store: store, memo: memo, users: users, renderer: renderer, catalog: catalog, registry: registry,
+            store: store, memo: memo, users: users, renderer: renderer, catalog: catalog, site: web.site,
             clock: web.clock, options: DatasetPageOptions(tileURL: configuration.tileURL), audienceTotals: audienceTotals
         ).addRoutes(to: router)
         // Sources on a schedule and attachments (issue 14): editors and admins.

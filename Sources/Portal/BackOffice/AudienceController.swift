@@ -35,19 +35,7 @@ struct AudienceController: Sendable {
         router.get("/backoffice/audience/") { request, context in try await page(request, context) }
         router.get("/backoffice/audience.json") { request, context in
             try await users.withUser(request, context) { _ in
-                let period: AudiencePeriod
-                do throws(AudiencePeriod.Refusal) {
-                    period = try requestPeriod(request)
-                } catch {
-                    var writer = JSONWriter()
-                    writer.raw("{\"error_code\":\"InvalidDate\",\"message\":")
-                    writer.string(Self.message(error))
-                    writer.raw("}")
-                    return jsonResponse(writer, status: .badRequest)
-                }
-                var writer = JSONWriter()
-                writer.encoded(try await report(period))
-                return jsonResponse(writer)
+                try await AudiencePeriod.json(request, now: clock()) { try await report($0) }
             }
         }
         router.get("/backoffice/audience.csv") { request, context in
@@ -71,29 +59,9 @@ struct AudienceController: Sendable {
         AudienceReport(from: period.from, to: period.to, counts: try await store.audienceCounts(from: period.from, to: period.to))
     }
 
-    /// The period of the request's `from` and `to`.
-    private func requestPeriod(_ request: Request) throws(AudiencePeriod.Refusal) -> AudiencePeriod {
-        let query = request.uri.queryParameters
-        let today = CivilDate(daysSinceEpoch: AudienceRecorder.day(of: clock()))
-        return try AudiencePeriod(from: query.get("from"), to: query.get("to"), today: today)
-    }
-
     /// The period of the request, or the page's 400 in the visitor's language.
     private func pagePeriod(_ request: Request) throws -> AudiencePeriod {
-        do {
-            return try requestPeriod(request)
-        } catch {
-            throw PageError(.badRequest, messageKey: "audience_bad_period")
-        }
-    }
-
-    /// The JSON's message for a refused period.
-    static func message(_ refusal: AudiencePeriod.Refusal) -> String {
-        switch refusal {
-        case .invalidDate(let text): "Invalid date \"\(text)\": expected YYYY-MM-DD."
-        case .invalidRange:
-            "Invalid period: from must not be after to, and a period is at most \(AudienceRetention.maximumDays) days."
-        }
+        try AudiencePeriod.page(request, now: clock(), messageKey: "audience_bad_period")
     }
 }
 

@@ -37,19 +37,7 @@ struct ConsentFiguresController: Sendable {
         }
         router.get("/backoffice/consents.json") { request, context in
             try await users.withAdmin(request, context) { _ in
-                let period: AudiencePeriod
-                do throws(AudiencePeriod.Refusal) {
-                    period = try requestPeriod(request)
-                } catch {
-                    var writer = JSONWriter()
-                    writer.raw("{\"error_code\":\"InvalidDate\",\"message\":")
-                    writer.string(AudienceController.message(error))
-                    writer.raw("}")
-                    return jsonResponse(writer, status: .badRequest)
-                }
-                var writer = JSONWriter()
-                writer.encoded(try await report(period))
-                return jsonResponse(writer)
+                try await AudiencePeriod.json(request, now: clock()) { try await report($0) }
             }
         }
         router.get("/backoffice/consents.csv") { request, context in
@@ -75,20 +63,9 @@ struct ConsentFiguresController: Sendable {
             tallies: try await figures.consentTallies(from: start, to: end))
     }
 
-    /// The period of the request's `from` and `to`, relative to today (UTC).
-    private func requestPeriod(_ request: Request) throws(AudiencePeriod.Refusal) -> AudiencePeriod {
-        let query = request.uri.queryParameters
-        let today = CivilDate(daysSinceEpoch: Int(floor(clock().timeIntervalSince1970 / ConsentTally.secondsPerDay)))
-        return try AudiencePeriod(from: query.get("from"), to: query.get("to"), today: today)
-    }
-
     /// The period of the request, or a 400 page in the visitor's language.
     private func pagePeriod(_ request: Request) throws -> AudiencePeriod {
-        do {
-            return try requestPeriod(request)
-        } catch {
-            throw PageError(.badRequest, messageKey: "consents_bad_period")
-        }
+        try AudiencePeriod.page(request, now: clock(), messageKey: "consents_bad_period")
     }
 }
 

@@ -58,8 +58,9 @@ struct DatasetPageController: Sendable {
     let renderer: PageRenderer
     /// The interface's texts.
     let catalog: Catalog
-    /// The declared services, for the map's tiles and their consent.
-    let registry: CookieRegistry
+    /// The site in force now (its declared services, for the map's tiles and their consent), which may change while
+    /// the portal runs.
+    let site: LiveSite
     let clock: @Sendable () -> Date
     /// Where the map tab finds Leaflet and its tiles.
     let options: DatasetPageOptions

@@ -94,7 +94,7 @@ extension DatasetPageController {
                     ["max": NumberFormat.integer(DatasetMap.maxPoints, language: language)])
             ]
         }
-        if let service = registry.service(id: "map_tiles") {
+        if let service = site.current.registry.service(id: "map_tiles") {
             if context.visit.consent.allows(service) {
                 values["tiles"] = ["url": options.tileURL, "attribution": service.provider]
             } else {

@@ -15,8 +15,9 @@ struct HomeController: Sendable {
     let renderer: PageRenderer
     /// The interface's texts.
     let catalog: Catalog
-    /// The declared services, for the map preview and its consent.
-    let registry: CookieRegistry
+    /// The site in force now (its declared services, for the map's tiles and their consent), which may change while
+    /// the portal runs.
+    let site: LiveSite
     let staticFiles: StaticFiles
 
     /// How many of the latest datasets the home page lists.
@@ -55,7 +56,7 @@ struct HomeController: Sendable {
     func addRoutes(to router: some RouterMethods<PortalRequestContext>) {
         router.get("/") { request, context in
             let language = context.visit.language
-            let mapService = registry.service(id: "map_tiles")
+            let mapService = site.current.registry.service(id: "map_tiles")
             let mapAllowed = mapService.map { context.visit.consent.allows($0) } ?? false
             let includingPrivate = try await users.seesPrivateDatasets(context)
             // The page shows the catalog, which datasets this visitor may see, and the map preview or its placeholder.
