@@ -133,3 +133,33 @@ def withdraw_third_party(browser, tiles):
     box.click()
     browser.click('button[name="action"][value="save"]')
     tiles.reset()
+
+
+def log_in(browser, username, password, lang=None):
+    """Logs `browser` in through the login form, in `lang` (set by the `django_language` cookie) when given."""
+    browser.open("/login")
+    if lang:
+        browser.driver.add_cookie({"name": "django_language", "value": lang, "path": "/"})
+        browser.open("/login")
+    browser.driver.find_element(By.ID, "username").send_keys(username)
+    browser.driver.find_element(By.ID, "password").send_keys(password)
+    browser.click("form[action='/login'] button[type='submit']")
+
+
+def axe_blocking(browser):
+    """The serious and critical axe violations of the page open in `browser`, and the Axe that found them (whose
+    `report` describes them)."""
+    from axe_selenium_python import Axe
+    axe = Axe(browser.driver)
+    axe.inject()
+    results = axe.run(options='{"resultTypes": ["violations"]}')
+    return [v for v in results["violations"] if v.get("impact") in {"serious", "critical"}], axe
+
+
+def assert_axe_clean(browser, paths, lang):
+    """Opens each of `paths` in `browser`, in `lang`, and fails on any serious or critical axe violation."""
+    for path in paths:
+        browser.open(path)
+        assert browser.lang == lang, path
+        blocking, axe = axe_blocking(browser)
+        assert not blocking, (path, axe.report(blocking))

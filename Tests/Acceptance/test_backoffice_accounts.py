@@ -8,10 +8,8 @@ import sqlite3
 
 import pytest
 import requests
-from axe_selenium_python import Axe
-from selenium.webdriver.common.by import By
 
-from browser import Browser
+from browser import Browser, assert_axe_clean, log_in
 from conftest import PASSWORD, USER, start_server
 from garona_server import create_user, import_file, psql, run_cli
 from test_backoffice import through_backoffice
@@ -21,7 +19,6 @@ API = "/api/explore/v2.1"
 NEW_PASSWORD = "a brand new passphrase"
 ADMIN_ONLY_FR = "Cette page et ses actions sont réservées aux administrateurs."
 ADMIN_ONLY_EN = "This page and its actions are for administrators only."
-BLOCKING = {"serious", "critical"}
 
 
 @pytest.fixture(scope="module")
@@ -331,21 +328,8 @@ def test_the_audit_log_records_filters_pages_and_downloads(server, tmp_path):
 def test_the_new_pages_pass_axe(server, lang):
     browser = Browser(server.base)
     try:
-        browser.open("/login")
-        if lang == "en":
-            browser.driver.add_cookie({"name": "django_language", "value": "en", "path": "/"})
-            browser.open("/login")
-        browser.driver.find_element(By.ID, "username").send_keys(USER)
-        browser.driver.find_element(By.ID, "password").send_keys(PASSWORD)
-        browser.click("form[action='/login'] button[type='submit']")
-        for path in ["/backoffice/users/", "/backoffice/account/", "/backoffice/audit/",
-                     "/backoffice/audit/?action=login&actor=alice"]:
-            browser.open(path)
-            assert browser.lang == lang
-            axe = Axe(browser.driver)
-            axe.inject()
-            results = axe.run(options='{"resultTypes": ["violations"]}')
-            blocking = [v for v in results["violations"] if v.get("impact") in BLOCKING]
-            assert not blocking, (path, axe.report(blocking))
+        log_in(browser, USER, PASSWORD, lang)
+        assert_axe_clean(browser, ["/backoffice/users/", "/backoffice/account/", "/backoffice/audit/",
+                                   "/backoffice/audit/?action=login&actor=alice"], lang)
     finally:
         browser.quit()

@@ -6,15 +6,12 @@ import datetime
 import io
 
 import pytest
-from axe_selenium_python import Axe
-from selenium.webdriver.common.by import By
 
-from browser import Browser
+from browser import Browser, assert_axe_clean, log_in
 from conftest import PASSWORD, USER, start_server
 from garona_server import create_user, run_cli
 from web import CSRF_FAILED, Client, dom, set_cookies
 
-BLOCKING = {"serious", "critical"}
 ADMIN_ONLY_EN = "This page and its actions are for administrators only."
 VIDEO = {
     "id": "video", "name_fr": "Vidéos", "name_en": "Videos", "provider": "Video host", "category": "third_party",
@@ -204,22 +201,9 @@ def test_the_services_and_consents_pages_pass_axe(server, lang):
                 ).status_code == 303
     browser = Browser(server.base)
     try:
-        browser.open("/login")
-        if lang == "en":
-            browser.driver.add_cookie({"name": "django_language", "value": "en", "path": "/"})
-            browser.open("/login")
-        browser.driver.find_element(By.ID, "username").send_keys(USER)
-        browser.driver.find_element(By.ID, "password").send_keys(PASSWORD)
-        browser.click("form[action='/login'] button[type='submit']")
-        for path in ["/backoffice/services/", "/backoffice/services/new", f"/backoffice/services/axe_{lang}",
-                     "/backoffice/consents/"]:
-            browser.open(path)
-            assert browser.lang == lang
-            axe = Axe(browser.driver)
-            axe.inject()
-            results = axe.run(options='{"resultTypes": ["violations"]}')
-            blocking = [v for v in results["violations"] if v.get("impact") in BLOCKING]
-            assert not blocking, (path, axe.report(blocking))
+        log_in(browser, USER, PASSWORD, lang)
+        assert_axe_clean(browser, ["/backoffice/services/", "/backoffice/services/new",
+                                   f"/backoffice/services/axe_{lang}", "/backoffice/consents/"], lang)
     finally:
         browser.quit()
         post(admin, f"/backoffice/services/axe_{lang}/delete", "/backoffice/services/")

@@ -10,16 +10,14 @@ import struct
 from pathlib import Path
 
 import pytest
-from axe_selenium_python import Axe
 from selenium.webdriver.common.by import By
 
-from browser import Browser, wait_for
+from browser import Browser, axe_blocking, log_in, wait_for
 from conftest import PASSWORD, USER, start_server
 from front_pages import PAGES
 from garona_server import REPO_ROOT, GaronaServer, PostgresDatabase, create_user, postgres_skip_reason, run_cli
 from web import Client
 
-BLOCKING = {"serious", "critical"}
 NAME_FR = "Données ouvertes d'Occitanie"
 NAME_EN = "Occitanie Open Data"
 PRIMARY = "#6a1b4d"
@@ -50,10 +48,7 @@ def site(tmp_path_factory, tiles):
 def admin(site, tmp_path_factory):
     """A logged-in browser on the module's server."""
     browser = Browser(site.base)
-    browser.open("/login")
-    browser.driver.find_element(By.ID, "username").send_keys(USER)
-    browser.driver.find_element(By.ID, "password").send_keys(PASSWORD)
-    browser.click("form[action='/login'] button[type='submit']")
+    log_in(browser, USER, PASSWORD)
     yield browser
     browser.quit()
 
@@ -63,12 +58,6 @@ def fill(browser, element_id, value):
     field.clear()
     field.send_keys(value)
 
-
-def axe_blocking(browser):
-    axe = Axe(browser.driver)
-    axe.inject()
-    results = axe.run(options='{"resultTypes": ["violations"]}')
-    return [v for v in results["violations"] if v.get("impact") in BLOCKING], axe
 
 
 def test_a_low_contrast_colour_is_refused_with_its_ratio_and_a_suggestion(admin):

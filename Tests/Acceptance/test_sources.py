@@ -302,10 +302,7 @@ def test_attachments_upload_list_download_and_remove(server, bo, tmp_path):
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_the_pages_pass_axe_and_the_information_tab_lists_attachments(server, files, bo, tmp_path, lang):
-    from axe_selenium_python import Axe
-    from selenium.webdriver.common.by import By
-
-    from browser import Browser
+    from browser import Browser, assert_axe_clean, log_in
 
     dataset = new_dataset(server, tmp_path)
     files.put(f"/{dataset}.csv", SECOND)
@@ -321,21 +318,9 @@ def test_the_pages_pass_axe_and_the_information_tab_lists_attachments(server, fi
 
     browser = Browser(server.base)
     try:
-        browser.open("/login")
-        if lang == "en":
-            browser.driver.add_cookie({"name": "django_language", "value": "en", "path": "/"})
-            browser.open("/login")
-        browser.driver.find_element(By.ID, "username").send_keys(USER)
-        browser.driver.find_element(By.ID, "password").send_keys(PASSWORD)
-        browser.click("form[action='/login'] button[type='submit']")
-        for path in [f"/backoffice/datasets/{dataset}/source", "/backoffice/sources",
-                     f"/backoffice/datasets/{dataset}/attachments", f"/explore/dataset/{dataset}/information/"]:
-            browser.open(path)
-            assert browser.lang == lang
-            axe = Axe(browser.driver)
-            axe.inject()
-            results = axe.run(options='{"resultTypes": ["violations"]}')
-            blocking = [v for v in results["violations"] if v.get("impact") in {"serious", "critical"}]
-            assert not blocking, (path, axe.report(blocking))
+        log_in(browser, USER, PASSWORD, lang)
+        assert_axe_clean(browser, [f"/backoffice/datasets/{dataset}/source", "/backoffice/sources",
+                                   f"/backoffice/datasets/{dataset}/attachments",
+                                   f"/explore/dataset/{dataset}/information/"], lang)
     finally:
         browser.quit()
