@@ -96,7 +96,8 @@ struct PortalServices: Sendable {
                 ? configuration.maxConcurrentExports : ExportSlots.defaultCapacity(readers: store.readerCount))
         ExploreAPIController(
             store: store, attachments: store, memo: memo, catalogTables: CatalogTables(), exportSlots: exportSlots,
-            uploadsDirectory: uploadsDirectory, clock: web.clock, logger: web.logger, audienceTotals: audienceTotals
+            uploadsDirectory: uploadsDirectory, clock: web.clock, logger: web.logger, audienceTotals: audienceTotals,
+            site: web.site
         ).addRoutes(to: router)
         CatalogPageController(
             store: store, users: users, renderer: renderer, catalog: catalog, audienceTotals: audienceTotals

@@ -152,17 +152,17 @@ def test_catalog_group_by_multivalued_and_links(demo):
     features = ok_json(demo, f"{API}/catalog/datasets", {"select": "features", "where": '"geo" IN features'})
     assert features["results"] and all("geo" in r["features"] for r in features["results"])
     linked = ok_json(demo, f"{API}/catalog/datasets", {"include_links": "true", "limit": 1})
-    assert {link["rel"] for link in linked["links"]} >= {"self", "first", "last"}
-    dataset_links = {link["rel"]: link["href"] for link in linked["results"][0]["links"]}
+    assert {link["rel"] for link in linked["_links"]} >= {"self", "first", "last"}
+    dataset_links = {link["rel"]: link["href"] for link in linked["results"][0]["_links"]}
     assert dataset_links["self"].startswith("http://") and dataset_links["records"].endswith("/records")
     assert ok_json(demo, dataset_links["records"].split(str(demo.port), 1)[1])["total_count"] >= 0
     one = ok_json(demo, f"{GARES}", {"include_links": "true"})
     catalog = dataset_links["catalog"]
     gares = f"{catalog}/gares-occitanie"
-    assert {link["rel"]: link["href"] for link in one["links"]} == {
+    assert {link["rel"]: link["href"] for link in one["_links"]} == {
         "self": gares, "catalog": catalog, "records": f"{gares}/records", "exports": f"{gares}/exports",
         "facets": f"{gares}/facets", "attachments": f"{gares}/attachments"}
-    assert "links" not in ok_json(demo, f"{GARES}") or not ok_json(demo, f"{GARES}")["links"]
+    assert "_links" not in ok_json(demo, f"{GARES}") and "links" not in ok_json(demo, f"{GARES}")
     assert_bad_request(get(demo, f"{GARES}", {"include_links": "maybe"}), "InvalidRESTParameterError")
 
 
@@ -230,7 +230,11 @@ def test_catalog_facets(demo):
 
 def test_catalog_csv_json_jsonl_exports(demo):
     listed = ok_json(demo, f"{API}/catalog/exports")
-    assert {link["rel"] for link in listed["links"]} == {"csv", "json", "jsonl", "dcat"}
+    assert {link["rel"] for link in listed["links"]} == {
+        "csv", "json", "jsonl", "xlsx", "dcat", "rdf", "rdfxml", "ttl", "turtle", "jsonld", "data.json",
+        *(f"dcat_ap_{c}" for c in ("ch", "de", "se", "sp", "it", "vl", "benap"))}
+    for link in listed["links"]:  # each listed format answers
+        assert get(demo, link["href"].split(str(demo.port), 1)[1]).status_code == 200, link
     catalog = ok_json(demo, f"{API}/catalog/datasets", {"limit": 100, "order_by": "dataset_id"})
     ids = [d["dataset_id"] for d in catalog["results"]]
     resp = get(demo, f"{API}/catalog/exports/csv", {"order_by": "dataset_id"})

@@ -19,8 +19,10 @@ enum CatalogExportFormat: Equatable {
     static let dcatAPNames: Set<String> = [
         "dcat_ap_ch", "dcat_ap_de", "dcat_ap_se", "dcat_ap_sp", "dcat_ap_it", "dcat_ap_vl", "dcat_ap_benap",
     ]
-    /// The formats `catalog/exports` lists.
-    static let listed = ["csv", "json", "jsonl", "dcat"]
+    /// The formats `catalog/exports` lists: every name ``init(name:)`` accepts (but the dashed `dcat-ap-*` spellings).
+    static let listed =
+        ["csv", "json", "jsonl", "xlsx", "dcat"] + dcatAPNames.sorted()
+        + ["rdf", "rdfxml", "ttl", "turtle", "jsonld", "data.json"]
 
     /// The format named `name` in the path; the JS client's `dcat-ap-ch` spelling is also understood.
     init?(name: String) {
@@ -107,11 +109,13 @@ extension ExploreAPIController {
             var writer = DCATWriter(
                 origin: origin, apiBase: Self.base, useLabels: useLabels, language: parameters.language)
             writer.profile = profile
+            if let siteName = siteName(in: parameters.language) { writer.siteName = siteName }
             bytes = Array(syntax.document(writer.catalog(datasets)).utf8)
             (filename, contentType) = ("catalog." + syntax.fileExtension, syntax.contentType)
         default:
-            let writer = DataJSONWriter(
+            var writer = DataJSONWriter(
                 origin: origin, apiBase: Self.base, useLabels: useLabels, language: parameters.language)
+            if let siteName = siteName(in: parameters.language) { writer.siteName = siteName }
             var json = JSONWriter()
             json.encoded(writer.document(datasets))
             (bytes, filename, contentType) = (json.bytes, "data.json", "application/json; charset=utf-8")
@@ -127,6 +131,13 @@ extension ExploreAPIController {
             headers: [.contentType: contentType, .contentDisposition: "attachment; filename=\"\(filename)\""],
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes))
         )
+    }
+
+    /// The portal's name in `language` from the site's settings (issue 16), else the configured name; nil without a
+    /// live site (tests that build the controller alone).
+    private func siteName(in language: String) -> String? {
+        guard let state = site?.current else { return nil }
+        return state.identity.name(in: language, fallback: state.siteName)
     }
 
     /// The formats of `formats` that `dataset` can be exported in: none before its first import, and the

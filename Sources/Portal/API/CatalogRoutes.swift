@@ -73,8 +73,11 @@ extension ExploreAPIController {
             let total = try table.rows(countQuery).first?.first?.double ?? 0
             writer.raw("\"total_count\":\(Int(total)),")
             if includeLinks {
-                writer.raw("\"links\":")
-                writer.encoded(Self.pageLinks(apiBase + "/catalog/datasets", limit: limit, offset: offset, total: Int(total)))
+                writer.raw("\"_links\":")
+                let kept = RecordLinks.query(of: request, without: ["limit", "offset"])
+                writer.encoded(
+                    Self.pageLinks(
+                        apiBase + "/catalog/datasets", limit: limit, offset: offset, total: Int(total), keeping: kept))
                 writer.raw(",")
             }
         }
@@ -84,10 +87,8 @@ extension ExploreAPIController {
         for (index, row) in rows.enumerated() {
             if index > 0 { writer.raw(",") }
             if whole, case .text(let id) = row.first, let dataset = table.datasets[id] {
-                var document = DatasetDocument(dataset, language: parameters.language)
-                if let audience { document.addAudience(audience[id] ?? AudienceDatasetTotals()) }
-                if includeLinks { document.links = DatasetDocument.links(datasetID: id, base: apiBase) }
-                writer.encoded(document)
+                let totals = audience.map { $0[id] ?? AudienceDatasetTotals() }
+                writer.encoded(try await document(of: dataset, parameters: parameters, base: apiBase, audience: totals))
             } else {
                 renderer.writeObject(row, to: &writer)
             }
@@ -96,16 +97,20 @@ extension ExploreAPIController {
         return jsonResponse(writer)
     }
 
-    /// `self`, `first`, `last` and (when there is more) `next` for a paged list.
-    static func pageLinks(_ url: String, limit: Int, offset: Int, total: Int) -> [DatasetDocument.Link] {
+    /// `self`, `first`, `last` and (when there is more) `next` for a paged list, each with the parameters `kept`
+    /// (an encoded query string without `limit` and `offset`).
+    static func pageLinks(_ url: String, limit: Int, offset: Int, total: Int, keeping kept: String = "")
+        -> [DatasetDocument.Link]
+    {
         let size = max(limit, 1)
+        let base = url + "?" + (kept.isEmpty ? "" : kept + "&")
         var links = [
-            DatasetDocument.Link(rel: "self", href: "\(url)?limit=\(limit)&offset=\(offset)"),
-            DatasetDocument.Link(rel: "first", href: "\(url)?limit=\(limit)&offset=0"),
-            DatasetDocument.Link(rel: "last", href: "\(url)?limit=\(limit)&offset=\(max(0, (total - 1) / size * size))"),
+            DatasetDocument.Link(rel: "self", href: "\(base)limit=\(limit)&offset=\(offset)"),
+            DatasetDocument.Link(rel: "first", href: "\(base)limit=\(limit)&offset=0"),
+            DatasetDocument.Link(rel: "last", href: "\(base)limit=\(limit)&offset=\(max(0, (total - 1) / size * size))"),
         ]
         if offset + limit < total {
-            links.append(DatasetDocument.Link(rel: "next", href: "\(url)?limit=\(limit)&offset=\(offset + limit)"))
+            links.append(DatasetDocument.Link(rel: "next", href: "\(base)limit=\(limit)&offset=\(offset + limit)"))
         }
         return links
     }

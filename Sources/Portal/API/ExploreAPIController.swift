@@ -33,6 +33,8 @@ struct ExploreAPIController: Sendable {
     let logger: Logger
     /// Each dataset's downloads and API calls, for `metas.explore` (issue 15); none in tests that leave it out.
     var audienceTotals: AudienceTotals? = nil
+    /// The site's state, for the portal's name in the catalog's DCAT and `data.json` (issue 16); none in tests.
+    var site: LiveSite? = nil
 
     /// Adds the API's routes under ``base`` and the legacy download link to `router`.
     func addRoutes(to router: some RouterMethods<PortalRequestContext>) {
@@ -41,16 +43,7 @@ struct ExploreAPIController: Sendable {
             try await catalogDatasets(request: request, context: context)
         }
         api.get("catalog/datasets/{id}") { request, context in
-            let dataset = try await visibleDataset(context)
-            let parameters = try APIParameters(request)
-            var document = DatasetDocument(dataset, language: parameters.language)
-            if let audienceTotals { document.addAudience(await audienceTotals.of(dataset.id)) }
-            if try parameters.flag("include_links", default: false) {
-                document.links = DatasetDocument.links(datasetID: dataset.id, base: requestOrigin(context) + Self.base)
-            }
-            var writer = JSONWriter()
-            writer.encoded(document)
-            return jsonResponse(writer)
+            try await datasetDocument(request: request, context: context)
         }
         api.get("catalog/datasets/{id}/records") { request, context in
             try await records(request: request, context: context)
@@ -104,15 +97,23 @@ struct ExploreAPIController: Sendable {
         let (limit, offset) = try parameters.page(
             defaultLimit: 10, maxLimit: grouped ? 20_000 : 100, window: grouped ? 20_000 : 10_000)
         let compiler = try compiler(for: dataset, parameters: parameters)
+        // With include_links, records carry their technical members (RecordLinks.swift), the id read first.
+        let linked = try parameters.flag("include_links", default: false) && !grouped
         let compiled: CompiledQuery
         let countQuery: CompiledQuery?
         do {
-            compiled = try compiler.records(parameters.query, limit: limit, offset: offset)
+            compiled = try compiler.records(parameters.query, limit: limit, offset: offset, includeRecordID: linked)
             countQuery = grouped ? nil : try compiler.count(parameters.query)
         } catch {
             throw APIError(status: .badRequest, code: "ODSQLError", message: error.message)
         }
         let rows = try await grouped ? memo.rows(of: dataset, compiled, load: store.rows) : store.rows(compiled)
+        if linked, let countQuery {
+            let total = try await memo.rows(of: dataset, countQuery, load: store.rows).first?.first?.double ?? 0
+            return try await linkedRecords(
+                dataset, compiled: compiled, rows: rows, total: Int(total), compiler: compiler, parameters: parameters,
+                page: (limit, offset), request: request, context: context)
+        }
         let renderer = RecordRenderer(columns: compiled.columns, timeZone: parameters.timeZone)
         var writer = JSONWriter()
         writer.raw("{")
@@ -134,9 +135,11 @@ struct ExploreAPIController: Sendable {
         let recordID = context.parameters.get("record") ?? ""
         let parameters = try APIParameters(request)
         let access = APIAccess.current
+        let lookedUp = LookedUpDataset()
         // The dataset and the record are read in one trip to the database.
         let found = try await store.rows(ofDataset: id) { dataset in
             guard access.canSee(dataset) else { return nil }
+            lookedUp.keep(dataset)
             return try recordQuery(dataset, parameters: parameters, recordID: recordID)
         }
         guard let answer = found else {
@@ -144,6 +147,10 @@ struct ExploreAPIController: Sendable {
         }
         guard let row = answer.rows.first else {
             throw APIError(status: .notFound, code: "NotFound", message: "Unknown record: \(recordID)")
+        }
+        if try parameters.flag("include_links", default: false), let dataset = lookedUp.value {
+            return try await linkedRecord(
+                row, columns: answer.query.columns, dataset: dataset, parameters: parameters, context: context)
         }
         var writer = JSONWriter()
         RecordRenderer(columns: Array(answer.query.columns.dropFirst()), timeZone: parameters.timeZone)

@@ -10,13 +10,25 @@ struct RecordRenderer {
 
     func writeObject(_ row: [SQLValue], to writer: inout JSONWriter) {
         writer.raw("{")
+        writeMembers(row, to: &writer)
+        writer.raw("}")
+    }
+
+    /// The object's members without its braces, after other members when `continuing` (a comma first).
+    func writeMembers(_ row: [SQLValue], continuing: Bool = false, to writer: inout JSONWriter) {
         for (index, column) in columns.enumerated() {
-            if index > 0 { writer.raw(",") }
+            if index > 0 || continuing { writer.raw(",") }
             writer.string(column.key)
             writer.raw(":")
             writeValue(row, column, to: &writer)
         }
-        writer.raw("}")
+    }
+
+    /// The byte length of the object `writeObject` writes for `row`.
+    func size(of row: [SQLValue]) -> Int {
+        var writer = JSONWriter()
+        writeObject(row, to: &writer)
+        return writer.bytes.count
     }
 
     func writeValue(_ row: [SQLValue], _ column: ResultColumn, to writer: inout JSONWriter) {
