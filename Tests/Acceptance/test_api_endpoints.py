@@ -307,7 +307,7 @@ def test_catalog_dcat_answers_data_gouv_fr_harvester_url(demo):
     url = shp.find("dcat:downloadURL", NS).get(f"{{{NS['rdf']}}}resource")
     download = get(demo, url.split(str(demo.port), 1)[1])
     assert download.status_code == 200 and download.content[:2] == b"PK"
-    mixed = get(demo, f"{API}/catalog/exports/dcat", {"include_exports": "json,pdf,turtle,SHP", "lang": "fr"})
+    mixed = get(demo, f"{API}/catalog/exports/dcat", {"include_exports": "json,pdf,n3,SHP", "lang": "fr"})
     assert mixed.status_code == 200
     assert {d.text for d in ET.fromstring(mixed.content).iter(f"{{{NS['dct']}}}format")} == {"JSON", "SHP"}
 

@@ -169,7 +169,7 @@ extension ExportFormat {
     var isGeographic: Bool {
         switch self {
         case .geojson, .shp, .kml, .gpx, .fgb: true
-        case .csv, .json, .jsonl, .xlsx, .parquet: false
+        case .csv, .json, .jsonl, .xlsx, .parquet, .jsonld, .turtle, .rdfxml: false
         }
     }
 }

@@ -17,6 +17,7 @@ enum DCATVocabulary {
     static let registeredMediaTypes: Set<String> = [
         "text/csv", "application/json", "application/geo+json", "application/zip", "application/vnd.apache.parquet",
         "application/vnd.google-earth.kml+xml", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "application/ld+json", "text/turtle", "application/rdf+xml",
     ]
 
     /// The EU file type of an export, nil when the table has none (JSON Lines, FlatGeobuf).
@@ -30,6 +31,9 @@ enum DCATVocabulary {
         case .shp: "SHP"
         case .kml: "KML"
         case .gpx: "GPX"
+        case .jsonld: "JSON_LD"
+        case .turtle: "RDF_TURTLE"
+        case .rdfxml: "RDF_XML"
         case .jsonl, .fgb: nil
         }
     }

@@ -16,6 +16,7 @@ enum ExportEncoder {
         case .geojson: return Array(#"{"type":"FeatureCollection","features":["#.utf8)
         case .xlsx: return Array(XLSXWriter.sheetStart(headers: plan.headers).utf8)
         case .parquet, .shp, .kml, .gpx, .fgb: return []  // written by ``FileExport``
+        case .jsonld, .turtle, .rdfxml: return RDFRecords.prologue(plan)
         }
     }
 
@@ -26,10 +27,12 @@ enum ExportEncoder {
         case .geojson: Array("]}".utf8)
         case .xlsx: Array(XLSXWriter.sheetEnd.utf8)
         case .parquet, .shp, .kml, .gpx, .fgb: []
+        case .jsonld, .turtle, .rdfxml: RDFRecords.epilogue(plan)
         }
     }
 
     static func rows(_ rows: [[SQLValue]], plan: ExportPlan, first: Bool) -> [UInt8] {
+        if plan.format.rdfSyntax != nil { return RDFRecords.rows(rows, plan: plan, first: first) }
         let renderer = RecordRenderer(columns: plan.columns, timeZone: plan.timeZone)
         var writer = JSONWriter()
         for (index, row) in rows.enumerated() {
@@ -48,7 +51,7 @@ enum ExportEncoder {
                 writeFeature(row, renderer: renderer, to: &writer)
             case .xlsx:
                 writer.raw(XLSXWriter.row(row, columns: plan.columns) { csvText(row, $0, plan: plan, renderer: renderer) })
-            case .parquet, .shp, .kml, .gpx, .fgb: break
+            case .parquet, .shp, .kml, .gpx, .fgb, .jsonld, .turtle, .rdfxml: break
             }
         }
         return writer.bytes

@@ -10,12 +10,14 @@ import Web
 /// ``ExportFileFormat``.
 enum ExportFormat: String, CaseIterable {
     case csv, json, jsonl, geojson, xlsx, parquet, shp, kml, gpx, fgb
+    /// One RDF resource per record (``RDFRecords``).
+    case jsonld, turtle, rdfxml
 
     /// The file format ExportFormats writes, nil for the formats of ``ExportEncoder``.
     var file: ExportFileFormat? { ExportFileFormat(rawValue: rawValue) }
 
     /// The extension of the downloaded file (`zip` for a shapefile).
-    var fileExtension: String { file?.fileExtension ?? rawValue }
+    var fileExtension: String { file?.fileExtension ?? rdfSyntax?.fileExtension ?? rawValue }
 
     var contentType: String {
         switch self {
@@ -25,6 +27,7 @@ enum ExportFormat: String, CaseIterable {
         case .jsonl: "application/jsonl; charset=utf-8"
         case .geojson: "application/geo+json; charset=utf-8"
         case .xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        case .jsonld, .turtle, .rdfxml: rdfSyntax?.contentType ?? "application/octet-stream"
         }
     }
 }
@@ -43,6 +46,8 @@ struct ExportPlan: Sendable {
     let query: CompiledQuery
     /// The writer of a file format, begun before the answer starts.
     var file: FileExport?
+    /// The dataset's URL in the API, under which the RDF exports name records and fields (``RDFRecords``).
+    var resourceBase = ""
 }
 
 /// Reads the rows of a compiled query and hands them, batch by batch, to its consumer.
@@ -102,6 +107,7 @@ extension ExploreAPIController {
         let compiler = try compiler(for: dataset, parameters: parameters)
         let labels = Dictionary(dataset.fields.map { ($0.name, $0.label) }, uniquingKeysWith: { first, _ in first })
         var plan = try exportPlan(format, compiler: compiler, parameters: parameters, labels: labels)
+        plan.resourceBase = requestOrigin(context) + Self.base + "/catalog/datasets/" + dataset.id
         if let file = format.file {
             plan.file = try FileExport(file, plan: plan, name: dataset.id, parameters: parameters, uploads: uploadsDirectory)
         }
@@ -133,7 +139,8 @@ extension ExploreAPIController {
         }
         let query: CompiledQuery
         do {
-            query = try compiler.records(parameters.query, limit: limit, offset: startOffset)
+            query = try compiler.records(
+                parameters.query, limit: limit, offset: startOffset, includeRecordID: format.rdfSyntax != nil)
         } catch {
             throw APIError(status: .badRequest, code: "ODSQLError", message: error.message)
         }

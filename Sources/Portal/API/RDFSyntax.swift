@@ -67,7 +67,7 @@ private struct RDFXMLText {
 }
 
 /// Turtle: one block per resource with an IRI, blank nodes inline in `[ … ]`.
-private struct TurtleText {
+struct TurtleText {
     func document(_ root: RDFResource) -> String {
         var text = ""
         for namespace in RDFNamespace.all { text += "@prefix \(namespace.prefix): <\(namespace.iri)> .\n" }
@@ -89,7 +89,7 @@ private struct TurtleText {
             text += " ;\n\(indent)\(predicate) "
             switch object {
             case .text(let value, let language, let datatype):
-                text += quoted(value)
+                text += Self.quoted(value)
                 if let language { text += "@" + language } else if let datatype { text += "^^" + datatype }
             case .reference(let iri):
                 text += "<\(iri)>"
@@ -106,7 +106,8 @@ private struct TurtleText {
         }
     }
 
-    private func quoted(_ value: String) -> String {
+    /// `value` as a Turtle string literal (quotes, backslashes, line ends and tabs escaped).
+    static func quoted(_ value: String) -> String {
         var text = "\""
         for scalar in value.unicodeScalars {
             switch scalar {
@@ -182,7 +183,7 @@ private struct JSONLDText {
 }
 
 /// The full IRI of a prefixed name of ``RDFNamespace/all`` (RDF/XML's `rdf:datatype` takes no prefixed name).
-private func expand(_ name: String) -> String {
+func expand(_ name: String) -> String {
     guard let colon = name.firstIndex(of: ":"),
         let namespace = RDFNamespace.all.first(where: { $0.prefix == name[..<colon] })
     else { return name }
