@@ -226,7 +226,7 @@ extension ExploreAPIController {
     }
 
     /// `/explore/dataset/{id}/download/?format=csv|json&csv_separator=;&use_labels_for_header=true`,
-    /// the link older clients use.
+    /// the link older clients use, redirected to the export (``LegacyDownloadQuery``).
     func legacyDownload(request: Request, context: PortalRequestContext) async throws -> Response {
         let id = context.parameters.get("id") ?? ""
         guard let dataset = try await store.dataset(id: id), APIAccess.current.canSee(dataset) else {
@@ -240,15 +240,12 @@ extension ExploreAPIController {
         }
         let form = request.queryForm
         let format = form["format"] ?? "csv"
-        var query = ["use_labels=" + (form["use_labels_for_header"] ?? "false").urlQueryEncoded]
-        if let separator = form["csv_separator"] { query.append("delimiter=" + separator.urlQueryEncoded) }
-        // A key given in the query string goes on to the export; one in `Authorization` is sent again by clients.
-        if let key = form["apikey"] { query.append("apikey=" + key.urlQueryEncoded) }
         guard ExportFormat(rawValue: format) != nil else {
             throw APIParameters.invalid(
                 "format", format, expected: ExportFormat.allCases.map(\.rawValue).joined(separator: ", "))
         }
         return redirect(
-            to: "\(Self.base)/catalog/datasets/\(dataset.id)/exports/\(format)?" + query.joined(separator: "&"))
+            to: "\(Self.base)/catalog/datasets/\(dataset.id)/exports/\(format)?"
+                + LegacyDownloadQuery.exportQuery(form.pairs))
     }
 }
