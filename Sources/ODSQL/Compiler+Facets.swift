@@ -25,10 +25,11 @@ extension ODSQL {
 
 extension ODSQL.Compiler {
     /// Facet values and counts of `field` under the query's filters: columns `value` (text key) then `count`.
-    /// Multivalued fields count each value; `limit == nil` returns every value.
+    /// Multivalued fields count each value; `limit == nil` returns every value. With `hierarchy` (text fields), the
+    /// values are the paths down to the next level below `hierarchy.parent` (``hierarchyLevel(_:_:)``).
     public func facet(
         _ query: ODSQL.QueryText, field name: String, level: ODSQL.FacetLevel = .value,
-        sort: ODSQL.FacetSort = .countDescending, limit: Int? = nil
+        sort: ODSQL.FacetSort = .countDescending, limit: Int? = nil, hierarchy: ODSQL.FacetHierarchy? = nil
     ) throws(ODSQLError) -> CompiledQuery {
         let planner = Planner(schema: schema, options: options)
         let filter = try planner.filter(query)
@@ -62,6 +63,11 @@ extension ODSQL.Compiler {
             }
         }
         var conditions: [SQLFragment] = ["\(value) IS NOT NULL"]
+        if let hierarchy, field.type == .text, !hierarchy.separator.isEmpty {
+            let path = hierarchyLevel(value, hierarchy)
+            conditions += path.conditions
+            value = path.key
+        }
         if let filter { conditions.insert(generator.sql(filter), at: 0) }
         let order: String
         switch sort {

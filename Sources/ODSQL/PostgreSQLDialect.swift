@@ -119,6 +119,10 @@ public struct PostgreSQLDialect: SQLDialect {
         " CROSS JOIN LATERAL jsonb_array_elements_text(CAST(\(column) AS jsonb)) AS \"mv\"(\"value\")"
     }
 
+    public func textPosition(of needle: SQLFragment, in haystack: SQLFragment) -> SQLFragment {
+        "strpos(\(haystack), \(needle))"
+    }
+
     public func zeroPad(_ value: SQLFragment, width: Int) -> SQLFragment {
         "lpad(CAST(\(value) AS text), \(raw: String(width)), '0')"
     }

@@ -8,6 +8,10 @@ extension ODSQL {
         public var orderBy: String
         public var refines: [String]
         public var excludes: [String]
+        /// Fields whose refines combine with OR (`facet(name=…, disjunctive=true)`); see ``Planner/facetFilters(_:)``.
+        public var disjunctiveFields: Set<String> = []
+        /// Hierarchical fields and their separators: a refine on one of them also matches the paths below it.
+        public var hierarchySeparators: [String: String] = [:]
 
         /// Creates query text; empty strings mean an absent clause.
         public init(
@@ -65,10 +69,7 @@ struct Planner {
                 conditions.append(try analyzer(.where).condition(expression))
             }
         }
-        for text in query.refines { conditions.append(try analyzer(.refine).facetFilter(text)) }
-        for text in query.excludes {
-            conditions.append(TypedExpression(.not(try analyzer(.exclude).facetFilter(text)), .boolean))
-        }
+        conditions += try facetFilters(query)
         switch conditions.count {
         case 0: return nil
         case 1: return conditions[0]

@@ -73,6 +73,8 @@ public protocol SQLDialect: Sendable {
     func unplannedCondition(_ condition: SQLFragment) -> SQLFragment
     /// A real number as text, written as SQLite writes it (`10.0`, `2.5`), for labels such as `range()` buckets.
     func realText(_ value: SQLFragment) -> SQLFragment
+    /// The 1-based position, in characters, of the first `needle` in the text `haystack`; 0 when absent.
+    func textPosition(of needle: SQLFragment, in haystack: SQLFragment) -> SQLFragment
 }
 
 extension SQLDialect {

@@ -114,6 +114,10 @@ public struct SQLiteDialect: SQLDialect {
         ", json_each(\(column)) AS \"mv\""
     }
 
+    public func textPosition(of needle: SQLFragment, in haystack: SQLFragment) -> SQLFragment {
+        "instr(\(haystack), \(needle))"
+    }
+
     public func zeroPad(_ value: SQLFragment, width: Int) -> SQLFragment {
         "printf('%0\(raw: String(width))d', \(value))"
     }
