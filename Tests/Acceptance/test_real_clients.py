@@ -111,13 +111,15 @@ def private(tmp_path_factory, tiles):
     server = start_server(tmp_path_factory, "--tile-url", tiles.template)
     path = tmp_path_factory.mktemp("real-clients") / "prive.csv"
     path.write_text("code;nom\n1;Albi\n2;Rodez\n3;Foix\n", encoding="utf-8")
-    assert import_file(path, server.data_dir, "prive").returncode == 0
+    database = ["--database-url", server.database_url] if server.database_url else []
+    assert import_file(path, server.data_dir, "prive", *database).returncode == 0
     office = Client(server)
     assert office.login(USER, PASSWORD).status_code == 302
     resp = office.post("/backoffice/datasets/prive/visibility",
                        data={"csrfmiddlewaretoken": office.token("/backoffice/"), "visibility": "private"})
     assert resp.status_code == 303
-    done = run_cli("apikey", "create", "--data-dir", str(server.data_dir), "--username", USER, "--label", "odsclient")
+    done = run_cli("apikey", "create", "--data-dir", str(server.data_dir), "--username", USER, "--label", "odsclient",
+                   *database)
     assert done.returncode == 0, done.stderr
     yield server, done.stdout.strip()
     server.stop()
