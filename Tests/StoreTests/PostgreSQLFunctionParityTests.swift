@@ -110,6 +110,7 @@ struct PostgreSQLFunctionParityTests {
         "3.14 pi", "naïve Café", "ID45 quai n°3", "snake_case_name", "tab\there\nnewline", "Montpellier Saint-Roch",
         "Montauban-Ville-Bourbon", "http://example.org/path/to?q=1", "Ωμέγα", "中文 text", "ÇA ÊTRE", "1e5 0x1F",
         "Cœur de ville", "STRASSE Straße", "Ærø Łódź", "ά ё Ђ", "ſoleil İstanbul", "Vietnam: Hồ Chí Minh",
+        "Été à l'ÎLE", "ÉTÉ ÇA Ōsaka",
     ]
 
     static let searches = [
@@ -118,7 +119,7 @@ struct PostgreSQLFunctionParityTests {
         "montpellier saint", "saint roch", "ville bourbon", "example", "path", "org", "q", "ωμέγα", "中文", "ca etre",
         "1e5", "0x1f", "zzz", "quai 3", "mon",
         "cœur", "coeur", "strasse", "straße", "aero", "ærø", "lodz", "łódź", "ά", "α", "ё", "е", "soleil", "istanbul",
-        "ho chi", "hồ",
+        "ho chi", "hồ", "ete", "été", "ÉTÉ", "ile", "île", "osaka", "Ō",
     ]
 
     /// The words of a search, as ODSQL's analyzer cuts them: runs of letters and digits, the last one a prefix.
@@ -143,7 +144,7 @@ struct PostgreSQLFunctionParityTests {
         }
         try await PostgreSQLTestDatabase.withStore { store, _ in
             try await store.withConnection { connection in
-                try await connection.query("CREATE TABLE docs (id bigint, body text)", logger: store.logger)
+                try await connection.query("CREATE TABLE docs (id bigint, body text COLLATE \"C\")", logger: store.logger)
                 try await connection.query(
                     """
                     INSERT INTO docs SELECT i - 1, body FROM unnest(\(Self.texts)::text[]) WITH ORDINALITY AS d(body, i)

@@ -4,7 +4,7 @@ import Vocabulary
 
 /// Encodes typed records as `COPY … FROM STDIN` text: one line per record, tab-separated columns in the order of
 /// ``PostgreSQLRecordsTable/copyColumns(_:)`` (the record id, the row number, then the columns of each field as
-/// ``RecordLayout/columns(of:)`` lays them out), `\N` for NULL.
+/// ``RecordLayout/columns(of:)`` lays them out, then the search vector), `\N` for NULL.
 ///
 /// Text escapes backslash, tab, newline and carriage return as COPY's text format requires. Text stops before a NUL
 /// character, which PostgreSQL's `text` cannot hold, as SQLite's publication stores it (bound as a C string). Numbers are written so that they read back as the same value:
@@ -13,6 +13,10 @@ import Vocabulary
 struct CopyEncoder {
     /// The fields, in the reader's column order.
     let fields: [DatasetField]
+    /// The code points the server folds otherwise (``PostgreSQLStore/serverFoldedScalars()``): each record ends with
+    /// its search vector (``SearchVector``), computed here rather than by the server, or NULL when its text holds one
+    /// of them.
+    let serverScalars: ScalarSet
 
     /// Appends one record, its id and its position in the file (from 1, SQLite's rowid) to `buffer`.
     func append(_ row: [Value], id: String, number: Int, to buffer: inout ByteBuffer) {
@@ -22,6 +26,17 @@ struct CopyEncoder {
         for (index, field) in fields.enumerated() {
             buffer.writeInteger(UInt8(ascii: "\t"))
             append(index < row.count ? row[index] : .null, as: field.type, to: &buffer)
+        }
+        let texts = fields.indices.compactMap { index in
+            fields[index].type == .text && index < row.count ? Self.text(row[index]) : nil
+        }
+        buffer.writeInteger(UInt8(ascii: "\t"))
+        if texts.contains(where: serverScalars.intersects) {
+            buffer.writeStaticString("\\N")
+        } else {
+            var vector = SearchVector()
+            for text in texts { vector.add(text) }
+            Self.appendText(vector.text, to: &buffer)
         }
         buffer.writeInteger(UInt8(ascii: "\n"))
     }
@@ -53,6 +68,17 @@ struct CopyEncoder {
                 buffer.writeInteger(UInt8(ascii: "\t"))
                 buffer.writeString(String(edge))
             }
+        }
+    }
+
+    /// The text a value of a text field is stored as, for its search vector; nil for NULL.
+    static func text(_ value: Value) -> String? {
+        switch value {
+        case .null, .geoPoint, .geoShape: nil
+        case .text(let text), .date(let text), .datetime(let text), .json(let text): text
+        case .int(let number): String(number)
+        case .double(let number): String(number)
+        case .bool(let flag): flag ? "1" : "0"
         }
     }
 

@@ -122,6 +122,7 @@ enum PostgreSQLMigrations {
         Migration(version: 8, name: "integer-sum-as-sqlite", statements: PostgreSQLRecordFunctions.integerSum),
         Migration(version: 9, name: "ascii-case-as-sqlite", statements: PostgreSQLRecordFunctions.asciiCase),
         Migration(version: 10, name: "search-functions-inlined", statements: PostgreSQLRecordFunctions.inlinedSearch),
+        Migration(version: 11, name: "search-fold-capitals", statements: PostgreSQLRecordFunctions.foldedCapitals),
         // Disabled accounts, last logins, sessions by account (``UserStore``) and the audit log (``AuditTrail``).
         Migration(
             version: 12, name: "accounts-audit",
@@ -132,6 +133,8 @@ enum PostgreSQLMigrations {
         Migration(version: 15, name: "audience", statements: PostgreSQLStore.audienceSchema),
         // The editors' content pages (``ContentPageStore``); the site's settings live in `settings`.
         Migration(version: 16, name: "content-pages", statements: PostgreSQLStore.contentPagesSchema),
+        // Each dataset's running audience totals, so that reading them does not sum every kept day.
+        Migration(version: 22, name: "audience-totals", statements: PostgreSQLStore.audienceTotalsSchema),
     ]
 
     /// Applies the migrations the database has not seen yet, under the advisory lock.

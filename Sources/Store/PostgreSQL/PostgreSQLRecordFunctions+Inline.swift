@@ -34,3 +34,23 @@ extension PostgreSQLRecordFunctions {
         """#,
     ]
 }
+
+extension PostgreSQLRecordFunctions {
+    /// Migration 11: accented capitals fold as SQLite's tokenizer folds them (`Été` gives the word `ete`).
+    ///
+    /// The records' text columns are `COLLATE "C"`, under which `lower()` changes ASCII letters only: the fold left
+    /// `É` upper case, so its accent, after a capital, stayed, and the vector had `éte` where a search for `été` or
+    /// `ete` looks for `ete`. The fold now lowers in the database's own collation, whatever the argument's. Vectors
+    /// stored before keep their words until their dataset is published again (`garona import`). Same statement
+    /// as ``inlinedSearch``'s otherwise, so that PostgreSQL still inlines it; ``SearchVector`` computes the same
+    /// vectors in Swift.
+    static let foldedCapitals: [String] = [
+        #"""
+        CREATE OR REPLACE FUNCTION garona_search_fold(t text) RETURNS text
+        LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+        AS $$ SELECT pg_catalog.normalize(pg_catalog.regexp_replace(
+            pg_catalog.normalize(pg_catalog.translate(pg_catalog.lower(t COLLATE pg_catalog."default"), 'ſ', 's'),
+            'NFD'), '([a-z])[\u0300-\u036f]+', '\1', 'g'), 'NFC') $$
+        """#
+    ]
+}

@@ -33,12 +33,15 @@ enum PostgreSQLRecordsTable {
         }
     }
 
-    /// The columns a COPY fills, in ``CopyEncoder``'s order.
+    /// The columns a COPY fills, in ``CopyEncoder``'s order: the search vector last.
     static func copyColumns(_ fields: [DatasetField]) -> [String] {
         [RecordLayout.recordIDColumn, PostgreSQLDialect.rowNumberColumn] + fields.flatMap(RecordLayout.columns).map(\.name)
+            + [searchColumn]
     }
 
-    /// `CREATE TABLE` for a new records table, its search vector included.
+    /// `CREATE TABLE` for a new records table, its search vector included: a plain column that the COPY fills
+    /// (``SearchVector``) and ``fillSearchVectors(_:fields:)`` completes. Tables published before migration 11's
+    /// version generated it on the server; both hold the same words.
     /// - Throws: ``StoreError/invalid(_:)`` when a column name is longer than PostgreSQL keeps.
     static func createStatement(_ table: String, fields: [DatasetField]) throws -> String {
         let columns = fields.flatMap(RecordLayout.columns)
@@ -46,7 +49,6 @@ enum PostgreSQLRecordsTable {
             throw StoreError.invalid(
                 "the field name \"\(long.name)\" is longer than PostgreSQL allows (63 bytes, suffix included)")
         }
-        let textColumns = fields.filter { $0.type == .text }.map { RecordLayout.quote($0.name) }
         let definitions =
             [
                 RecordLayout.quote(RecordLayout.recordIDColumn) + " text COLLATE \"C\" NOT NULL",
@@ -54,10 +56,17 @@ enum PostgreSQLRecordsTable {
             ]
             + columns.map { RecordLayout.quote($0.name) + " " + columnType($0.type) }
             + [
-                RecordLayout.quote(searchColumn) + " tsvector GENERATED ALWAYS AS ("
-                    + PostgreSQLDialect.searchDocument(textColumns) + ") STORED"
+                RecordLayout.quote(searchColumn) + " tsvector"
             ]
         return "CREATE TABLE \(RecordLayout.quote(table)) (\(definitions.joined(separator: ", ")))"
+    }
+
+    /// Computes on the server the vectors that the COPY left NULL (``CopyEncoder/serverScalars``).
+    static func fillSearchVectors(_ table: String, fields: [DatasetField]) -> String {
+        let textColumns = fields.filter { $0.type == .text }.map { RecordLayout.quote($0.name) }
+        let column = RecordLayout.quote(searchColumn)
+        return "UPDATE \(RecordLayout.quote(table)) SET \(column) = "
+            + PostgreSQLDialect.searchDocument(textColumns) + " WHERE \(column) IS NULL"
     }
 
     /// The full-text vector column.

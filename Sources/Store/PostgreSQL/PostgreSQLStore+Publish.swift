@@ -25,6 +25,7 @@ extension PostgreSQLStore {
     ) throws -> PublishReport {
         let fields = reader.detection.fields.map(SQLiteStore.initialField)
         let warnings = reader.detection.warnings
+        let serverScalars = try BlockingWait.run { try await self.serverFoldedScalars() }
         let feed = CopyFeed()
         let loading = Task {
             defer { feed.close() }
@@ -34,7 +35,7 @@ extension PostgreSQLStore {
             reader: reader, hasher: RecordHasher(datasetID: datasetID, types: fields.map(\.type)),
             tally: DistinctTally(indexes: fields.indices.filter { fields[$0].type == .text }))
         pipeline.start()
-        let encoder = CopyEncoder(fields: fields)
+        let encoder = CopyEncoder(fields: fields, serverScalars: serverScalars)
         var numbering = RecordIDNumbering()
         var records = 0
         reading: while true {
@@ -74,7 +75,8 @@ extension PostgreSQLStore {
     }
 
     /// Reserves the version, loads the feed into a new table, indexes it and swaps it in; on failure, leaves
-    /// nothing behind (the table, its import row, a dataset created for it).
+    /// nothing behind (the table, its import row, a dataset created for it). The feed's rows end with their search
+    /// vector, or NULL for the server to compute it.
     private func load(
         datasetID: String, fields: [DatasetField], newDataset: DatasetMetadata?, now: Date, feed: CopyFeed
     ) async throws -> Loaded {
@@ -102,6 +104,9 @@ extension PostgreSQLStore {
                 ) { writer in
                     while let buffer = try await feed.next() { try await writer.write(buffer) }
                 }
+                try await run(
+                    PostgresQuery(unsafeSQL: PostgreSQLRecordsTable.fillSearchVectors(table, fields: fields)),
+                    on: connection)
                 try await connection.query("COMMIT", logger: logger)
                 guard let end = feed.end else { throw CancellationError() }
                 clock.lap("read and write records")

@@ -35,6 +35,8 @@ public final class PostgreSQLStore: Sendable {
     let datasetCache = DatasetCache()
     /// The pools of the data API's record queries (``PostgreSQLRecordReaders``), made at the first one.
     let recordReaderSlot = RecordReaderSlot()
+    /// The code points whose search vectors the server computes itself (``serverFoldedScalars()``), once known.
+    let serverScalars = Mutex<ScalarSet?>(nil)
     /// The newest catalog version this store has read (nil before the first read).
     let lastCatalogVersion = Mutex<Int64?>(nil)
     /// PostgreSQL's SQL flavour, for the ODSQL compiler.

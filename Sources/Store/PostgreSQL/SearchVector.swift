@@ -1,0 +1,134 @@
+import Foundation
+
+/// The full-text vector of a record, computed in Garona while it encodes the record for `COPY`, equal to what the
+/// server's `garona_search_vector` (migration 11, ``PostgreSQLRecordFunctions/foldedCapitals``) gives for the same
+/// text: the stored `_search` column then costs the single `COPY` backend a `tsvector` to parse instead of two
+/// Unicode normalizations, a regular expression and a parser per row.
+///
+/// Step for step, as the SQL does it on a database whose character type is `C.UTF-8`:
+/// 1. lower case, code point by code point (the simple mapping: `İ` gives `i`), then `ſ` as `s`;
+/// 2. canonical decomposition; a run of combining marks U+0300–U+036F right after a letter `a`–`z` removed;
+///    canonical composition;
+/// 3. every character that is neither a letter nor a decimal digit (ICU's `[:alnum:]`) a separator;
+/// 4. `to_tsvector('simple', …)`: each run a word at the next position (from 1, at most 16383), but a run that starts
+///    with digits, `e` and digits (scientific notation, as PostgreSQL's parser reads it) is cut after them, and a
+///    word of 2047 bytes or more is left out (without a position); a word keeps at most 255 positions.
+///
+/// Another character type, or a server with other Unicode tables, may fold some character otherwise: the store
+/// compares both on every code point of planes 0 and 1 before its first import
+/// (``PostgreSQLStore/serverFoldedScalars()``) and lets the server compute the vector of a record that holds one of
+/// those that differ, or a code point beyond them.
+struct SearchVector {
+    /// The positions of each word.
+    private(set) var words: [String: [Int]] = [:]
+    /// The position of the last word.
+    private var position = 0
+
+    /// The highest position PostgreSQL stores (`MAXENTRYPOS - 1`).
+    static let lastPosition = 16383
+    /// The most positions a word keeps (`MAXNUMPOS - 1`).
+    static let positionLimit = 255
+    /// The byte length from which the parser leaves a word out (`MAXSTRLEN`).
+    static let longWord = 2047
+
+    /// Adds the words of one field's text, after those of the previous fields.
+    mutating func add(_ text: String) {
+        // COPY stores text up to a NUL (``CopyEncoder/appendText(_:to:)``).
+        let stored = text.utf8.contains(0) ? String(decoding: text.utf8.prefix { $0 != 0 }, as: UTF8.self) : text
+        for run in Self.runs(Self.fold(stored)) { addRun(run) }
+    }
+
+    /// `text` lowered and without the accents of Latin letters (steps 1 and 2).
+    static func fold(_ text: String) -> String {
+        if text.utf8.allSatisfy({ $0 < 0x80 }) { return text.lowercased() }
+        var lowered = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            if scalar == "ſ" {
+                lowered.append("s")
+                continue
+            }
+            let mapping = scalar.properties.lowercaseMapping.unicodeScalars
+            // The simple mapping: the full one only differs by more code points (U+0130's dot above).
+            lowered.append(mapping.first ?? scalar)
+        }
+        let decomposed = String(lowered).decomposedStringWithCanonicalMapping.unicodeScalars
+        var kept = String.UnicodeScalarView()
+        var afterLatin = false
+        for scalar in decomposed {
+            if afterLatin && (0x300...0x36F).contains(scalar.value) { continue }
+            afterLatin = ("a"..."z").contains(scalar)
+            kept.append(scalar)
+        }
+        return String(kept).precomposedStringWithCanonicalMapping
+    }
+
+    /// Whether `scalar` belongs to a word: a letter or a decimal digit.
+    static func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {
+        if scalar.isASCII {
+            return ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar)
+        }
+        switch scalar.properties.generalCategory {
+        case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter, .decimalNumber:
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// The runs of word characters of `text` (step 3).
+    static func runs(_ text: String) -> [Substring.UnicodeScalarView] {
+        text.unicodeScalars.split { !isWordScalar($0) }
+    }
+
+    /// Adds a run as the parser cuts it (step 4).
+    private mutating func addRun(_ run: Substring.UnicodeScalarView) {
+        var rest = run
+        while !rest.isEmpty {
+            let length = Self.scientificPrefix(rest)
+            let word = length.map { rest.prefix($0) } ?? rest[...]
+            rest = length.map { rest.dropFirst($0) } ?? rest[rest.endIndex...]
+            let text = String(String.UnicodeScalarView(word))
+            guard text.utf8.count < Self.longWord else { continue }
+            position += 1
+            let stored = min(position, Self.lastPosition)
+            var positions = words[text, default: []]
+            if let last = positions.last {
+                guard positions.count < Self.positionLimit, last != Self.lastPosition, last != stored else { continue }
+            }
+            positions.append(stored)
+            words[text] = positions
+        }
+    }
+
+    /// The length of `digits e digits` at the start of `run` when more follows it, else nil.
+    private static func scientificPrefix(_ run: Substring.UnicodeScalarView) -> Int? {
+        var index = run.startIndex
+        var count = 0
+        func digits() -> Int {
+            var found = 0
+            while index < run.endIndex, ("0"..."9").contains(run[index]) {
+                found += 1
+                index = run.index(after: index)
+            }
+            return found
+        }
+        let mantissa = digits()
+        guard mantissa > 0, index < run.endIndex, run[index] == "e" else { return nil }
+        index = run.index(after: index)
+        let exponent = digits()
+        count = mantissa + 1 + exponent
+        guard exponent > 0, index < run.endIndex else { return nil }
+        return count
+    }
+
+    /// The vector as `tsvector` input text: `'word':1,4 'other':2`.
+    var text: String {
+        var result = ""
+        for (word, positions) in words {
+            if !result.isEmpty { result += " " }
+            result += "'" + word.replacingOccurrences(of: "'", with: "''") + "':"
+            result += positions.map(String.init).joined(separator: ",")
+        }
+        return result
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+import Ingest
+import ODSQL
+import PostgresNIO
+import Synchronization
+import Testing
+
+@testable import Store
+
+/// The search vector that imports compute in Swift (``SearchVector``) against the server's `garona_search_vector`,
+/// which the field-restricted searches and the query side still use: the same words at the same positions.
+@Suite(.enabled(if: PostgreSQLTestDatabase.serverURL != nil, PostgreSQLTestDatabase.skipReason))
+struct PostgreSQLSearchVectorTests {
+    /// Texts where the parser, the folding or the limits of `tsvector` have a say.
+    static let texts: [String] =
+        PostgreSQLFunctionParityTests.texts + [
+            "", "   ", "12e 1e5x 3d 1e 1e5 abc123 123abc 0x1f 1e5e5 12e3e 5e5 a1e5 00012 ١٢٣ x٣y ʰa ªb ǅa",
+            "Été ÉTÉ été ete", "ÇA ÊTRE À l'ÎLE Ōsaka ǸǹǗ", "ΩΜΈΓΑΣ Ὀδυσσεύς", "İSTANBUL ıi", "ﬁne ﬀ Ǆ ǅ",
+            "e\u{301}te\u{301} E\u{301}TE\u{301} a\u{323}\u{301} a\u{483}\u{301}",
+            String(repeating: "w", count: 2046) + " " + String(repeating: "l", count: 2047) + " after",
+            String(repeating: "same ", count: 300), (1...17_000).map { "w\($0)" }.joined(separator: " "),
+            String(repeating: "z ", count: 16_390) + "tail",
+        ]
+
+    @Test func swiftVectorsAreTheServersOnEveryCodePointUpToU33FFKnownToBoth() async throws {
+        try await PostgreSQLTestDatabase.withStore { store, _ in
+            let scalars = (1...0x33FF).compactMap(Unicode.Scalar.init)
+            let differing = try await store.searchVectorMismatches(scalars.map(SearchVector.probe)).map { scalars[$0] }
+            // Debian's PostgreSQL 15 reads Unicode 15.0 (ICU 72): only characters added later may differ.
+            let known = differing.filter { scalar in
+                scalar.properties.age.map { $0.major < 15 || ($0.major == 15 && $0.minor == 0) } ?? true
+            }
+            #expect(known.isEmpty, "differing: \(known.map { String($0.value, radix: 16) })")
+            #expect(differing.count < 16)
+            let set = try await store.serverFoldedScalars()
+            #expect(differing.allSatisfy(set.contains) && !set.contains("é") && set.contains("\u{30000}"))
+        }
+    }
+
+    @Test func swiftVectorsAreTheServersOnTrickyTexts() async throws {
+        try await PostgreSQLTestDatabase.withStore { store, _ in
+            let mismatches = try await store.searchVectorMismatches(Self.texts)
+            #expect(mismatches.isEmpty, "texts differing: \(mismatches.map { Self.texts[$0].prefix(60) })")
+            // The check can fail: a vector with a word too many differs.
+            var vector = SearchVector()
+            vector.add("Été")
+            #expect(vector.text == "'ete':1")
+            // COPY stores a text up to a NUL (which a query parameter cannot hold).
+            var cut = SearchVector()
+            cut.add("cut\u{0}after the nul")
+            #expect(cut.text == "'cut':1")
+            let wrong = try await store.withConnection { connection in
+                try await connection.query(
+                    "SELECT garona_search_vector('Été one' COLLATE \"C\") = \(vector.text)::tsvector", logger: store.logger
+                ).collect().first?.decode(Bool.self)
+            }
+            #expect(wrong == false)
+        }
+    }
+
+    @Test(arguments: [false, true])
+    func importsStoreGaronasVectorsAndFindAccentedCapitals(serverFoldsÎ: Bool) async throws {
+        try await PostgreSQLTestDatabase.withStore { store, _ in
+            // A record holding a code point the server folds otherwise gets its vector from the server.
+            var scalars = try await store.serverFoldedScalars()
+            if serverFoldsÎ { scalars.insert("î") }
+            store.serverScalars.withLock { [scalars] in $0 = scalars }
+            let csv = "name;note;n\nÉté à Nîmes;ÉCOLE 1e5x;1\nHiver;;2\n;Été;3\n"
+            let report = try await PostgreSQLTestDatabase.onThread {
+                let bytes = Array(csv.utf8)
+                let reader = try Ingest.read(
+                    bytes: bytes, detection: try Ingest.detect(bytes: bytes, fileName: "data.csv"), batchSize: 2)
+                return try store.publish(
+                    datasetID: "seasons", reader: reader, newDataset: DatasetMetadata(id: "seasons"),
+                    now: Date(timeIntervalSince1970: 1_790_000_000))
+            }
+            let table = try #require(try await store.dataset(id: "seasons")?.recordsTable)
+            #expect(report.records == 3)
+            let layout = try await store.withConnection { connection in
+                try await connection.query(
+                    """
+                    SELECT attgenerated::text FROM pg_attribute
+                    WHERE attrelid = quote_ident(\(table))::regclass AND attname = '_search'
+                    """, logger: store.logger
+                ).collect().first?.decode(String.self)
+            }
+            #expect(layout == "", "the vector is a plain column that the COPY fills")
+            let rows = try await store.rows(
+                CompiledQuery(
+                    sql: """
+                        SELECT n, _search = garona_search_vector(coalesce(name, '') || ' ' || coalesce(note, ''))
+                        FROM "\(table)" WHERE _search @@ garona_search_query($1) ORDER BY n
+                        """, bindings: [.text("'ete':*")]))
+            #expect(rows == [[.int(1), .int(1)], [.int(3), .int(1)]])
+        }
+    }
+}
