@@ -20,6 +20,7 @@ enum AudienceStoreBehaviours {
         Behaviour(name: "counts are read by period and totalled per dataset", check: countsAreReadByPeriod),
         Behaviour(name: "old days are purged", check: oldDaysArePurged),
         Behaviour(name: "words below the threshold go once their day is over", check: rareWordsArePurged),
+        Behaviour(name: "running totals follow the writes of every node and the purges", check: totalsFollowWrites),
     ]
 
     static let day = CivilDate(year: 2026, month: 12, day: 5)
@@ -64,11 +65,10 @@ enum AudienceStoreBehaviours {
         #expect(try await store.audienceCounts(from: lastMonth, to: lastMonth).map(\.count) == [7])
         #expect(try await store.audienceCounts(from: day, to: yesterday).isEmpty)
         // Totals are the visitors' only: the API-key calls and the back office's views are apart.
-        let totals = try await store.audienceDatasetTotals(since: lastMonth)
+        let totals = try await store.audienceDatasetTotals()
         #expect(totals["gares"] == AudienceDatasetTotals(pageViews: 5, downloads: 7, apiCalls: 4))
         #expect(totals["arbres"] == AudienceDatasetTotals(pageViews: 0, downloads: 1, apiCalls: 0))
         #expect(totals[""] == nil && totals.count == 2)
-        #expect(try await store.audienceDatasetTotals(since: yesterday)["gares"]?.downloads == 0)
     }
 
     static func oldDaysArePurged(_ store: any AudienceStore, _: any AudienceStore) async throws {
@@ -100,6 +100,39 @@ extension AudienceStoreBehaviours {
         let left = try await store.audienceCounts(from: yesterday, to: day).map(\.dimension)
         #expect(left == ["home", "common", "today"])
         #expect(try await store.purgeAudience(below: 5, of: [], before: day) == 0)
+    }
+}
+
+extension AudienceStoreBehaviours {
+    static func totalsFollowWrites(_ store: any AudienceStore, _ otherNode: any AudienceStore) async throws {
+        let old = CivilDate(daysSinceEpoch: day.daysSinceEpoch - 30)
+        func download(_ on: CivilDate, _ count: Int64, dataset: String = "gares", channel: AudienceChannel = .visitors)
+            -> AudienceCount
+        {
+            AudienceCount(day: on, channel: channel, metric: .download, datasetID: dataset, dimension: "csv", count: count)
+        }
+        let view = AudienceCount(day: day, channel: .visitors, metric: .pageView, datasetID: "gares", dimension: "map", count: 2)
+        try await store.addAudience([download(old, 3), download(day, 4), view, download(day, 50, channel: .apiKey)])
+        // Two nodes flushing at once, each with both datasets: both count, in the totals as in the days.
+        async let first: Void = store.addAudience([download(day, 1), download(day, 1, dataset: "arbres"), view])
+        async let second: Void = otherNode.addAudience([download(day, 10, dataset: "arbres"), download(day, 10)])
+        _ = try await (first, second)
+        var totals = try await otherNode.audienceDatasetTotals()
+        #expect(totals["gares"] == AudienceDatasetTotals(pageViews: 4, downloads: 18, apiCalls: 0))
+        #expect(totals["arbres"] == AudienceDatasetTotals(pageViews: 0, downloads: 11, apiCalls: 0))
+        // The days purged leave the totals.
+        #expect(try await store.purgeAudience(before: CivilDate(daysSinceEpoch: day.daysSinceEpoch - 1)) == 1)
+        totals = try await store.audienceDatasetTotals()
+        #expect(totals["gares"]?.downloads == 15)
+        // So do the rows purged under a threshold: the 11 downloads of "arbres" today go, the 15 of "gares" stay.
+        let tomorrow = CivilDate(daysSinceEpoch: day.daysSinceEpoch + 1)
+        #expect(try await store.purgeAudience(below: 12, of: [.download], before: tomorrow) == 1)
+        totals = try await store.audienceDatasetTotals()
+        #expect(totals["gares"] == AudienceDatasetTotals(pageViews: 4, downloads: 15, apiCalls: 0))
+        #expect(totals["arbres"] == nil)
+        // A dataset left with nothing is not listed.
+        try await store.purgeAudience(before: tomorrow)
+        #expect(try await store.audienceDatasetTotals().isEmpty)
     }
 }
 

@@ -7,8 +7,8 @@ import Vocabulary
 /// Each dataset's public downloads, API calls and page views over the figures kept, for the front office: the
 /// information tab and the catalog API's `metas.explore`.
 ///
-/// Read from the store at most once per ``refreshSeconds`` (six flush intervals, one minute by default: the figures
-/// only move at each flush, and the read sums every kept day); between two reads every request gets the same answer
+/// Read from the store's running totals (one row per dataset and metric, whatever the days kept) at most once per
+/// ``refreshSeconds`` (six flush intervals, one minute by default: the figures only move at each flush); between two reads every request gets the same answer
 /// and its generation, which pages cached with the counts put in their key. A failed read keeps the previous figures.
 final class AudienceTotals: Sendable {
     let refreshSeconds: TimeInterval
@@ -34,8 +34,7 @@ final class AudienceTotals: Sendable {
             return (state.generation, state.totals)
         }
         if let fresh { return fresh }
-        let since = CivilDate(daysSinceEpoch: AudienceRecorder.day(of: now) - AudienceRetention.maximumDays)
-        guard let totals = try? await store.audienceDatasetTotals(since: since) else {
+        guard let totals = try? await store.audienceDatasetTotals() else {
             return state.withLock { ($0.generation, $0.totals) }
         }
         return state.withLock { state in

@@ -85,14 +85,16 @@ public enum AudienceRetention {
 /// Daily audience counts. Conformers: ``SQLiteStore``, ``PostgreSQLStore``.
 ///
 /// One row per day, channel, metric, dataset and dimension, holding a sum: writes are additive upserts, so that
-/// several nodes flushing their counters add up, and a count is never read back to be written.
+/// several nodes flushing their counters add up, and a count is never read back to be written. Beside them, a
+/// running total per dataset and metric (visitors only) moves with every write and purge, in the same transaction.
 public protocol AudienceStore: Sendable {
     /// Adds each count to the stored one with the same key (creating it at the count), in one transaction.
     func addAudience(_ counts: [AudienceCount]) async throws
     /// Every stored count from `from` to `to`, both included, oldest day first.
     func audienceCounts(from: CivilDate, to: CivilDate) async throws -> [AudienceCount]
-    /// The visitors' page views, downloads and API calls per dataset since `since`, for the datasets that have any.
-    func audienceDatasetTotals(since: CivilDate) async throws -> [String: AudienceDatasetTotals]
+    /// The visitors' page views, downloads and API calls per dataset over every kept day, for the datasets that have
+    /// any: read from the running totals, one row per dataset and metric, however many days are kept.
+    func audienceDatasetTotals() async throws -> [String: AudienceDatasetTotals]
     /// Deletes the counts of the days before `cutoff` and says how many rows went.
     @discardableResult func purgeAudience(before cutoff: CivilDate) async throws -> Int
     /// Deletes the counts of `metrics` below `threshold` on the days before `cutoff`, and says how many rows went:

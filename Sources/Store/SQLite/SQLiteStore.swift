@@ -164,6 +164,10 @@ enum SQLiteMigrations {
             // The editors' content pages (``ContentPageStore``); the site's settings live in `settings`.
             try db.execute(sql: SQLiteStore.contentPagesSchema)
         }
+        migrator.registerMigration("v17-audience-totals") { db in
+            // Each dataset's running audience totals, so that reading them does not sum every kept day.
+            try db.execute(sql: SQLiteStore.audienceTotalsSchema)
+        }
         return migrator
     }
 }
