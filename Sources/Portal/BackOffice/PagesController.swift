@@ -6,7 +6,8 @@ import Web
 
 /// `/backoffice/pages`: the content pages (legal notice, accessibility statement, about, and any the editors add),
 /// listed, created, edited in Markdown per language, placed in a menu, and deleted. For editors and admins. Each
-/// change is audited (action `settings`, target `page:<slug>`) and shows in the menus of every node.
+/// change is audited (action `settings`, target `page:<slug>`) and shows in the menus of every node. The home
+/// page's featured datasets are chosen beside them (``FeaturedController``).
 struct PagesController: Sendable {
     let store: any StoreEngine
     let users: SessionUsers
@@ -21,6 +22,9 @@ struct PagesController: Sendable {
     static let bodyLimit = 100_000
 
     func addRoutes(to backOffice: RouterGroup<PortalRequestContext>) {
+        FeaturedController(
+            store: store, users: users, renderer: renderer, catalog: catalog, changed: changed, clock: clock
+        ).addRoutes(to: backOffice)
         backOffice.get("pages") { request, context in
             try await users.withUser(request, context) { _ in
                 let language = context.visit.language

@@ -4,9 +4,9 @@ import Store
 import Web
 
 /// `/backoffice/settings`: the portal's identity (name per language, colours, logo, favicon, contact, footer links,
-/// home page), for admins only. Every field is checked before anything is written: a refused value (a colour whose
-/// contrast with white text is below 4.5:1, with the measured ratio and a darker shade that passes) re-shows the
-/// form with the reasons and changes nothing. Each change is audited and shows on the next page of every node.
+/// home page's text), for admins only; the featured datasets are the editors' (``FeaturedController``). Every field
+/// is checked before anything is written: a refused value (a colour whose contrast with white text is below 4.5:1,
+/// with the measured ratio and a darker shade that passes) re-shows the form with the reasons and changes nothing. Each change is audited and shows on the next page of every node.
 struct SettingsController: Sendable {
     let store: any StoreEngine
     let users: SessionUsers
@@ -24,7 +24,7 @@ struct SettingsController: Sendable {
     static let fields: [(key: SiteSettingKey, kind: String)] = [
         (.siteNameFR, "text"), (.siteNameEN, "text"), (.primaryColor, "color"), (.accentColor, "color"),
         (.contactEmail, "email"), (.footerLinks, "textarea"), (.homeTitleFR, "text"), (.homeTitleEN, "text"),
-        (.homeIntroFR, "textarea"), (.homeIntroEN, "textarea"), (.featuredDatasets, "text"), (.themeIcons, "textarea"),
+        (.homeIntroFR, "textarea"), (.homeIntroEN, "textarea"), (.themeIcons, "textarea"),
     ]
 
     /// The paths of the image upload, which the CSRF middleware lets through to read their token from the body.
