@@ -144,7 +144,9 @@ SAMPLE_SHAPES = [
 
 # Full-text searches: accents and case folded, a prefix on the last word, several words.
 SEARCHES = ["médiathèque", "mediatheque", "MÉDIA", "brebis sol", "eolien", "Éolien citoyens", "vélo", "velo r",
-            "toulouse", "gare", "zzzz"]
+            "toulouse", "gare", "zzzz",
+            # One typo in a word of five letters or more (issue 12): the same corrections on both engines.
+            "mediatheqe v", "citoyns eolien", "garigue m", "bbrebis sol"]
 GARES_QUERIES = [
     {"order_by": "objectid", "limit": 100},
     {"where": "departement = '31'", "order_by": "toponyme"},
@@ -180,6 +182,15 @@ FACETS = [
     (GARES, {"facet": ["nature", "type"], "refine": "departement:31"}),
     (IMPORTED, {}),
     (IMPORTED, {"facet": "departement", "q": "saint"}),
+    # facet() options (issue 12): disjunctive refines, hierarchical paths.
+    (SAMPLE, {"facet": ['facet(name="departement", disjunctive=true)', "categorie"],
+              "refine": ["departement:31", "departement:81"]}),
+    (SAMPLE, {"facet": 'facet(name="date_creation", disjunctive=true)', "refine": "date_creation:2016"}),
+    (SAMPLE, {"facet": ['facet(name="commune", hierarchical=true, separator="-", sort="alphanum")', "categorie"],
+              "refine": "commune:Saint"}),
+    (IMPORTED, {"facet": 'facet(name="toponyme", hierarchical=true, separator=" ", limit=10)'}),
+    (IMPORTED, {"facet": ['facet(name="toponyme", disjunctive=true, hierarchical=true, separator="-")', "departement"],
+                "refine": ["toponyme:Saint", "toponyme:Toulouse"], "exclude": "toponyme:Saint-Jory"}),
 ]
 
 FORMATS = ["csv", "json", "jsonl", "geojson", "xlsx", "parquet", "shp", "kml", "gpx", "fgb"]
