@@ -104,6 +104,7 @@ extension Analyzer {
             throw error(.limitExceeded, "Too many search terms (at most \(Analyzer.maxSearchTerms))", at: position)
         }
         if terms.isEmpty { return TypedExpression(.constant(true), .boolean) }
+        for index in terms.indices { terms[index].alternatives = options.corrections.alternatives(of: terms[index]) }
         return TypedExpression(.fullText(FullTextQuery(mode: mode, fields: fields, terms: terms)), .boolean)
     }
 

@@ -13,6 +13,8 @@ extension ODSQL {
         /// The `timezone` parameter: date functions, date facets and refines, and date literals written without an
         /// offset read datetimes in it (UTC by default).
         public var timeZone: ZoneOffsets = ZoneOffsets(TimeZone(secondsFromGMT: 0) ?? .current)
+        /// Typo corrections of full-text search words (none by default): see ``SearchCorrections``.
+        public var corrections = SearchCorrections()
 
         /// Creates options.
         public init(now: Date = Date(), language: String = "fr", limits: Limits = .standard) {

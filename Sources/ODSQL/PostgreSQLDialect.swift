@@ -16,8 +16,11 @@ public struct PostgreSQLDialect: SQLDialect {
     public func placeholder(_ index: Int) -> String { "$\(index)" }
 
     public func fullTextQuery(_ terms: [FullTextTerm], columns: [String]) -> String {
-        terms.map { term in
-            "'" + SQLQuoting.doubling("'", in: term.text) + "'" + (term.isPrefix ? ":*" : "")
+        let quoted = { (word: String) in "'" + SQLQuoting.doubling("'", in: word) + "'" }
+        return terms.map { term in
+            term.alternatives.isEmpty
+                ? quoted(term.text) + (term.isPrefix ? ":*" : "")
+                : "(" + ([term.text] + term.alternatives).map(quoted).joined(separator: " | ") + ")"
         }.joined(separator: " & ")
     }
 

@@ -114,6 +114,8 @@ extension SQLDialect {
 public struct FullTextTerm: Sendable, Hashable {
     public var text: String
     public var isPrefix: Bool
+    /// Words of the index this one may be a typo of (see ``SearchCorrections``): the term matches any of them too.
+    public var alternatives: [String] = []
 
     /// Creates a term.
     public init(text: String, isPrefix: Bool) {

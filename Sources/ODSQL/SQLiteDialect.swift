@@ -12,9 +12,13 @@ public struct SQLiteDialect: SQLDialect {
     public func placeholder(_ index: Int) -> String { "?" }
 
     public func fullTextQuery(_ terms: [FullTextTerm], columns: [String]) -> String {
+        let quoted = { (word: String) in "\"" + SQLQuoting.doubling("\"", in: word) + "\"" }
         let phrase = terms.map { term in
-            "\"" + SQLQuoting.doubling("\"", in: term.text) + "\"" + (term.isPrefix ? "*" : "")
-        }.joined(separator: " ")
+            // A corrected word is a group of alternatives, which FTS5 only joins to the others with an explicit AND.
+            term.alternatives.isEmpty
+                ? quoted(term.text) + (term.isPrefix ? "*" : "")
+                : "(" + ([term.text] + term.alternatives).map(quoted).joined(separator: " OR ") + ")"
+        }.joined(separator: terms.contains { !$0.alternatives.isEmpty } ? " AND " : " ")
         if columns.isEmpty { return phrase }
         return "{" + columns.map(quoteIdentifier).joined(separator: " ") + "} : (" + phrase + ")"
     }

@@ -94,17 +94,20 @@ struct PortalServices: Sendable {
         let exportSlots = ExportSlots(
             capacity: configuration.maxConcurrentExports > 0
                 ? configuration.maxConcurrentExports : ExportSlots.defaultCapacity(readers: store.readerCount))
+        // Typo-tolerant search (issue 12): one memo of vocabularies for the API and the dataset pages.
+        let spelling = SearchSpelling(source: store)
         ExploreAPIController(
             store: store, attachments: store, memo: memo, catalogTables: CatalogTables(), exportSlots: exportSlots,
             uploadsDirectory: uploadsDirectory, clock: web.clock, logger: web.logger, audienceTotals: audienceTotals,
-            site: web.site
+            site: web.site, spelling: spelling
         ).addRoutes(to: router)
         CatalogPageController(
             store: store, users: users, renderer: renderer, catalog: catalog, audienceTotals: audienceTotals
         ).addRoutes(to: router)
         DatasetPageController(
             store: store, memo: memo, users: users, renderer: renderer, catalog: catalog, site: web.site,
-            clock: web.clock, options: DatasetPageOptions(tileURL: configuration.tileURL), audienceTotals: audienceTotals
+            clock: web.clock, options: DatasetPageOptions(tileURL: configuration.tileURL), audienceTotals: audienceTotals,
+            spelling: spelling
         ).addRoutes(to: router)
         // Sources on a schedule and attachments (issue 14): editors and admins.
         let sourcesBackOffice = router.group("/backoffice")

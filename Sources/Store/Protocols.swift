@@ -151,4 +151,4 @@ public protocol WriteAheadLogCompaction: Sendable {
 public typealias StoreEngine = PortalStore & ApiKeyStore & DatasetCatalog & DatasetPublisher & RecordQueries
     & InstanceSettings & ImportJobStore & AuditTrail & SourceStore & AttachmentStore & ContentPageStore & AccountAdministration
     & AudienceStore
-    & ConsentFigures
+    & ConsentFigures & SearchVocabularySource

@@ -125,7 +125,7 @@ extension ExploreAPIController {
         let dataset = try await visibleDataset(context)
         let parameters = try APIParameters(request)
         let specs = try facetSpecs(request, defaults: dataset.fields.filter(\.facet).map(\.name))
-        let compiler = try compiler(for: dataset, parameters: parameters)
+        let compiler = try await searchCompiler(for: dataset, parameters: parameters)
         let (store, memo) = (self.store, self.memo)
         let enumeration = FacetEnumeration(compiler: compiler, query: parameters.query) {
             try await memo.rows(of: dataset, $0, load: store.rows)

@@ -35,6 +35,9 @@ struct ExploreAPIController: Sendable {
     var audienceTotals: AudienceTotals? = nil
     /// The site's state, for the portal's name in the catalog's DCAT and `data.json` (issue 16); none in tests.
     var site: LiveSite? = nil
+    /// Typo-tolerant search (issue 12): the indexed words a mistyped search word may mean; none in tests that leave it
+    /// out.
+    var spelling: SearchSpelling? = nil
 
     /// Adds the API's routes under ``base`` and the legacy download link to `router`.
     func addRoutes(to router: some RouterMethods<PortalRequestContext>) {
@@ -90,13 +93,19 @@ struct ExploreAPIController: Sendable {
         return compiler.reading(timeZone: parameters.timeZone)
     }
 
+    /// ``compiler(for:parameters:)`` with the corrections of the request's mistyped search words (``SearchSpelling``).
+    func searchCompiler(for dataset: Dataset, parameters: APIParameters) async throws -> ODSQL.Compiler {
+        let compiler = try compiler(for: dataset, parameters: parameters)
+        return await spelling?.correcting(compiler, for: dataset, query: parameters.query) ?? compiler
+    }
+
     private func records(request: Request, context: PortalRequestContext) async throws -> Response {
         let dataset = try await visibleDataset(context)
         let parameters = try APIParameters(request)
         let grouped = !parameters.query.groupBy.isEmpty
         let (limit, offset) = try parameters.page(
             defaultLimit: 10, maxLimit: grouped ? 20_000 : 100, window: grouped ? 20_000 : 10_000)
-        let compiler = try compiler(for: dataset, parameters: parameters)
+        let compiler = try await searchCompiler(for: dataset, parameters: parameters)
         // With include_links, records carry their technical members (RecordLinks.swift), the id read first.
         let linked = try parameters.flag("include_links", default: false) && !grouped
         let compiled: CompiledQuery

@@ -104,7 +104,7 @@ extension ExploreAPIController {
     func export(_ format: ExportFormat, request: Request, context: PortalRequestContext) async throws -> Response {
         let dataset = try await visibleDataset(context)
         let parameters = try APIParameters(request)
-        let compiler = try compiler(for: dataset, parameters: parameters)
+        let compiler = try await searchCompiler(for: dataset, parameters: parameters)
         let labels = Dictionary(dataset.fields.map { ($0.name, $0.label) }, uniquingKeysWith: { first, _ in first })
         var plan = try exportPlan(format, compiler: compiler, parameters: parameters, labels: labels)
         plan.resourceBase = requestOrigin(context) + Self.base + "/catalog/datasets/" + dataset.id

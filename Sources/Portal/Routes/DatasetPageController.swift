@@ -66,6 +66,8 @@ struct DatasetPageController: Sendable {
     let options: DatasetPageOptions
     /// Each dataset's downloads and API calls, for the information tab (issue 15); none in tests that leave it out.
     var audienceTotals: AudienceTotals? = nil
+    /// Typo-tolerant search (issue 12), shared with the data API; none in tests that leave it out.
+    var spelling: SearchSpelling? = nil
 
     /// Adds the dataset pages to `router`, under `/explore/dataset/{id}`, and Leaflet's files under `/static/leaflet`.
     func addRoutes(to router: some RouterMethods<PortalRequestContext>) {
@@ -162,10 +164,11 @@ struct DatasetPageController: Sendable {
         _ tab: DatasetTab, dataset: Dataset, options: DatasetPageOptions, request: Request, context: PortalRequestContext
     ) async throws -> [String: Any] {
         let language = context.visit.language
-        let compiler = pageCompiler(for: dataset, language: language)
+        var compiler = pageCompiler(for: dataset, language: language)
         var query = DatasetPageQuery(
             pairs: request.queryForm.pairs, dataset: dataset, compiler: tab == .information ? nil : compiler)
         if tab == .information { query.ignored = [] }
+        compiler = await correcting(compiler, for: dataset, query: query)
         let text = DatasetText(dataset, language: language)
         var values: [String: Any] = [:]
         var head = "<link rel=\"stylesheet\" href=\"/static/dataset.css\">"

@@ -59,7 +59,7 @@ extension DatasetPageController {
     ) async throws -> [String: Any] {
         let language = context.visit.language
         guard
-            let compiler = pageCompiler(for: dataset, language: language),
+            let compiler = await correcting(pageCompiler(for: dataset, language: language), for: dataset, query: query),
             let text = DatasetMap.pointsQuery(dataset, query: query)
         else { throw PageError.notFound }
         let total = try await matchingCount(dataset, compiler: compiler, query: query)
@@ -112,7 +112,9 @@ extension DatasetPageController {
         let language = context.visit.language
         let compiler = pageCompiler(for: dataset, language: language)
         let query = DatasetPageQuery(pairs: request.queryForm.pairs, dataset: dataset, compiler: compiler)
-        guard let compiler, let text = DatasetMap.pointsQuery(dataset, query: query) else { throw PageError.notFound }
+        guard let compiler = await correcting(compiler, for: dataset, query: query),
+            let text = DatasetMap.pointsQuery(dataset, query: query)
+        else { throw PageError.notFound }
         let compiled = try compiler.records(text, limit: DatasetMap.maxPoints + 1)
         let rows = try await store.rows(compiled)
         var writer = JSONWriter()
