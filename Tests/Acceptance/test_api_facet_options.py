@@ -103,6 +103,14 @@ def test_a_hierarchy_with_a_longer_separator_and_sorted_by_name(server):
                                         "Hérault/Montpellier": (1, "displayed")}
 
 
+@pytest.mark.parametrize("separator", ["%", "_", "'", "\\", ");--"])
+def test_a_separator_is_text_never_a_pattern(server, separator):
+    # None of these is in the values: every path is a first level of its own.
+    places = facets(server, facet=f'facet(name="lieu", hierarchical=true, separator="{separator}")')["lieu"]
+    assert sum(v["count"] for v in places) == 9
+    assert {v["name"] for v in places} == {lieu for _, lieu, _ in ROWS if lieu}
+
+
 def test_a_disjunctive_facet_is_counted_without_its_own_refines(server):
     disjunctive = 'facet(name="type", disjunctive=true)'
     result = facets(server, facet=[disjunctive, PLACE], refine="type:halte")
