@@ -19,7 +19,7 @@ final class AggregateMemo: Sendable {
 
     private let entries = Mutex<[String: [[SQLValue]]]>([:])
     private let capacity: Int
-    private let accelerator: ColumnAccelerator?
+    let accelerator: ColumnAccelerator?
     /// How many answers came from the memo, the accelerator and the engine.
     let statistics = AggregateStatistics()
 
@@ -62,8 +62,12 @@ final class AggregateMemo: Sendable {
     /// The version of `dataset` and the query, unambiguously: SQL text, then each binding with its type (and its
     /// length for text, so that no value can pass for two).
     static func key(_ dataset: Dataset, _ query: CompiledQuery) -> String {
-        var key = (dataset.recordsTable ?? "") + "\u{1E}" + String(dataset.dataProcessed?.timeIntervalSince1970 ?? 0)
-        key += "\u{1E}" + query.sql
+        key((dataset.recordsTable ?? "") + "\u{1E}" + String(dataset.dataProcessed?.timeIntervalSince1970 ?? 0), query)
+    }
+
+    /// `version` (the records table and its publication time) and the query, unambiguously.
+    static func key(_ version: String, _ query: CompiledQuery) -> String {
+        var key = version + "\u{1E}" + query.sql
         for binding in query.bindings {
             key += "\u{1E}"
             switch binding {

@@ -194,9 +194,16 @@ struct AggregateShapeReader {
         let joinsSearch = key == nil && take(.symbol("("))
         if joinsSearch {
             guard take(.word("SELECT")), let search = readMatches(), take(.symbol(")")), take(.word("AS")),
-                take(.identifier("fts")), take(.word("CROSS")), take(.word("JOIN"))
+                take(.identifier("fts"))
             else { return nil }
             conditions.append(search)
+            // A total of the matches alone, `… AS "fts"` and nothing more, on the full-text table of `"t"`.
+            if isAtEnd, case .fullText(let index, _) = search, index.hasSuffix("__fts") {
+                return AggregateShape(
+                    table: String(index.dropLast(5)), key: nil, aggregates: aggregates, conditions: conditions,
+                    order: [], limit: nil, offset: 0)
+            }
+            guard take(.word("CROSS")), take(.word("JOIN")) else { return nil }
         }
         guard case .identifier(let table)? = next() else { return nil }
         self.table = table

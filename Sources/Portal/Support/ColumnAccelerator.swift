@@ -24,8 +24,13 @@ final class ColumnAccelerator: Sendable {
     /// The most distinct values of a text column kept as codes.
     static let largestDictionary = 65_535
 
+    /// The most rows of full-text matches kept (4 bytes each), all searches together.
+    static let keptMatches = 2_000_000
+
     private let budget: Int
     private let state = Mutex<State>(State())
+    /// Recent full-text matches, by version, index and query.
+    private let matchSets = Mutex<[String: [Int32]]>([:])
 
     private struct State {
         var columns: [String: Task<LoadedColumn?, Never>] = [:]
@@ -46,11 +51,23 @@ final class ColumnAccelerator: Sendable {
     func rows(
         of dataset: Dataset, _ query: CompiledQuery, load: (CompiledQuery) async throws -> [[SQLValue]]
     ) async throws -> [[SQLValue]]? {
-        guard let table = dataset.recordsTable, let shape = AggregateShape(query), shape.table == table else { return nil }
+        guard let shape = AggregateShape(query), var scan = try await scan(shape, of: dataset, load: load) else {
+            return nil
+        }
+        return scan.answer()
+    }
+
+    /// A scan of `shape` over the columns it reads and `more`, its candidates narrowed to the full-text matches;
+    /// nil when a column cannot be held or the shape reads another table.
+    func scan(
+        _ shape: AggregateShape, of dataset: Dataset, more: [String] = [],
+        load: (CompiledQuery) async throws -> [[SQLValue]]
+    ) async throws -> ColumnScan? {
+        guard let table = dataset.recordsTable, shape.table == table else { return nil }
         let version = table + "\u{1E}" + String(dataset.dataProcessed?.timeIntervalSince1970 ?? 0)
         var columns: [String: ColumnData] = [:]
         var sorted: [String: SortedIndex] = [:]
-        for name in shape.columns {
+        for name in shape.columns + more where columns[name] == nil {
             guard let column = try await column(name, table: table, version: version, load: load) else { return nil }
             columns[name] = column.data
             sorted[name] = column.sorted
@@ -59,11 +76,28 @@ final class ColumnAccelerator: Sendable {
         scan.sorted = sorted
         for case .fullText(let index, let search) in shape.conditions {
             guard let rowCount = columns.values.first?.count,
-                let matches = try await Self.matches(index, search, rowCount: rowCount, load: load)
+                let matches = try await matches(index, search, version: version, rowCount: rowCount, load: load)
             else { return nil }
             scan.candidates = scan.candidates.map { Self.intersection($0, matches) } ?? matches
         }
-        return scan.answer()
+        return scan
+    }
+
+    /// The matches of a full-text query on a version, kept for the next queries of the same page or search (its
+    /// total, each facet, its page): the most recent sets, at most ``keptMatches`` rows in all.
+    private func matches(
+        _ index: String, _ query: SQLValue, version: String, rowCount: Int,
+        load: (CompiledQuery) async throws -> [[SQLValue]]
+    ) async throws -> [Int32]? {
+        let key = AggregateMemo.key(version, CompiledQuery(sql: index, bindings: [query]))
+        if let found = matchSets.withLock({ $0[key] }) { return found }
+        guard let found = try await Self.matches(index, query, rowCount: rowCount, load: load) else { return nil }
+        guard found.count <= Self.keptMatches else { return found }
+        matchSets.withLock { sets in
+            if sets.values.reduce(found.count, { $0 + $1.count }) > Self.keptMatches { sets.removeAll() }
+            sets[key] = found
+        }
+        return found
     }
 
     private func column(

@@ -96,7 +96,7 @@ struct ColumnScan {
     }
 
     /// The rows that pass every condition, in rowid order.
-    private func select(_ rowCount: Int) -> [Int32]? {
+    func select(_ rowCount: Int) -> [Int32]? {
         guard rowCount < Int(Int32.max) else { return nil }
         var selected: [Int32]? = candidates
         var conditions = shape.conditions

@@ -1,0 +1,107 @@
+import Foundation
+import ODSQL
+import Testing
+
+@testable import Portal
+@testable import Store
+
+/// The table tab's page sorted by a numeric field, from the columns (``ColumnAccelerator/pageRowids``): the same
+/// records, in the same order, equal values included, as SQLite's `ORDER BY … LIMIT … OFFSET …` on a real import.
+@Suite struct TablePageAcceleratorTests {
+    /// Searches, refines and filters of the table tab; some select more than a sixteenth of the rows (the page walks
+    /// the sorted column), others fewer (the selected rows are sorted).
+    static let filters: [(wheres: [String], refines: [String])] = [
+        ([#"search("ligne")"#], ["groupe:École"]),
+        ([#"search("ligne")"#], []),
+        ([], ["groupe:arbre"]),
+        ([#"search("ligne")"#, "n = 7"], ["groupe:Zèbre"]),
+        (["n >= 10"], []),
+        ([#"search("12")"#], []),
+        ([], ["groupe:absent"]),
+    ]
+
+    /// Every page of every filter and sort: the same values of the sorted field in the same order, and the same
+    /// records over all the pages. SQL leaves the order of equal values to its plan, the columns give them in rowid
+    /// order: a page boundary that splits the records of one value may split them otherwise.
+    @Test func pagesAreThoseOfSQLite() async throws {
+        try await ColumnAcceleratorTests.withDataset { store, dataset, compiler in
+            let accelerator = ColumnAccelerator()
+            let select = "`nom`, `groupe`, `n`, `x`"
+            let unfiltered = try compiler.records(ODSQL.QueryText(select: select), limit: 1)
+            var pages = 0
+            for filter in Self.filters {
+                var text = ODSQL.QueryText(where: filter.wheres)
+                text.refines = filter.refines
+                let count = try compiler.count(text)
+                text.select = select
+                for (field, position, descending) in [("n", 2, true), ("n", 2, false), ("x", 3, true), ("x", 3, false)] {
+                    text.orderBy = "`\(field)`" + (descending ? " DESC" : " ASC")
+                    var (fastRows, sqlRows): ([[SQLValue]], [[SQLValue]]) = ([], [])
+                    for offset in stride(from: 0, through: 1_500, by: 20) {
+                        let page = try compiler.records(text, limit: 20, offset: offset)
+                        let rowids = try await accelerator.pageRowids(
+                            of: dataset, filter: count, column: field, descending: descending, offset: offset, limit: 20,
+                            load: store.rows)
+                        let fast = try await rowids.asyncMap {
+                            try await accelerator.rows($0, of: dataset, select: unfiltered, page: page, load: store.rows)
+                        }
+                        let sql = try await store.rows(page)
+                        #expect(fast != nil, "not answered: \(filter) \(text.orderBy) \(offset)")
+                        #expect(fast?.map { $0[position] } == sql.map { $0[position] }, "\(filter) \(text.orderBy) \(offset)")
+                        fastRows += fast ?? []
+                        sqlRows += sql
+                        pages += 1
+                        if sql.count < 20 { break }
+                    }
+                    let byName = { (rows: [[SQLValue]]) in rows.map { "\($0)" }.sorted() }
+                    #expect(byName(fastRows) == byName(sqlRows), "\(filter) \(text.orderBy)")
+                }
+            }
+            #expect(pages > Self.filters.count * 4 * 2)
+        }
+    }
+
+    @Test func aTextSortIsLeftToTheEngine() async throws {
+        try await ColumnAcceleratorTests.withDataset { store, dataset, compiler in
+            let count = try compiler.count(ODSQL.QueryText(refines: ["groupe:arbre"]))
+            let rowids = try await ColumnAccelerator().pageRowids(
+                of: dataset, filter: count, column: "nom", descending: false, offset: 0, limit: 20, load: store.rows)
+            #expect(rowids == nil)
+        }
+    }
+
+    @Test func theMatchesOfASearchAreReadOnce() async throws {
+        try await ColumnAcceleratorTests.withDataset { store, dataset, compiler in
+            let accelerator = ColumnAccelerator()
+            let reads = Counter()
+            let load: (CompiledQuery) async throws -> [[SQLValue]] = { query in
+                if query.sql.contains("MATCH") { reads.add() }
+                return try await store.rows(query)
+            }
+            var text = ODSQL.QueryText(where: [#"search("ligne")"#])
+            text.refines = ["groupe:École"]
+            _ = try await accelerator.rows(of: dataset, try compiler.count(text), load: load)
+            _ = try await accelerator.rows(of: dataset, try compiler.facet(text, field: "groupe"), load: load)
+            _ = try await accelerator.pageRowids(
+                of: dataset, filter: try compiler.count(text), column: "n", descending: true, offset: 0, limit: 20,
+                load: load)
+            #expect(reads.value == 1)
+        }
+    }
+}
+
+/// Counts calls from a closure.
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    var value: Int { lock.withLock { count } }
+    func add() { lock.withLock { count += 1 } }
+}
+
+extension Optional {
+    /// The wrapped value transformed by an async function, or nil.
+    fileprivate func asyncMap<T>(_ transform: (Wrapped) async throws -> T?) async rethrows -> T? {
+        guard let self else { return nil }
+        return try await transform(self)
+    }
+}
