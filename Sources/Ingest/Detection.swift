@@ -52,6 +52,8 @@ public struct Detection: Sendable, Equatable, Codable {
             else { throw .unknownField(key) }
             copy.fields[index].type = type
             if type != .text { copy.fields[index].reason = nil }
+            // A list holds text: another type makes the field one of single values again.
+            if type != .text { copy.fields[index].separator = nil }
         }
         return copy
     }
@@ -92,6 +94,8 @@ struct RowConverter {
                     let cell = ValueConverter.trimmed(UnsafeBufferPointer(rebasing: buffer[row.range(column)]))
                     if cell.isEmpty {
                         values.append(.null)
+                    } else if let separator = field.separator {
+                        values.append(ListCells.value(cell, separator: separator))
                     } else if let value = ValueConverter.convert(cell, to: field.type) {
                         values.append(value)
                     } else {

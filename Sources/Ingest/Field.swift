@@ -24,6 +24,9 @@ public struct Field: Sendable, Equatable, Codable {
     public var nullCount: Int
     /// Why the field fell back to text, when it did.
     public var reason: String?
+    /// The separator the publisher declared for a list (multivalued) field: its cells are split on it and kept
+    /// as a JSON array of text. Nil for a field of single values.
+    public var separator: String?
 
     public init(
         name: String, label: String, type: FieldType, inferredType: FieldType? = nil, source: FieldSource,

@@ -25,6 +25,8 @@ public enum IngestError: Error, Equatable, Sendable, CustomStringConvertible {
     case unknownFieldType(String)
     /// A field type override is not of the form `NAME=TYPE`.
     case invalidFieldOverride(String)
+    /// A list field declaration is not of the form `NAME=SEPARATOR` (a separator of 1 to 8 characters).
+    case invalidFieldSeparator(String)
     /// A field type override names a field the file does not have.
     case unknownField(String)
     /// The encoding name given as an override is not supported.
@@ -66,6 +68,7 @@ public enum IngestError: Error, Equatable, Sendable, CustomStringConvertible {
         case .tooManyColumns: "too_many_columns"
         case .unknownFieldType: "unknown_field_type"
         case .invalidFieldOverride: "invalid_field_override"
+        case .invalidFieldSeparator: "invalid_field_separator"
         case .unknownField: "unknown_field"
         case .unknownEncoding: "unknown_encoding"
         case .invalidDelimiter: "invalid_delimiter"
@@ -108,6 +111,8 @@ public enum IngestError: Error, Equatable, Sendable, CustomStringConvertible {
                 + FieldType.allCases.map(\.rawValue).joined(separator: ", ") + "."
         case .invalidFieldOverride(let text):
             "Invalid field type override \"\(text)\"; expected NAME=TYPE."
+        case .invalidFieldSeparator(let text):
+            "Invalid list field \"\(text)\"; expected NAME=SEPARATOR, a separator of 1 to 8 characters."
         case .unknownField(let name):
             "The file has no field named \"\(name)\"."
         case .unknownEncoding(let name):

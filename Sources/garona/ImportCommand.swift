@@ -34,6 +34,11 @@ struct ImportCommand: AsyncParsableCommand {
     @Option(name: .customLong("field-type"), help: "Force a field's type, as NAME=TYPE (repeatable).")
     var fieldTypes: [String] = []
 
+    @Option(
+        name: .customLong("field-separator"),
+        help: "Make a field a list (multivalued), its cells split on a separator, as NAME=SEPARATOR (repeatable).")
+    var fieldSeparators: [String] = []
+
     func run() async throws {
         ignoreFileSizeSignal()
         guard FileManager.default.isReadableFile(atPath: file) else { fail("cannot read \(file)") }
@@ -46,7 +51,7 @@ struct ImportCommand: AsyncParsableCommand {
         }
         let request = ImportRequest(
             file: URL(fileURLWithPath: file), datasetID: dataset, title: title, delimiter: delimiter, encoding: encoding,
-            sheet: sheet, fieldTypes: fieldTypes, scratchDirectory: scratch
+            sheet: sheet, fieldTypes: fieldTypes, fieldSeparators: fieldSeparators, scratchDirectory: scratch
         )
         // A publication blocks its thread (see `DatasetPublisher.publish`): it gets one of its own, never one of
         // Swift's cooperative pool, which the PostgreSQL engine's connections need meanwhile.

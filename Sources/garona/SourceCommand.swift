@@ -36,6 +36,10 @@ struct SourceCommand: AsyncParsableCommand {
         @Option(help: "XLSX sheet name (default: the first sheet).") var sheet: String?
         @Option(name: .customLong("field-type"), help: "Force a field's type, as NAME=TYPE (repeatable).")
         var fieldTypes: [String] = []
+        @Option(
+            name: .customLong("field-separator"),
+            help: "Make a field a list, split on a separator, as NAME=SEPARATOR (repeatable).")
+        var fieldSeparators: [String] = []
 
         func validate() throws {
             if every != nil && daily != nil { throw ValidationError("give --every or --daily, not both") }
@@ -47,7 +51,7 @@ struct SourceCommand: AsyncParsableCommand {
             do throws(SourceSettingError) {
                 source = try SourceSettings.source(
                     datasetID: dataset, url: url, schedule: schedule, delimiter: delimiter, encoding: encoding,
-                    sheet: sheet, fieldTypes: fieldTypes, now: Date())
+                    sheet: sheet, fieldTypes: fieldTypes, fieldSeparators: fieldSeparators, now: Date())
             } catch {
                 fail(error.description)
             }

@@ -161,7 +161,9 @@ struct BackOfficeController: Sendable {
         do {
             try await jobs.start(
                 id: jobID,
-                request: ImportRequest(file: file, datasetID: datasetID, title: title),
+                request: ImportRequest(
+                    file: file, datasetID: datasetID, title: title,
+                    fieldSeparators: ListFieldForm.declarations(upload.fields["field_separators"])),
                 fileName: upload.fileName ?? "",
                 isNew: !replacing
             )

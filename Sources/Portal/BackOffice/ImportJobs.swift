@@ -108,7 +108,7 @@ final class ImportJobs: Sendable {
     func start(id: String, request: ImportRequest, fileName: String, isNew: Bool) async throws {
         let options = ImportJobOptions(
             title: request.title, delimiter: request.delimiter, encoding: request.encoding, sheet: request.sheet,
-            fieldTypes: request.fieldTypes)
+            fieldTypes: request.fieldTypes, fieldSeparators: request.fieldSeparators)
         try await store.createImportJob(
             ImportJob(
                 id: id, datasetID: request.datasetID, isNew: isNew, fileName: fileName,
@@ -146,7 +146,8 @@ final class ImportJobs: Sendable {
                 let file = try localUpload(job)
                 let request = ImportRequest(
                     file: file, datasetID: job.datasetID, title: job.options.title, delimiter: job.options.delimiter,
-                    encoding: job.options.encoding, sheet: job.options.sheet, fieldTypes: job.options.fieldTypes)
+                    encoding: job.options.encoding, sheet: job.options.sheet, fieldTypes: job.options.fieldTypes,
+                    fieldSeparators: job.options.fieldSeparators)
                 let confirmed = Self.extracting(detection, into: file.deletingLastPathComponent())
                 do throws(ImportFailure) {
                     let progress = ProgressWriter(jobs: self, id: id, state: .importing)

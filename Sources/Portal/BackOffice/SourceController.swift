@@ -85,11 +85,13 @@ struct SourceController: Sendable {
             form["schedule"] == "daily"
             ? "daily " + (form["daily_time"] ?? "") : (form["every_minutes"] ?? "") + "m"
         let fieldTypes = (form["field_types"] ?? "").split(whereSeparator: \.isNewline).map(String.init)
+        let fieldSeparators = ListFieldForm.declarations(form["field_separators"])
         let source: DatasetSource
         do throws(SourceSettingError) {
             source = try SourceSettings.source(
                 datasetID: dataset.id, url: url, schedule: schedule, delimiter: form["delimiter"],
-                encoding: form["encoding"], sheet: form["sheet"], fieldTypes: fieldTypes, now: clock())
+                encoding: form["encoding"], sheet: form["sheet"], fieldTypes: fieldTypes,
+                fieldSeparators: fieldSeparators, now: clock())
         } catch {
             let language = context.visit.language
             var message = catalog.text(error.messageKey, in: language)

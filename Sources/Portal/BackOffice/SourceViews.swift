@@ -13,6 +13,8 @@ struct SourceFormView {
     var encoding = ""
     var sheet = ""
     var fieldTypes = ""
+    /// The list fields, one `NAME=SEPARATOR` a line.
+    var fieldSeparators = ""
 
     init() {}
 
@@ -30,6 +32,7 @@ struct SourceFormView {
         encoding = source.options.encoding ?? ""
         sheet = source.options.sheet ?? ""
         fieldTypes = source.options.fieldTypes.joined(separator: "\n")
+        fieldSeparators = source.options.fieldSeparators.joined(separator: "\n")
     }
 
     /// What a refused form sent, to show it again.
@@ -42,12 +45,14 @@ struct SourceFormView {
         encoding = form["encoding"] ?? ""
         sheet = form["sheet"] ?? ""
         fieldTypes = form["field_types"] ?? ""
+        fieldSeparators = form["field_separators"] ?? ""
     }
 
     var values: [String: Any] {
         [
             "url": url, "daily": daily, "every": !daily, "every_minutes": everyMinutes, "daily_time": dailyTime,
             "delimiter": delimiter, "encoding": encoding, "sheet": sheet, "field_types": fieldTypes,
+            "field_separators": fieldSeparators,
         ]
     }
 }

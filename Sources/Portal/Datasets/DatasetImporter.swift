@@ -13,6 +13,8 @@ public struct ImportRequest: Sendable {
     public var sheet: String?
     /// `NAME=TYPE` overrides.
     public var fieldTypes: [String]
+    /// `NAME=SEPARATOR` declarations: each names a list (multivalued) field and the separator its cells are split on.
+    public var fieldSeparators: [String]
     /// Where the parts of a workbook are extracted, inside the data directory; the file's own
     /// directory (an upload's job directory) when nil.
     public var scratchDirectory: URL?
@@ -21,9 +23,10 @@ public struct ImportRequest: Sendable {
 
     public init(
         file: URL, datasetID: String, title: String? = nil, delimiter: String? = nil, encoding: String? = nil,
-        sheet: String? = nil, fieldTypes: [String] = [], scratchDirectory: URL? = nil,
+        sheet: String? = nil, fieldTypes: [String] = [], fieldSeparators: [String] = [], scratchDirectory: URL? = nil,
         limits: IngestLimits = ImportLimits.fromEnvironment()
     ) {
+        self.fieldSeparators = fieldSeparators
         self.file = file
         self.datasetID = datasetID
         self.title = title
@@ -70,8 +73,9 @@ public enum DatasetImporter {
                 options.encoding = encoding
             }
             for spec in request.fieldTypes { _ = try IngestOptions.parseFieldOverride(spec) }
+            for spec in request.fieldSeparators { _ = try IngestOptions.parseFieldSeparator(spec) }
             let detection = try Ingest.detect(url: request.file, options: options, progress: progress)
-            return try detection.overriding(request.fieldTypes)
+            return try detection.overriding(request.fieldTypes).separating(request.fieldSeparators)
         } catch let error as IngestError {
             throw ImportFailure(code: error.code, description: error.message)
         } catch {

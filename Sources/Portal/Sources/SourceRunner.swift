@@ -116,7 +116,8 @@ public struct SourceRunner: Sendable {
         let options = source.options
         let request = ImportRequest(
             file: file, datasetID: source.datasetID, delimiter: options.delimiter, encoding: options.encoding,
-            sheet: options.sheet, fieldTypes: options.fieldTypes, scratchDirectory: folder)
+            sheet: options.sheet, fieldTypes: options.fieldTypes, fieldSeparators: options.fieldSeparators,
+            scratchDirectory: folder)
         let store = self.store
         let now = clock()
         let outcome: Result<PublishReport, ImportFailure>

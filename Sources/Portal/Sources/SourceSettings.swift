@@ -41,7 +41,7 @@ public enum SourceSettings {
     /// Empty options count as absent.
     public static func source(
         datasetID: String, url: String, schedule: String, delimiter: String?, encoding: String?, sheet: String?,
-        fieldTypes: [String], now: Date
+        fieldTypes: [String], fieldSeparators: [String] = [], now: Date
     ) throws(SourceSettingError) -> DatasetSource {
         let url = url.trimmingCharacters(in: .whitespaces)
         guard DatasetSource.isFetchable(url) else { throw .url }
@@ -63,9 +63,15 @@ public enum SourceSettings {
         for spec in fieldTypes {
             do { _ = try IngestOptions.parseFieldOverride(spec) } catch { throw .fieldType(error.message) }
         }
+        let fieldSeparators = fieldSeparators.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+        for spec in fieldSeparators {
+            do { _ = try IngestOptions.parseFieldSeparator(spec) } catch { throw .fieldType(error.message) }
+        }
         return DatasetSource(
             datasetID: datasetID, url: url,
-            options: ImportJobOptions(delimiter: delimiter, encoding: encoding, sheet: sheet, fieldTypes: fieldTypes),
+            options: ImportJobOptions(
+                delimiter: delimiter, encoding: encoding, sheet: sheet, fieldTypes: fieldTypes,
+                fieldSeparators: fieldSeparators),
             schedule: schedule, nextRunAt: now, updatedAt: now)
     }
 }

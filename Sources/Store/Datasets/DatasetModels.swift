@@ -97,6 +97,9 @@ public struct DatasetField: Sendable, Hashable, Codable {
     public var facet: Bool
     /// Offered as a sort key; indexed.
     public var sortable: Bool
+    /// The separator declared at import for a list (multivalued) field, whose records hold a JSON array of text;
+    /// nil for a field of single values. Shown as the `multivalued` annotation in the API.
+    public var separator: String?
 
     public init(name: String, label: String, type: FieldType, description: String = "", facet: Bool, sortable: Bool) {
         self.name = name

@@ -34,16 +34,32 @@ public struct ImportJobOptions: Sendable, Codable, Equatable {
     public var sheet: String?
     /// `NAME=TYPE` overrides.
     public var fieldTypes: [String]
+    /// `NAME=SEPARATOR` declarations of list (multivalued) fields; absent from options stored before lists existed.
+    public var fieldSeparators: [String]
 
     public init(
         title: String? = nil, delimiter: String? = nil, encoding: String? = nil, sheet: String? = nil,
-        fieldTypes: [String] = []
+        fieldTypes: [String] = [], fieldSeparators: [String] = []
     ) {
         self.title = title
         self.delimiter = delimiter
         self.encoding = encoding
         self.sheet = sheet
         self.fieldTypes = fieldTypes
+        self.fieldSeparators = fieldSeparators
+    }
+
+    private enum CodingKeys: String, CodingKey { case title, delimiter, encoding, sheet, fieldTypes, fieldSeparators }
+
+    /// Decodes stored options; those written before list fields existed have no `fieldSeparators`.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        title = try container.decodeIfPresent(String.self, forKey: .title)
+        delimiter = try container.decodeIfPresent(String.self, forKey: .delimiter)
+        encoding = try container.decodeIfPresent(String.self, forKey: .encoding)
+        sheet = try container.decodeIfPresent(String.self, forKey: .sheet)
+        fieldTypes = try container.decode([String].self, forKey: .fieldTypes)
+        fieldSeparators = try container.decodeIfPresent([String].self, forKey: .fieldSeparators) ?? []
     }
 }
 

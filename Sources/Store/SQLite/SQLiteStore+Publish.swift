@@ -168,8 +168,10 @@ extension SQLiteStore {
             case .int, .double, .date, .datetime: true
             default: false
             }
-        return DatasetField(
+        var initial = DatasetField(
             name: field.name, label: field.label, type: field.type, facet: field.type == .boolean, sortable: sortable)
+        initial.separator = field.separator
+        return initial
     }
 
     static func createRecordsTable(_ table: String, fields: [DatasetField], in db: GRDB.Database) throws {
