@@ -1,7 +1,7 @@
 """The portal's identity (issue 16): name, colours, logo and content pages changed by the operator, seen on every
 page type without a restart, with axe still clean; a low-contrast colour refused with its ratio and a suggestion;
 Markdown rendered inert; `garona settings` exiting non-zero with the reason. Screenshots of the main pages at 375
-and 1280 px go to $GARONA_SCREENSHOTS, or to docs/screenshots/ with GARONA_UPDATE_SCREENSHOTS=1."""
+and 1280 px go to $GARONA_SCREENSHOTS (the README's come from the real demo: demo_screenshots.py)."""
 
 import os
 import re
@@ -13,6 +13,7 @@ import pytest
 from selenium.webdriver.common.by import By
 
 from browser import Browser, axe_blocking, log_in, wait_for
+from demo_screenshots import capture
 from conftest import PASSWORD, USER, start_server
 from front_pages import PAGES
 from garona_server import REPO_ROOT, GaronaServer, PostgresDatabase, create_user, postgres_skip_reason, run_cli
@@ -237,23 +238,7 @@ def test_a_change_on_one_node_shows_on_the_other(tmp_path_factory):
 
 
 def save_screenshots(browser):
-    """The main pages at 375 and 1280 px, for the README."""
-    if os.environ.get("GARONA_UPDATE_SCREENSHOTS") == "1":
-        folder = REPO_ROOT / "docs" / "screenshots"
-    elif os.environ.get("GARONA_SCREENSHOTS"):
-        folder = Path(os.environ["GARONA_SCREENSHOTS"])
-    else:
-        return
-    folder.mkdir(parents=True, exist_ok=True)
-    browser.open("/")
-    if browser.find("#cookie-banner button[value='refuse_all']"):
-        browser.click("#cookie-banner button[value='refuse_all']")
-    for name, path in [("home", "/"), ("catalog", "/explore/"), ("dataset", "/explore/dataset/gares-occitanie/table/"),
-                       ("page", "/pages/accessibilite")]:
-        browser.open(path)
-        for width in (375, 1280):
-            browser.driver.set_window_size(width, 900)
-            height = browser.driver.execute_script("return document.documentElement.scrollHeight")
-            browser.driver.set_window_size(width, max(900, min(int(height), 3000)))
-            browser.driver.save_screenshot(str(folder / f"{name}-{width}.png"))
-    browser.driver.set_window_size(1280, 900)
+    """The main pages with this module's identity, at 375 and 1280 px, to $GARONA_SCREENSHOTS when set (the README's
+    come from the real demo: demo_screenshots.py)."""
+    if os.environ.get("GARONA_SCREENSHOTS"):
+        capture(browser, Path(os.environ["GARONA_SCREENSHOTS"]))
