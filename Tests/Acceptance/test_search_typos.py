@@ -53,7 +53,7 @@ def gares():
 def server(tmp_path_factory, tiles):
     srv = start_server(tmp_path_factory, "--tile-url", tiles.template)
     database = ["--database-url", srv.database_url] if srv.database_url else []
-    done = import_file(GARES_CSV, srv.data_dir, DATASET, "--title", "Gares", *database)
+    done = import_file(GARES_CSV, srv.data_dir, DATASET, "--title", "Gares de la région Occitanie", *database)
     assert done.returncode == 0, done.stderr
     yield srv
     srv.stop()
@@ -153,6 +153,13 @@ def test_the_dataset_page_search_is_tolerant_too(server):
     assert resp.status_code == 200
     rows = dom(resp).find("table", cls="records").find("tbody").find_all("tr")
     assert len(rows) == 1 and "Toulouse-Matabiau" in rows[0].text()
+
+
+def test_the_catalog_search_of_the_api_is_tolerant_too(server):
+    catalog = f"{API}/catalog/datasets"
+    assert [d["dataset_id"] for d in get(server, catalog, q="occitanie gares")["results"]] == [DATASET]
+    assert [d["dataset_id"] for d in get(server, catalog, q="occitane gares")["results"]] == [DATASET]
+    assert get(server, catalog, q="ocitane gares")["results"] == []  # two edits
 
 
 def test_a_hostile_query_is_bounded(server):

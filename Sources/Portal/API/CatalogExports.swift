@@ -51,8 +51,9 @@ extension ExploreAPIController {
     {
         let parameters = try APIParameters(request)
         let table = try await catalogTable(language: parameters.language)
-        let compiler = CatalogTable.compiler(now: clock(), language: parameters.language)
-            .reading(timeZone: parameters.timeZone)
+        let compiler = table.correcting(
+            CatalogTable.compiler(now: clock(), language: parameters.language).reading(timeZone: parameters.timeZone),
+            query: parameters.query)
         let exportFormat: ExportFormat
         switch format {
         case .table(let tableFormat): exportFormat = tableFormat

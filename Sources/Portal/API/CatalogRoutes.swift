@@ -53,8 +53,9 @@ extension ExploreAPIController {
             defaultLimit: 10, maxLimit: grouped ? 20_000 : 100, window: grouped ? 20_000 : 10_000)
         let includeLinks = try parameters.flag("include_links", default: false)
         let table = try await catalogTable(language: parameters.language)
-        let compiler = CatalogTable.compiler(now: clock(), language: parameters.language)
-            .reading(timeZone: parameters.timeZone)
+        let compiler = table.correcting(
+            CatalogTable.compiler(now: clock(), language: parameters.language).reading(timeZone: parameters.timeZone),
+            query: parameters.query)
         let select = parameters.query.select.trimmingCharacters(in: .whitespaces)
         let whole = !grouped && (select.isEmpty || select == "*")
         let compiled: CompiledQuery
@@ -137,8 +138,9 @@ extension ExploreAPIController {
         let parameters = try APIParameters(request)
         let specs = try facetSpecs(request, defaults: CatalogTable.defaultFacets)
         let table = try await catalogTable(language: parameters.language)
-        let compiler = CatalogTable.compiler(now: clock(), language: parameters.language)
-            .reading(timeZone: parameters.timeZone)
+        let compiler = table.correcting(
+            CatalogTable.compiler(now: clock(), language: parameters.language).reading(timeZone: parameters.timeZone),
+            query: parameters.query)
         let enumeration = FacetEnumeration(compiler: compiler, query: parameters.query) { try table.rows($0) }
         return jsonResponse(try await enumeration.document(specs))
     }

@@ -37,6 +37,8 @@ struct CatalogTable: Sendable {
     private let table: ScratchTable
     /// The visible datasets, by id.
     let datasets: [String: Dataset]
+    /// The words of its full-text index, for typo-tolerant search (issue 12, ``SearchVocabulary``).
+    let vocabulary: SearchVocabulary
 
     init(_ datasets: [Dataset], language: String) throws {
         self.datasets = Dictionary(datasets.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
@@ -47,6 +49,7 @@ struct CatalogTable: Sendable {
                 + fields.map { ($0.name, $0.type == .int || $0.type == .boolean ? "INTEGER" : "TEXT") },
             fullText: fields.filter { $0.type == .text }.map(\.name),
             rows: datasets.map { Self.row($0, language: language) })
+        vocabulary = SearchVocabulary(words: try table.searchWords(ofTable: Self.layout.recordsTable))
     }
 
     /// A compiler over the catalog table.

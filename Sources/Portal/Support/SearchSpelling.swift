@@ -42,8 +42,7 @@ final class SearchSpelling: Sendable {
         guard !words.isEmpty, let table = dataset.recordsTable,
             let vocabulary = try? await vocabulary(of: table, version: dataset.dataProcessed)
         else { return compiler }
-        let corrections = vocabulary.corrections(of: words)
-        return corrections.alternatives.isEmpty ? compiler : compiler.correcting(corrections)
+        return vocabulary.correcting(compiler, words: words)
     }
 
     /// How many tables' vocabularies are kept, and how many words they hold together.
@@ -80,5 +79,12 @@ extension DatasetPageController {
     func correcting(_ compiler: ODSQL.Compiler?, for dataset: Dataset, query: DatasetPageQuery) async -> ODSQL.Compiler? {
         guard let compiler, let spelling, !query.search.isEmpty else { return compiler }
         return await spelling.correcting(compiler, for: dataset, query: query.odsql)
+    }
+}
+
+extension CatalogTable {
+    /// `compiler` with the corrections of `query`'s mistyped search words, from the catalog's own index.
+    func correcting(_ compiler: ODSQL.Compiler, query: ODSQL.QueryText) -> ODSQL.Compiler {
+        vocabulary.correcting(compiler, words: compiler.correctableWords(query))
     }
 }

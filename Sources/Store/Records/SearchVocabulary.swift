@@ -54,6 +54,13 @@ public struct SearchVocabulary: Sendable {
         return SearchCorrections(alternatives)
     }
 
+    /// `compiler` with the corrections of `words` (``ODSQL/Compiler/correctableWords(_:)``), itself when there is none.
+    public func correcting(_ compiler: ODSQL.Compiler, words: Set<String>) -> ODSQL.Compiler {
+        guard !words.isEmpty else { return compiler }
+        let corrections = corrections(of: words)
+        return corrections.alternatives.isEmpty ? compiler : compiler.correcting(corrections)
+    }
+
     /// The indexed words at distance 1 from `word`, at most ``correctionsPerWord``, most frequent first.
     func neighbours(of word: String) -> [String] {
         let scalars = Array(word.unicodeScalars)

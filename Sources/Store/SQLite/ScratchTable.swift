@@ -8,7 +8,7 @@ import ODSQL
 /// and exported with the same compiler as records, without storing them twice on disk. The
 /// full-text table is named `<name>__fts`, as ``RecordLayout`` names it for records.
 public final class ScratchTable: Sendable {
-    private let queue: DatabaseQueue
+    let queue: DatabaseQueue
     /// The SQL flavour to compile queries on scratch tables to: SQLite's, whatever the instance's engine.
     public static let dialect: any SQLDialect = SQLiteDialect()
 
