@@ -123,14 +123,17 @@ struct PostgreSQLRecordReadersTests {
                     try await connection.query(PostgresQuery(unsafeSQL: statement), logger: store.logger)
                 }
                 // Every character up to U+33FF, alone and among others, byte-wise ("C", as records are) and not.
+                // Since migration 11 the fold lowers in the database's collation whatever the argument's: on a
+                // "C" text it means what migration 6 meant on a text of the database's collation.
                 let differences = try await connection.query(
                     """
                     SELECT count(*) FROM generate_series(1, 13311) AS n, LATERAL (VALUES
                         (chr(n)), ('Xa' || chr(n) || 'B é 1' || chr(n) || 'Été'), ('ÉCOLE ' || chr(n) || 'œuvre')
                     ) AS v(t)
                     WHERE n NOT BETWEEN 55296 AND 57343 AND (
-                        garona_search_vector(t COLLATE "C") IS DISTINCT FROM pg_temp.old_vector(t COLLATE "C")
+                        garona_search_vector(t COLLATE "C") IS DISTINCT FROM pg_temp.old_vector(t)
                         OR garona_search_vector(t) IS DISTINCT FROM pg_temp.old_vector(t)
+                        OR garona_search_fold(t COLLATE "C") IS DISTINCT FROM pg_temp.old_fold(t)
                         OR garona_search_fold(t) IS DISTINCT FROM pg_temp.old_fold(t))
                     """, logger: store.logger
                 ).collect().map { try $0.decode(Int.self) }

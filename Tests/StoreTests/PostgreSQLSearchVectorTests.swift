@@ -34,6 +34,12 @@ struct PostgreSQLSearchVectorTests {
             #expect(differing.count < 16)
             let set = try await store.serverFoldedScalars()
             #expect(differing.allSatisfy(set.contains) && !set.contains("é") && set.contains("\u{30000}"))
+            // Kept in the database for the next process: no probe then.
+            let kept = try await store.setting(SearchVector.probeSetting)
+            let fingerprint = try await store.probeFingerprint()
+            let list = try #require(kept?.split(separator: "|").last?.split(separator: ",").map(String.init))
+            #expect(kept?.hasPrefix(fingerprint + "|") == true)
+            #expect(differing.allSatisfy { list.contains(String($0.value, radix: 16)) })
         }
     }
 

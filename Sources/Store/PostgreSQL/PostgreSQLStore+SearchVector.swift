@@ -4,14 +4,24 @@ import Synchronization
 extension PostgreSQLStore {
     /// The code points whose words the server folds or cuts otherwise than ``SearchVector`` (a newer character
     /// than its Unicode tables know, another character type): a record with one of them gets its vector from the
-    /// server. Found once per store, by comparing both on every code point of planes 0 and 1 (``SearchVector/probe(_:)``,
-    /// one query, about 2 s), and remembered.
+    /// server. Found by comparing both on every code point of planes 0 and 1 (``SearchVector/probe(_:)``, one query
+    /// of a few seconds), once per database and server: the answer is kept in the `settings` table under
+    /// ``SearchVector/probeSetting`` with what it depends on (``probeFingerprint()``), and in memory.
     func serverFoldedScalars() async throws -> ScalarSet {
         if let known = serverScalars.withLock({ $0 }) { return known }
-        let scalars = (1...ScalarSet.probedLimit).compactMap(Unicode.Scalar.init)
-        let differing = try await searchVectorMismatches(scalars.map(SearchVector.probe))
+        let fingerprint = try await probeFingerprint()
+        let differing: [Unicode.Scalar]
+        let stored = try await setting(SearchVector.probeSetting)?.split(separator: "|", omittingEmptySubsequences: false)
+        if let stored, stored.count == 2, stored[0] == fingerprint {
+            differing = stored[1].split(separator: ",").compactMap { UInt32($0, radix: 16).flatMap(Unicode.Scalar.init) }
+        } else {
+            let scalars = (1...ScalarSet.probedLimit).compactMap(Unicode.Scalar.init)
+            differing = try await searchVectorMismatches(scalars.map(SearchVector.probe)).map { scalars[$0] }
+            let list = differing.map { String($0.value, radix: 16) }.joined(separator: ",")
+            try await setSetting(SearchVector.probeSetting, to: fingerprint + "|" + list)
+        }
         var set = ScalarSet()
-        for index in differing { set.insert(scalars[index]) }
+        for scalar in differing { set.insert(scalar) }
         if !differing.isEmpty {
             logger.info(
                 "the server folds \(differing.count) code points otherwise than Garona: it computes the search vectors of the records that hold them"
@@ -19,6 +29,21 @@ extension PostgreSQLStore {
         }
         serverScalars.withLock { $0 = set }
         return set
+    }
+
+    /// What the server's folding depends on: its version, its ICU collation's, the database's character type, and
+    /// ``SearchVector/revision``.
+    func probeFingerprint() async throws -> String {
+        try await withConnection { connection in
+            let row = try await connection.query(
+                """
+                SELECT concat_ws(' ', current_setting('server_version_num'),
+                    (SELECT collversion FROM pg_collation WHERE collname = 'und-x-icu'),
+                    (SELECT datctype FROM pg_database WHERE datname = current_database()))
+                """, logger: logger
+            ).collect().first
+            return try (row?.decode(String.self) ?? "") + " garona-\(SearchVector.revision)"
+        }
     }
 
     /// The indexes of the texts whose vector by `garona_search_vector` (on a `COLLATE "C"` text, as the records
@@ -68,6 +93,11 @@ struct ScalarSet: Sendable {
 }
 
 extension SearchVector {
+    /// The `settings` key of the code points the server folds otherwise.
+    static let probeSetting = "search_vector_probe"
+    /// Changed with ``SearchVector``'s folding or Swift's Unicode tables, so that every database probes again.
+    static let revision = "1-swift-6.3"
+
     /// A text that puts `scalar` where the server's folding, word characters or parser could differ from Garona's:
     /// between letters, after a capital with an accent and before a combining accent, alone, after a number in
     /// scientific notation, after a capital.
