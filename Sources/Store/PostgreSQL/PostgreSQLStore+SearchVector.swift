@@ -15,8 +15,13 @@ extension PostgreSQLStore {
         if let stored, stored.count == 2, stored[0] == fingerprint {
             differing = stored[1].split(separator: ",").compactMap { UInt32($0, radix: 16).flatMap(Unicode.Scalar.init) }
         } else {
-            let scalars = (1...ScalarSet.probedLimit).compactMap(Unicode.Scalar.init)
-            differing = try await searchVectorMismatches(scalars.map(SearchVector.probe)).map { scalars[$0] }
+            if let probed = Self.probedFingerprints.withLock({ $0[fingerprint] }) {
+                differing = probed
+            } else {
+                let scalars = (1...ScalarSet.probedLimit).compactMap(Unicode.Scalar.init)
+                differing = try await searchVectorMismatches(scalars.map(SearchVector.probe)).map { scalars[$0] }
+                Self.probedFingerprints.withLock { $0[fingerprint] = differing }
+            }
             let list = differing.map { String($0.value, radix: 16) }.joined(separator: ",")
             try await setSetting(SearchVector.probeSetting, to: fingerprint + "|" + list)
         }
@@ -30,6 +35,10 @@ extension PostgreSQLStore {
         serverScalars.withLock { $0 = set }
         return set
     }
+
+    /// The probes this process made, by fingerprint: the folding depends on nothing else, so another database
+    /// with the same fingerprint (a new one on the same server, as each test makes) need not probe again.
+    static let probedFingerprints = Mutex<[String: [Unicode.Scalar]]>([:])
 
     /// What the server's folding depends on: its version, its ICU collation's, the database's character type, and
     /// ``SearchVector/revision``.
