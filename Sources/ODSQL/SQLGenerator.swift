@@ -19,8 +19,17 @@ struct SQLGenerator {
 
     func quote(_ name: String) -> String { dialect.quoteIdentifier(name) }
 
+    /// The columns of `json_each` and `json_array_elements_text`, which hide a list field of the same name.
+    static let arrayFunctionColumns: Set<String> = [
+        "key", "value", "type", "atom", "id", "parent", "fullkey", "path", "json", "root",
+    ]
+
     func column(_ field: ODSQL.Field, _ suffix: String = "") -> SQLFragment {
         let name = quote(field.name + suffix)
+        // A list field is read inside `json_each(…)` (SQLite) or `json_array_elements_text(…)` (PostgreSQL), whose own
+        // columns would hide a field of the same name: such a field is qualified with its table.
+        let hidden = field.isMultivalued && Self.arrayFunctionColumns.contains(field.name)
+        let qualifier = qualifier ?? (hidden ? layout.recordsTable : nil)
         return SQLFragment(sql: qualifier.map { quote($0) + "." + name } ?? name)
     }
 

@@ -20,6 +20,7 @@ CATALOG = f"{API}/catalog/datasets"
 SAMPLE = "donnees-exemple"  # the demo's 50,000 generated rows
 GARES = "gares-occitanie"  # the demo's copy of the gares
 IMPORTED = "gares-import"  # the real CSV, imported with the CLI into each engine
+LISTED = "gares-listes"  # the same CSV with two list fields: toponyme split on "-", type on " "
 # What differs between two publications of the same file: when they happened; and the audience figures of the
 # catalog's metadata, which count each server's own traffic (the two servers are not asked the same requests).
 VOLATILE = {"data_processed", "metadata_processed", "modified", "download_count", "api_call_count", "_timestamp",
@@ -234,6 +235,20 @@ CATALOG_QUERIES = [
 ]
 
 
+# List (multivalued) fields: each value filtered, faceted, grouped, searched and exported alike.
+LIST_QUERIES = [
+    {"where": '"Saint" IN toponyme', "select": "objectid, toponyme", "order_by": "objectid", "limit": 100},
+    {"where": 'toponyme IN ("Thomas", "Geniez") or "ferroviaire" IN type', "order_by": "objectid", "limit": 50},
+    {"refine": ["toponyme:Saint", "type:halte"], "exclude": "toponyme:Jean", "order_by": "objectid", "limit": 100},
+    {"select": "toponyme, count(*) as n", "group_by": "toponyme", "order_by": "n desc, toponyme", "limit": 40},
+    {"q": "thomas", "select": "objectid, toponyme, type", "order_by": "objectid"},
+]
+LIST_FACETS = [{"facet": "toponyme"}, {"facet": ["type", "toponyme"], "refine": "type:gare"}]
+LIST_EXPORTS = [("csv", {}), ("csv", {"list_separator": "|", "where": '"Saint" IN toponyme'}), ("json", {}),
+                ("jsonl", {"refine": "toponyme:Saint"}), ("geojson", {}), ("xlsx", {"list_separator": "/"}),
+                ("parquet", {})]
+
+
 def requests_to_compare():
     """(path, params, how) for every request: how is "json" or "bytes"."""
     cases = [(f"{CATALOG}/{ds}/records", params, "json") for ds, params in RECORDS]
@@ -251,6 +266,10 @@ def requests_to_compare():
     cases += [(f"{CATALOG}/{SAMPLE}/exports/{fmt}", params, "bytes") for fmt, params in SAMPLE_EXPORTS]
     cases += [(f"{CATALOG}/{GARES}/exports/{fmt}", params, "bytes") for fmt, params in GIS_OPTIONS]
     cases += [(CATALOG, params, "json") for params in CATALOG_QUERIES]
+    cases += [(f"{CATALOG}/{LISTED}/records", params, "json") for params in LIST_QUERIES]
+    cases += [(f"{CATALOG}/{LISTED}/facets", params, "json") for params in LIST_FACETS]
+    cases += [(f"{CATALOG}/{LISTED}/exports/{fmt}", params, "bytes") for fmt, params in LIST_EXPORTS]
+    cases += [(f"{CATALOG}/{LISTED}", {}, "json")]
     cases += [(f"{CATALOG}/{ds}", {}, "json") for ds in (SAMPLE, GARES, IMPORTED)]
     cases += [(f"{API}/catalog/facets", {}, "json"), (f"{API}/catalog/exports/json", {}, "json"),
               (f"{API}/catalog/exports/csv", {}, "csv"), (f"{CATALOG}/{SAMPLE}/exports", {}, "json")]
@@ -274,6 +293,10 @@ def engines(tmp_path_factory):
     def publish(server):
         server.start()
         done = import_file(GARES_CSV, server.data_dir, IMPORTED, "--title", "Gares (import)",
+                           *(["--database-url", server.database_url] if server.database_url else []))
+        assert done.returncode == 0, done.stderr
+        done = import_file(GARES_CSV, server.data_dir, LISTED, "--field-separator", "toponyme=-",
+                           "--field-separator", "type= ",
                            *(["--database-url", server.database_url] if server.database_url else []))
         assert done.returncode == 0, done.stderr
 

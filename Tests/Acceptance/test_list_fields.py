@@ -10,6 +10,7 @@ import io
 import json
 
 import openpyxl
+import pyarrow.parquet as pq
 import pytest
 import requests
 
@@ -127,9 +128,11 @@ def test_csv_and_xlsx_join_values_with_list_separator(server, lines):
     assert values[1][header.index("villes")] == "Toulouse/Albi"
 
 
-def test_geojson_keeps_arrays(server, lines):
+def test_geojson_keeps_arrays_and_parquet_their_json_text(server, lines):
     features = get(server, f"{API}/{lines}/exports/geojson", order_by="code").json()["features"]
     assert [f["properties"]["villes"] for f in features] == list(VILLES.values())
+    table = pq.read_table(io.BytesIO(get(server, f"{API}/{lines}/exports/parquet", order_by="code").content))
+    assert [v and json.loads(v) for v in table.column("villes").to_pylist()] == list(VILLES.values())
 
 
 @pytest.mark.parametrize("spec, message", [("villes", "NAME=SEPARATOR"), ("villes=", "NAME=SEPARATOR"),
