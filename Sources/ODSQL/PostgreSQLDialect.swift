@@ -20,7 +20,9 @@ public struct PostgreSQLDialect: SQLDialect {
         return terms.map { term in
             term.alternatives.isEmpty
                 ? quoted(term.text) + (term.isPrefix ? ":*" : "")
-                : "(" + ([term.text] + term.alternatives).map(quoted).joined(separator: " | ") + ")"
+                : "("
+                    + ([term.text] + term.alternatives).map { quoted($0) + (term.isPrefix ? ":*" : "") }
+                    .joined(separator: " | ") + ")"
         }.joined(separator: " & ")
     }
 

@@ -17,7 +17,9 @@ public struct SQLiteDialect: SQLDialect {
             // A corrected word is a group of alternatives, which FTS5 only joins to the others with an explicit AND.
             term.alternatives.isEmpty
                 ? quoted(term.text) + (term.isPrefix ? "*" : "")
-                : "(" + ([term.text] + term.alternatives).map(quoted).joined(separator: " OR ") + ")"
+                : "("
+                    + ([term.text] + term.alternatives).map { quoted($0) + (term.isPrefix ? "*" : "") }
+                    .joined(separator: " OR ") + ")"
         }.joined(separator: terms.contains { !$0.alternatives.isEmpty } ? " AND " : " ")
         if columns.isEmpty { return phrase }
         return "{" + columns.map(quoteIdentifier).joined(separator: " ") + "} : (" + phrase + ")"

@@ -28,21 +28,27 @@ public struct SearchCorrections: Sendable, Hashable {
         word.lowercased().folding(options: .diacriticInsensitive, locale: nil)
     }
 
-    /// Whether a search term is looked up for typos: an exact term (the prefix term never is) of five letters or more.
-    static func isCorrectable(_ term: FullTextTerm) -> Bool {
-        !term.isPrefix && fold(term.text).unicodeScalars.count >= shortestCorrectedWord
+    /// Ends the key of a prefix term: such a term is corrected only when no indexed word starts with it, and its
+    /// alternatives are prefixes too.
+    public static let prefixMark = "*"
+
+    /// The key under which a term's alternatives are looked up (its folded text, followed by ``prefixMark`` for the
+    /// prefix term), nil for a word of fewer than five letters, which is never corrected.
+    static func key(of term: FullTextTerm) -> String? {
+        let word = fold(term.text)
+        guard word.unicodeScalars.count >= shortestCorrectedWord else { return nil }
+        return term.isPrefix ? word + prefixMark : word
     }
 
     /// The alternatives of a term, none when it is not correctable or not a key.
     func alternatives(of term: FullTextTerm) -> [String] {
-        guard Self.isCorrectable(term) else { return [] }
-        return alternatives[Self.fold(term.text)] ?? []
+        Self.key(of: term).flatMap { alternatives[$0] } ?? []
     }
 }
 
 extension ODSQL.Compiler {
-    /// The folded words of `query`'s full-text searches that a typo correction would look up: exact terms of five
-    /// letters or more. Empty when the query has none, or does not compile (the real compilation reports that).
+    /// The keys of `query`'s full-text search words that a typo correction would look up (``SearchCorrections/key(of:)``):
+    /// terms of five letters or more, the prefix term marked. Empty when the query has none, or does not compile (the real compilation reports that).
     public func correctableWords(_ query: ODSQL.QueryText) -> Set<String> {
         guard let filter = try? Planner(schema: schema, options: options).filter(query) else { return [] }
         var words: Set<String> = []
@@ -60,8 +66,8 @@ extension ODSQL.Compiler {
     private static func collectWords(_ expression: TypedExpression, into words: inout Set<String>) {
         switch expression.node {
         case .fullText(let query):
-            for term in query.terms where SearchCorrections.isCorrectable(term) {
-                words.insert(SearchCorrections.fold(term.text))
+            for term in query.terms {
+                if let key = SearchCorrections.key(of: term) { words.insert(key) }
             }
         case .and(let items), .or(let items):
             for item in items { collectWords(item, into: &words) }

@@ -46,6 +46,14 @@ import Vocabulary
             ])
     }
 
+    @Test func aPrefixTermIsCorrectedOnlyWhenNoWordStartsWithIt() {
+        let vocabulary = SearchVocabulary(words: ["toulouse", "matabiau", "maison", "saint"])
+        #expect(vocabulary.hasWord(startingWith: "matab") && vocabulary.hasWord(startingWith: "toulouse"))
+        #expect(!vocabulary.hasWord(startingWith: "matabiou") && !vocabulary.hasWord(startingWith: "zzzzz"))
+        let corrections = vocabulary.corrections(of: ["matab*", "matabiou*", "toulouze*", "saint*", "zzzzz*"])
+        #expect(corrections.alternatives == ["matabiou*": ["matabiau"], "toulouze*": ["toulouse"]])
+    }
+
     @Test func correctionsAreCappedPerWord() {
         let words = (UInt8(ascii: "a")...UInt8(ascii: "z")).map { "mots" + String(UnicodeScalar($0)) }
         let vocabulary = SearchVocabulary(words: words)
@@ -62,11 +70,18 @@ import Vocabulary
             (PostgreSQLDialect(), "('Toulouze' | 'toulouse') & 'matab':*"),
         ] {
             let compiler = ODSQL.Compiler(schema: schema, layout: layout, dialect: dialect)
-            #expect(compiler.correctableWords(query) == ["toulouze"])
+            #expect(compiler.correctableWords(query) == ["toulouze", "matab*"])
             let corrected = compiler.correcting(SearchCorrections(["toulouze": ["toulouse"]]))
             #expect(try corrected.count(query).bindings.contains(.text(expected)))
-            // The prefix term and a short word are never looked up.
-            #expect(compiler.correctableWords(ODSQL.QueryText(where: ["search(nom, 'gare toulouze')"])).isEmpty)
+            // A short word is never looked up; the prefix term is, under its own key.
+            #expect(compiler.correctableWords(ODSQL.QueryText(where: ["search(nom, 'gare matabiou')"])) == ["matabiou*"])
+            let prefix = compiler.correcting(SearchCorrections(["matabiou*": ["matabiau"]]))
+            #expect(
+                try prefix.count(ODSQL.QueryText(where: ["search(nom, 'gare matabiou')"])).bindings.contains(
+                    .text(
+                        dialect is SQLiteDialect
+                            ? "{\"nom\"} : (\"gare\" AND (\"matabiou\"* OR \"matabiau\"*))"
+                            : "'gare' & ('matabiou':* | 'matabiau':*)")))
         }
     }
 

@@ -24,6 +24,8 @@ public struct SearchVocabulary: Sendable {
     public static let correctionsPerWord = 16
 
     private let known: Set<String>
+    /// The same words in ascending order, to find whether one starts with a prefix term.
+    private let ascending: [String]
     /// Words by length in scalars, each list in the order of the load (most frequent first), with that position.
     private let byLength: [Int: [(word: String, rank: Int32)]]
 
@@ -37,21 +39,42 @@ public struct SearchVocabulary: Sendable {
             byLength[length, default: []].append((word, Int32(truncatingIfNeeded: rank)))
         }
         self.known = known
+        self.ascending = known.sorted { $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars) }
         self.byLength = byLength
     }
 
     /// How many words it holds.
     public var count: Int { known.count }
 
-    /// The corrections of `words` (folded, as ``ODSQL/Compiler/correctableWords(_:)`` gives them): a word the index
-    /// holds is taken as typed; an absent one gets its neighbours, when it has any.
+    /// The corrections of `words` (folded keys, as ``ODSQL/Compiler/correctableWords(_:)`` gives them): a word the
+    /// index holds, or a prefix term that starts an indexed word, is taken as typed; an absent one gets its
+    /// neighbours, when it has any (the prefix term's neighbours are whole words, searched as prefixes in turn).
     public func corrections(of words: Set<String>) -> SearchCorrections {
         var alternatives: [String: [String]] = [:]
-        for word in words where !known.contains(word) {
+        for key in words {
+            let isPrefix = key.hasSuffix(SearchCorrections.prefixMark)
+            let word = isPrefix ? String(key.dropLast(SearchCorrections.prefixMark.count)) : key
+            guard isPrefix ? !hasWord(startingWith: word) : !known.contains(word) else { continue }
             let found = neighbours(of: word)
-            if !found.isEmpty { alternatives[word] = found }
+            if !found.isEmpty { alternatives[key] = found }
         }
         return SearchCorrections(alternatives)
+    }
+
+    /// Whether an indexed word starts with `prefix` (scalar by scalar, as the engines match a prefix term).
+    func hasWord(startingWith prefix: String) -> Bool {
+        let scalars = prefix.unicodeScalars
+        var low = 0
+        var high = ascending.count
+        while low < high {
+            let middle = low + (high - low) / 2
+            if ascending[middle].unicodeScalars.lexicographicallyPrecedes(scalars) {
+                low = middle + 1
+            } else {
+                high = middle
+            }
+        }
+        return low < ascending.count && ascending[low].unicodeScalars.starts(with: scalars)
     }
 
     /// `compiler` with the corrections of `words` (``ODSQL/Compiler/correctableWords(_:)``), itself when there is none.
