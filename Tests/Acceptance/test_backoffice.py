@@ -218,7 +218,7 @@ def test_upload_form_fields_in_order(bo):
     assert form.attrs.get("action") == "/backoffice/uploads"
     names = [n.attrs["name"] for n in form.iter() if n.tag in ("input", "select", "textarea")
              and "name" in n.attrs]
-    assert names == ["csrfmiddlewaretoken", "mode", "dataset", "title", "file"], names
+    assert names == ["csrfmiddlewaretoken", "mode", "dataset", "title", "file", "field_separators"], names
     assert form.find("input", name="mode").attrs.get("value") == "new"
 
 
