@@ -190,6 +190,11 @@ class GaronaServer:
     def url(self, path):
         return self.base + path
 
+    def import_file(self, path, dataset, *extra, timeout=300):
+        """`garona import` into this server's portal: its data directory, and its database on PostgreSQL."""
+        database = ["--database-url", self.database_url] if self.database_url else []
+        return import_file(path, self.data_dir, dataset, *extra, *database, timeout=timeout)
+
     def stop(self, timeout=10):
         """SIGTERM, then SIGKILL after `timeout`; returns the exit code."""
         if self.proc is None or self.proc.poll() is not None:

@@ -8,7 +8,7 @@ import pytest
 import requests
 
 from conftest import start_server
-from garona_server import import_file
+
 
 API = "/api/explore/v2.1"
 DATASET = "lieux"
@@ -35,8 +35,7 @@ def server(tmp_path_factory, tiles):
         writer = csv.writer(out, delimiter=";")
         writer.writerow(["id", "lieu", "type"])
         writer.writerows(ROWS)
-    database = ["--database-url", srv.database_url] if srv.database_url else []
-    done = import_file(path, srv.data_dir, DATASET, "--field-type", "lieu=text", *database)
+    done = srv.import_file(path, DATASET, "--field-type", "lieu=text")
     assert done.returncode == 0, done.stderr
     yield srv
     srv.stop()

@@ -13,7 +13,7 @@ from rdflib import Graph, Namespace
 from rdflib.namespace import DCTERMS, FOAF, RDF
 
 from conftest import PASSWORD, USER, start_server
-from garona_server import GARES_CSV, import_file
+from garona_server import GARES_CSV
 from web import Client, multipart
 
 API = "/api/explore/v2.1"
@@ -34,9 +34,8 @@ REFERENCE_METAS = {
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     srv = start_server(tmp_path_factory)
-    database = ["--database-url", srv.database_url] if srv.database_url else []
     for dataset in (DATASET, "gares-other"):
-        done = import_file(GARES_CSV, srv.data_dir, dataset, "--title", "Gares d'Occitanie", *database)
+        done = srv.import_file(GARES_CSV, dataset, "--title", "Gares d'Occitanie")
         assert done.returncode == 0, done.stderr
     yield srv
     srv.stop()

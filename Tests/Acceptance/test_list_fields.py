@@ -15,7 +15,7 @@ import pytest
 import requests
 
 from conftest import PASSWORD, USER, start_server
-from garona_server import import_file, run_cli
+from garona_server import run_cli
 from test_backoffice import job_path, publish, wait_job
 from web import CSRF_FAILED, Client, form_token, multipart
 
@@ -48,9 +48,7 @@ def cli(srv, *args):
 def lines(server, tmp_path_factory):
     path = tmp_path_factory.mktemp("lists") / "lignes.csv"
     path.write_text(LINES, encoding="utf-8")
-    database = ["--database-url", server.database_url] if server.database_url else []
-    done = import_file(path, server.data_dir, "lignes", "--field-separator", "villes=,",
-                       "--field-separator", 'themes="|"', *database)
+    done = server.import_file(path, "lignes", "--field-separator", "villes=,", "--field-separator", 'themes="|"')
     assert done.returncode == 0, done.stderr
     return "lignes"
 
@@ -140,8 +138,7 @@ def test_geojson_keeps_arrays_and_parquet_their_json_text(server, lines):
 def test_the_command_line_refuses_a_bad_declaration(server, tmp_path, spec, message):
     path = tmp_path / "bad.csv"
     path.write_text(LINES, encoding="utf-8")
-    database = ["--database-url", server.database_url] if server.database_url else []
-    done = import_file(path, server.data_dir, "mauvais", "--field-separator", spec, *database)
+    done = server.import_file(path, "mauvais", "--field-separator", spec)
     assert done.returncode != 0 and message in done.stderr + done.stdout
     resp = requests.get(server.url(f"{API}/mauvais"), timeout=30)
     assert resp.status_code == 404

@@ -12,7 +12,7 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, XSD
 
 from conftest import start_server
-from garona_server import GARES_CSV, import_file
+from garona_server import GARES_CSV
 
 API = "/api/explore/v2.1"
 DATASET = "gares-rdf"
@@ -25,8 +25,7 @@ GEO = Namespace("http://www.opengis.net/ont/geosparql#")
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     srv = start_server(tmp_path_factory)
-    database = ["--database-url", srv.database_url] if srv.database_url else []
-    done = import_file(GARES_CSV, srv.data_dir, DATASET, "--title", "Gares", *database)
+    done = srv.import_file(GARES_CSV, DATASET, "--title", "Gares")
     assert done.returncode == 0, done.stderr
     yield srv
     srv.stop()

@@ -21,7 +21,7 @@ import pytest
 import requests
 
 from conftest import PASSWORD, USER, start_server
-from garona_server import import_file, run_cli
+from garona_server import run_cli
 from web import Client
 
 API = "/api/explore/v2.1"
@@ -111,13 +111,13 @@ def private(tmp_path_factory, tiles):
     server = start_server(tmp_path_factory, "--tile-url", tiles.template)
     path = tmp_path_factory.mktemp("real-clients") / "prive.csv"
     path.write_text("code;nom\n1;Albi\n2;Rodez\n3;Foix\n", encoding="utf-8")
-    database = ["--database-url", server.database_url] if server.database_url else []
-    assert import_file(path, server.data_dir, "prive", *database).returncode == 0
+    assert server.import_file(path, "prive").returncode == 0
     office = Client(server)
     assert office.login(USER, PASSWORD).status_code == 302
     resp = office.post("/backoffice/datasets/prive/visibility",
                        data={"csrfmiddlewaretoken": office.token("/backoffice/"), "visibility": "private"})
     assert resp.status_code == 303
+    database = ["--database-url", server.database_url] if server.database_url else []
     done = run_cli("apikey", "create", "--data-dir", str(server.data_dir), "--username", USER, "--label", "odsclient",
                    *database)
     assert done.returncode == 0, done.stderr

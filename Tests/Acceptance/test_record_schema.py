@@ -11,7 +11,7 @@ import pytest
 import requests
 
 from conftest import start_server
-from garona_server import GARES_CSV, import_file
+from garona_server import GARES_CSV
 
 API = "/api/explore/v2.1"
 DATASET = "gares-records"
@@ -28,8 +28,7 @@ def server(tmp_path_factory):
 
 
 def publish(srv):
-    database = ["--database-url", srv.database_url] if srv.database_url else []
-    done = import_file(GARES_CSV, srv.data_dir, DATASET, "--title", "Gares", *database)
+    done = srv.import_file(GARES_CSV, DATASET, "--title", "Gares")
     assert done.returncode == 0, done.stderr
 
 

@@ -15,7 +15,7 @@ import pytest
 import requests
 
 from conftest import start_server
-from garona_server import GARES_CSV, import_file
+from garona_server import GARES_CSV
 from web import Client, dom
 
 API = "/api/explore/v2.1"
@@ -52,8 +52,7 @@ def gares():
 @pytest.fixture(scope="module")
 def server(tmp_path_factory, tiles):
     srv = start_server(tmp_path_factory, "--tile-url", tiles.template)
-    database = ["--database-url", srv.database_url] if srv.database_url else []
-    done = import_file(GARES_CSV, srv.data_dir, DATASET, "--title", "Gares de la région Occitanie", *database)
+    done = srv.import_file(GARES_CSV, DATASET, "--title", "Gares de la région Occitanie")
     assert done.returncode == 0, done.stderr
     yield srv
     srv.stop()
