@@ -24,19 +24,40 @@ enum PostgreSQLTestDatabase {
         let name = "garona_t_" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
         let admin = try PostgreSQLStore(url: server, poolSize: 1)
         defer { admin.shutdown() }
-        try await admin.run(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"))
         var components = try #require(URLComponents(string: server))
         components.path = "/" + name
         let url = try #require(components.string)
         do {
-            let store = try await PostgreSQLStore.open(url: url, poolSize: poolSize, waitSeconds: 5)
+            let store = try await openings.run {
+                try await admin.run(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"))
+                return try await PostgreSQLStore.open(url: url, poolSize: poolSize, waitSeconds: 5)
+            }
             defer { store.shutdown() }
             try await body(store, url)
         } catch {
             _ = try? await admin.run(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)"))
-            throw error
+            throw ServerError(error)
         }
         try await admin.run(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)"))
+    }
+
+    /// At most four databases are created and migrated at once: the suites start every test together, and sixty
+    /// migrations in parallel on two cores made connections time out.
+    static let openings = TestGate(width: 4)
+
+    /// An error of a test on the server, told in full: PostgresNIO's own description hides the server's message.
+    struct ServerError: Error, CustomStringConvertible {
+        let description: String
+
+        init(_ error: any Error) {
+            if let error = error as? ServerError {
+                description = error.description
+            } else if error is PSQLError {
+                description = PostgreSQLStore.describe(error) + " — " + String(reflecting: error)
+            } else {
+                description = String(describing: error)
+            }
+        }
     }
 
     /// Runs `body` on a thread of its own and waits for it without blocking the caller's: for the synchronous
@@ -54,6 +75,33 @@ enum PostgreSQLTestDatabase {
                 "SELECT tablename FROM pg_tables WHERE tablename LIKE 'records%' ORDER BY tablename",
                 logger: store.logger
             ).collect().map { try $0.decode(String.self) }
+        }
+    }
+}
+
+/// Runs at most `width` bodies at once; the others wait their turn, in order.
+actor TestGate {
+    private let width: Int
+    private var running = 0
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    init(width: Int) { self.width = width }
+
+    func run<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+        if running < width {
+            running += 1
+        } else {
+            await withCheckedContinuation { waiting.append($0) }
+        }
+        defer { release() }
+        return try await body()
+    }
+
+    private func release() {
+        if waiting.isEmpty {
+            running -= 1
+        } else {
+            waiting.removeFirst().resume()
         }
     }
 }
