@@ -1,6 +1,6 @@
 /// PostgreSQL 15+, with the same storage layout as SQLite (TEXT ISO dates, BIGINT 0/1 booleans, DOUBLE PRECISION
 /// reals, text compared byte-wise with `COLLATE "C"`) plus a `tsvector` column ``TableLayout/searchVectorColumn``
-/// over every text field. The store's migrations define the functions this SQL calls, in plain SQL and PL/pgSQL
+/// over every text field and one of each text field (``TableLayout/fieldSearchVectorColumn(_:)``). The store's migrations define the functions this SQL calls, in plain SQL and PL/pgSQL
 /// (no PostGIS), each computing what SQLite's counterpart computes:
 /// - `garona_distance(lat1, lon1, lat2, lon2)`: the same haversine, operation for operation;
 /// - `garona_intersects`, `garona_within` over GeoJSON text: the same planar tests as SQLite's;
@@ -26,15 +26,20 @@ public struct PostgreSQLDialect: SQLDialect {
         }.joined(separator: " & ")
     }
 
-    /// The stored vector for every text field; for some fields only, the vector of those fields computed on the
-    /// fly (the same function, so the same words), behind the stored vector as a prefilter: the query is a
-    /// conjunction of words, and the words of some fields are among the words of all of them, so the prefilter
-    /// keeps every match and lets the GIN index choose the rows to test (a count over 200,000 records went from
-    /// 2 s to 0.15 s, measured by hand on a separate database; not yet re-run through `Benchmarks/engine_benchmark.py`).
+    /// The stored vector for every text field; for some fields only, the stored vector for every text field as a
+    /// prefilter (the GIN index chooses the candidates: the query is a conjunction of words, and the words of some
+    /// fields are among the words of all of them), then the fields' own stored vectors
+    /// (``TableLayout/fieldSearchVectorColumn(_:)``, joined with `||`, which keeps every word), or, for a field whose
+    /// name is too long for one, the vector of those fields computed on the fly by the same function.
     public func fullTextPredicate(layout: TableLayout, query: SQLFragment, columns: [String]) -> SQLFragment {
         let everyField: SQLFragment = "\(raw: quoteIdentifier(layout.searchVectorColumn)) @@ garona_search_query(\(query))"
         if columns.isEmpty { return everyField }
-        return "(\(everyField) AND \(raw: Self.searchDocument(columns.map(quoteIdentifier))) @@ garona_search_query(\(query)))"
+        let stored = columns.compactMap(TableLayout.fieldSearchVectorColumn)
+        let document =
+            stored.count == columns.count
+            ? (stored.count == 1 ? quoteIdentifier(stored[0]) : "(" + stored.map(quoteIdentifier).joined(separator: " || ") + ")")
+            : Self.searchDocument(columns.map(quoteIdentifier))
+        return "(\(everyField) AND \(raw: document) @@ garona_search_query(\(query)))"
     }
 
     /// The `tsvector` of some text columns (quoted identifiers): the expression of the stored search column, and

@@ -94,6 +94,17 @@ public struct TableLayout: Sendable, Hashable {
         self.searchVectorColumn = searchVectorColumn
     }
 
+    /// Storage column suffix of a text field's own full-text vector (PostgreSQL): `description__search`.
+    public static let searchVectorSuffix = "__search"
+    /// The longest field name (in bytes) that gets its own full-text vector: its column name, suffix included, must
+    /// fit in PostgreSQL's 63 bytes. A search in a longer-named field computes the field's vector on the fly.
+    public static let longestFieldWithSearchVector = 63 - searchVectorSuffix.utf8.count
+
+    /// The column of the full-text vector of the text field `field` alone, nil when its name is too long for one.
+    public static func fieldSearchVectorColumn(_ field: String) -> String? {
+        field.utf8.count <= longestFieldWithSearchVector ? field + searchVectorSuffix : nil
+    }
+
     /// Storage column suffixes of a geo_point_2d field.
     public static let latitudeSuffix = "__lat"
     public static let longitudeSuffix = "__lon"

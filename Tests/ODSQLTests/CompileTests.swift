@@ -82,7 +82,7 @@ import Testing
         limit: 10, compiler: Fixtures.postgres)
     #expect(
         query.sql == #"""
-            SELECT "nom", percentile_cont($1) WITHIN GROUP (ORDER BY "price") FROM "gares" WHERE (("_search" @@ garona_search_query($2) AND garona_search_vector(coalesce("nom", '')) @@ garona_search_query($3)) AND ("commune" = $4)) GROUP BY 1 ORDER BY 1 ASC NULLS LAST LIMIT $5
+            SELECT "nom", percentile_cont($1) WITHIN GROUP (ORDER BY "price") FROM "gares" WHERE (("_search" @@ garona_search_query($2) AND "nom__search" @@ garona_search_query($3)) AND ("commune" = $4)) GROUP BY 1 ORDER BY 1 ASC NULLS LAST LIMIT $5
             """#)
     #expect(query.bindings == [.double(0.5), .text("'gare' & 'tou':*"), .text("'gare' & 'tou':*"), .text("Albi"), .int(10)])
     let distance = try Fixtures.records(

@@ -72,14 +72,7 @@ struct PostgreSQLSearchVectorTests {
             if serverFoldsÎ { scalars.insert("î") }
             store.serverScalars.withLock { [scalars] in $0 = scalars }
             let csv = "name;note;n\nÉté à Nîmes;ÉCOLE 1e5x;1\nHiver;;2\n;Été;3\n"
-            let report = try await PostgreSQLTestDatabase.onThread {
-                let bytes = Array(csv.utf8)
-                let reader = try Ingest.read(
-                    bytes: bytes, detection: try Ingest.detect(bytes: bytes, fileName: "data.csv"), batchSize: 2)
-                return try store.publish(
-                    datasetID: "seasons", reader: reader, newDataset: DatasetMetadata(id: "seasons"),
-                    now: Date(timeIntervalSince1970: 1_790_000_000))
-            }
+            let report = try await Self.publishSeasons(csv, batchSize: 2, on: store)
             let table = try #require(try await store.dataset(id: "seasons")?.recordsTable)
             #expect(report.records == 3)
             let layout = try await store.withConnection { connection in
@@ -98,6 +91,83 @@ struct PostgreSQLSearchVectorTests {
                         FROM "\(table)" WHERE _search @@ garona_search_query($1) ORDER BY n
                         """, bindings: [.text("'ete':*")]))
             #expect(rows == [[.int(1), .int(1)], [.int(3), .int(1)]])
+            // Each text field's own vector, the server's vector of that field alone, on every record.
+            let own = try await store.rows(
+                CompiledQuery(
+                    sql: """
+                        SELECT n, name__search = garona_search_vector(coalesce(name, '')),
+                            note__search = garona_search_vector(coalesce(note, ''))
+                        FROM "\(table)" ORDER BY n
+                        """, bindings: []))
+            #expect(own == [1, 2, 3].map { [.int($0), .int(1), .int(1)] })
         }
+    }
+
+    /// Publishes `csv` as the dataset `seasons`, read in batches of `batchSize` records.
+    static func publishSeasons(_ csv: String, batchSize: Int, on store: PostgreSQLStore) async throws -> PublishReport {
+        try await PostgreSQLTestDatabase.onThread {
+            let bytes = Array(csv.utf8)
+            let reader = try Ingest.read(
+                bytes: bytes, detection: try Ingest.detect(bytes: bytes, fileName: "data.csv"), batchSize: batchSize)
+            return try store.publish(
+                datasetID: "seasons", reader: reader, newDataset: DatasetMetadata(id: "seasons"),
+                now: Date(timeIntervalSince1970: 1_790_000_000))
+        }
+    }
+
+    /// A table published before migration 23 gets its fields' vectors as generated columns, in its rows' order, and
+    /// a search in one field reads them.
+    @Test func migrationTwentyThreeGivesPublishedTablesTheirFieldsVectors() async throws {
+        try await PostgreSQLTestDatabase.withStore { store, _ in
+            let csv = "name;note;n\n" + (1...50).map { "Été \($0);note \($0);\($0)" }.joined(separator: "\n") + "\n"
+            _ = try await Self.publishSeasons(csv, batchSize: 16, on: store)
+            let table = try #require(try await store.dataset(id: "seasons")?.recordsTable)
+            // As a version before migration 23 published it, then a start of this version.
+            try await store.run(
+                PostgresQuery(unsafeSQL: "ALTER TABLE \"\(table)\" DROP COLUMN name__search, DROP COLUMN note__search"))
+            try await store.run("DELETE FROM schema_migrations WHERE version = 23")
+            try await PostgreSQLMigrations.migrate(store)
+            let generated = try await store.rows(
+                CompiledQuery(
+                    sql: """
+                        SELECT attname::text, attgenerated::text FROM pg_attribute
+                        WHERE attrelid = quote_ident($1)::regclass AND attname LIKE '%\\_\\_search' ORDER BY 1
+                        """, bindings: [.text(table)]))
+            #expect(generated == [[.text("name__search"), .text("s")], [.text("note__search"), .text("s")]])
+            let order = try await store.rows(CompiledQuery(sql: "SELECT n FROM \"\(table)\"", bindings: []))
+            #expect(order == (1...50).map { [.int(Int64($0))] }, "the rewrite keeps the heap's order")
+            let dialect = PostgreSQLDialect()
+            let predicate = dialect.fullTextPredicate(
+                layout: TableLayout(recordsTable: table), query: "$1", columns: ["note"])
+            let found = try await store.rows(
+                CompiledQuery(
+                    sql: "SELECT n FROM \"\(table)\" WHERE \(predicate.sql) ORDER BY n", bindings: [.text("'7':*")]))
+            #expect(found == [[.int(7)]])
+        }
+    }
+}
+
+/// A record's vector appended from its fields' vectors, against the vector of its fields' texts added in turn.
+@Suite struct SearchVectorAppendTests {
+    @Test(arguments: [
+        ["Été à Nîmes", "", "été 12e5x"],
+        [String(repeating: "same ", count: 200), String(repeating: "same ", count: 100), "same"],
+        [(1...10_000).map { "w\($0)" }.joined(separator: " "), (1...7_000).map { "w\($0)" }.joined(separator: " ")],
+        [String(repeating: "z ", count: 16_390), "tail z"],
+    ])
+    func appendingFieldsIsAddingTheirTexts(_ texts: [String]) {
+        var added = SearchVector()
+        var appended = SearchVector()
+        for text in texts {
+            added.add(text)
+            var field = SearchVector()
+            field.add(text)
+            appended.append(field)
+        }
+        #expect(appended.words == added.words)
+        var next = (added, appended)
+        next.0.add("last word")
+        next.1.add("last word")
+        #expect(next.0.words == next.1.words, "the position goes on from the same place")
     }
 }

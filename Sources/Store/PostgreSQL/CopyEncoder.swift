@@ -4,7 +4,8 @@ import Vocabulary
 
 /// Encodes typed records as `COPY … FROM STDIN` text: one line per record, tab-separated columns in the order of
 /// ``PostgreSQLRecordsTable/copyColumns(_:)`` (the record id, the row number, then the columns of each field as
-/// ``RecordLayout/columns(of:)`` lays them out, then the search vector), `\N` for NULL.
+/// ``RecordLayout/columns(of:)`` lays them out, then the search vector of the record, then those of its text fields),
+/// `\N` for NULL.
 ///
 /// Text escapes backslash, tab, newline and carriage return as COPY's text format requires. Text stops before a NUL
 /// character, which PostgreSQL's `text` cannot hold, as SQLite's publication stores it (bound as a C string). Numbers are written so that they read back as the same value:
@@ -17,6 +18,15 @@ struct CopyEncoder {
     /// its search vector (``SearchVector``), computed here rather than by the server, or NULL when its text holds one
     /// of them.
     let serverScalars: ScalarSet
+    /// The indexes of the text fields with a vector of their own (``PostgreSQLRecordsTable/fieldSearchColumns(_:)``),
+    /// written after the record's, in order.
+    let ownVectors: Set<Int>
+
+    init(fields: [DatasetField], serverScalars: ScalarSet) {
+        self.fields = fields
+        self.serverScalars = serverScalars
+        ownVectors = Set(PostgreSQLRecordsTable.fieldSearchVectorIndexes(fields))
+    }
 
     /// Appends one record, its id and its position in the file (from 1, SQLite's rowid) to `buffer`.
     func append(_ row: [Value], id: String, number: Int, to buffer: inout ByteBuffer) {
@@ -27,16 +37,27 @@ struct CopyEncoder {
             buffer.writeInteger(UInt8(ascii: "\t"))
             append(index < row.count ? row[index] : .null, as: field.type, to: &buffer)
         }
-        let texts = fields.indices.compactMap { index in
+        let texts = fields.indices.map { index in
             fields[index].type == .text && index < row.count ? Self.text(row[index]) : nil
         }
-        buffer.writeInteger(UInt8(ascii: "\t"))
-        if texts.contains(where: serverScalars.intersects) {
-            buffer.writeStaticString("\\N")
+        if texts.contains(where: { $0.map(serverScalars.intersects) ?? false }) {
+            for _ in 0...ownVectors.count { buffer.writeStaticString("\t\\N") }
         } else {
-            var vector = SearchVector()
-            for text in texts { vector.add(text) }
-            Self.appendText(vector.text, to: &buffer)
+            var record = SearchVector()
+            var own: [SearchVector] = []
+            own.reserveCapacity(ownVectors.count)
+            for index in fields.indices where fields[index].type == .text {
+                var vector = SearchVector()
+                if let text = texts[index] { vector.add(text) }
+                record.append(vector)
+                if ownVectors.contains(index) { own.append(vector) }
+            }
+            buffer.writeInteger(UInt8(ascii: "\t"))
+            Self.appendText(record.text, to: &buffer)
+            for vector in own {
+                buffer.writeInteger(UInt8(ascii: "\t"))
+                Self.appendText(vector.text, to: &buffer)
+            }
         }
         buffer.writeInteger(UInt8(ascii: "\n"))
     }

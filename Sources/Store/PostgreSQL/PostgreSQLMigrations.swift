@@ -135,6 +135,10 @@ enum PostgreSQLMigrations {
         Migration(version: 16, name: "content-pages", statements: PostgreSQLStore.contentPagesSchema),
         // Each dataset's running audience totals, so that reading them does not sum every kept day.
         Migration(version: 22, name: "audience-totals", statements: PostgreSQLStore.audienceTotalsSchema),
+        // Each text field's own search vector, for the records tables published before it.
+        Migration(
+            version: 23, name: "field-search-vectors",
+            statements: PostgreSQLRecordsTable.fieldVectorsForPublishedTables),
     ]
 
     /// Applies the migrations the database has not seen yet, under the advisory lock.

@@ -38,6 +38,25 @@ struct SearchVector {
         for run in Self.runs(Self.fold(stored)) { addRun(run) }
     }
 
+    /// Adds the words of another field's vector after this one's, as ``add(_:)`` of its text would: the positions
+    /// shifted by this vector's last, with the same limits. A record's vector is its fields' vectors appended in
+    /// order, so each field's is computed once.
+    mutating func append(_ other: SearchVector) {
+        let offset = position
+        for (word, added) in other.words {
+            var positions = words[word, default: []]
+            for addedPosition in added {
+                let stored = min(addedPosition + offset, Self.lastPosition)
+                if let last = positions.last {
+                    guard positions.count < Self.positionLimit, last != Self.lastPosition, last != stored else { break }
+                }
+                positions.append(stored)
+            }
+            words[word] = positions
+        }
+        position += other.position
+    }
+
     /// `text` lowered and without the accents of Latin letters (steps 1 and 2).
     static func fold(_ text: String) -> String {
         if text.utf8.allSatisfy({ $0 < 0x80 }) { return text.lowercased() }
