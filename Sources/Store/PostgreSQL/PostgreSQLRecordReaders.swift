@@ -88,7 +88,9 @@ extension PostgreSQLStore {
     func fetch(_ query: CompiledQuery, from pool: PostgresClient, milliseconds: Int) async throws -> [[SQLValue]] {
         do {
             return try await retryingLostConnections {
-                try await pool.withConnection { connection in try await fetch(query, on: connection) }
+                try await pool.withConnection(waitingAtMost: Self.leaseWait) { connection in
+                    try await fetch(query, on: connection)
+                }
             }
         } catch {
             throw Self.queryError(error, milliseconds: milliseconds)

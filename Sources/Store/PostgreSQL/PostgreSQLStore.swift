@@ -111,8 +111,12 @@ public final class PostgreSQLStore: Sendable {
 
     /// Runs `body` with a connection of the pool, released afterwards (`body` must not keep it).
     func withConnection<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
-        try await client.withConnection { connection in try await body(connection) }
+        try await client.withConnection(waitingAtMost: Self.leaseWait, body)
     }
+
+    /// How long a request waits for a connection of a pool before it is answered 503 (``StoreError/unavailable(_:)``):
+    /// a server that is down, or connections all busy that long.
+    static let leaseWait: Duration = .seconds(15)
 
     /// Runs `body`, a read, with a connection of the pool; when the connection turns out to be lost (the server
     /// restarted, a proxy closed it), runs it again on another one. Only for reads: a write might have happened.

@@ -1,3 +1,4 @@
+import HTTPTypes
 import Hummingbird
 import Logging
 import Store
@@ -31,6 +32,21 @@ public struct ErrorMiddleware: RouterMiddleware {
                 return APIError(status: .badRequest, code: "ODSQLError", message: QueryOverflowError.message).response()
             }
             return render(PageError(.badRequest, messageKey: "error_bad_request"), request: request, context: context)
+        } catch StoreError.unavailable(let reason) {
+            // The database cannot be reached (PostgreSQL down, or every connection busy too long): the request is
+            // not at fault, and asking again later may work.
+            environment.logger.error("database unavailable", metadata: ["reason": "\(reason)", "path": "\(request.uri.path)"])
+            let retry = HTTPFields([HTTPField(name: .retryAfter, value: "5")])
+            guard !request.uri.path.hasPrefix("/api/") else {
+                var response = APIError(
+                    status: .serviceUnavailable, code: "ServiceUnavailable",
+                    message: "The database is unavailable; try again in a few seconds."
+                ).response()
+                response.headers.append(contentsOf: retry)
+                return response
+            }
+            let page = PageError(.serviceUnavailable, messageKey: "error_unavailable", headers: retry)
+            return render(page, request: request, context: context)
         } catch let error as PageError {
             return render(error, request: request, context: context)
         } catch let error as HTTPError {

@@ -1,0 +1,72 @@
+import PostgresNIO
+import Synchronization
+
+extension PostgresClient {
+    /// Runs `body` with a connection of the pool, waiting at most `wait` for one.
+    ///
+    /// The pool itself waits for a connection as long as it takes: while the server refuses connections, a request
+    /// stays queued until the pool's circuit breaker trips, 60 s after the first failed attempt, and every request
+    /// of a visitor would hold its task that long. Here the wait is bounded: when no connection was lent within
+    /// `wait` (the server is down, or every connection stays busy), the lease is given up and
+    /// ``StoreError/unavailable(_:)`` thrown, which the portal answers with 503. So is a lease the pool refuses
+    /// (its circuit breaker open). Once `body` has its connection, it runs to its end: the query's own budget
+    /// bounds it.
+    func withConnection<T: Sendable>(
+        waitingAtMost wait: Duration, _ body: (PostgresConnection) async throws -> T
+    ) async throws -> T {
+        let lent = LeaseFlag()
+        return try await withoutActuallyEscaping(body) { body in
+            // The group's children end before this scope does: the closure does not outlive the call.
+            let borrowed = BorrowedBody(body)
+            return try await withThrowingTaskGroup(of: LeaseOutcome<T>.self) { group in
+                group.addTask {
+                    do {
+                        return .done(
+                            try await self.withConnection { connection in
+                                lent.set()
+                                return try await borrowed.body(connection)
+                            })
+                    } catch  where !lent.isSet {
+                        throw StoreError.unavailable("no database connection: \(PostgreSQLStore.describe(error))")
+                    }
+                }
+                group.addTask {
+                    try? await Task.sleep(for: wait)
+                    return .waited
+                }
+                while let outcome = try await group.next() {
+                    switch outcome {
+                    case .done(let value):
+                        group.cancelAll()
+                        return value
+                    case .waited where !lent.isSet:
+                        group.cancelAll()
+                        throw StoreError.unavailable("no database connection within \(wait)")
+                    case .waited:
+                        continue
+                    }
+                }
+                throw CancellationError()
+            }
+        }
+    }
+}
+
+/// What finished first: the body on its connection, or the wait for a connection.
+private enum LeaseOutcome<T: Sendable>: Sendable {
+    case done(T)
+    case waited
+}
+
+/// Whether the pool lent the connection.
+private final class LeaseFlag: Sendable {
+    private let lent = Mutex(false)
+    var isSet: Bool { lent.withLock { $0 } }
+    func set() { lent.withLock { $0 = true } }
+}
+
+/// The caller's body, run by a child task of the group that ends before the caller returns.
+private struct BorrowedBody<T: Sendable>: @unchecked Sendable {
+    let body: (PostgresConnection) async throws -> T
+    init(_ body: @escaping (PostgresConnection) async throws -> T) { self.body = body }
+}
