@@ -171,3 +171,22 @@ struct PostgreSQLSearchVectorTests {
         #expect(next.0.words == next.1.words, "the position goes on from the same place")
     }
 }
+
+/// The fold of Latin text from the table, code point by code point, against the fold of the whole text step by step.
+@Suite struct SearchVectorFoldTests {
+    @Test func latinTextFoldsAsItsCodePointsDo() {
+        var generator = SystemRandomNumberGenerator()
+        let texts =
+            ["Été à l'ÎLE", "Ǣ ǅemal İSTANBUL ſ ß", "Ça ŒUVRE ǺÅ", "ǰ Ǉ ǈ ǉ ȷ ɏ"]
+            + (0..<2_000).map { _ in
+                String(
+                    String.UnicodeScalarView(
+                        (0..<Int.random(in: 1...12, using: &generator)).compactMap { _ in
+                            Unicode.Scalar(UInt32.random(in: 0x20..<SearchVector.latinFoldLimit, using: &generator))
+                        }))
+            }
+        for text in texts {
+            #expect(SearchVector.fold(text) == SearchVector.foldEachStep(text), "\(text.unicodeScalars.map(\.value))")
+        }
+    }
+}
