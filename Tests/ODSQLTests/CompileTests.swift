@@ -90,3 +90,18 @@ import Testing
     #expect(distance.sql.contains("garona_distance(\"geo__lat\", \"geo__lon\", $1, $2)"))
     #expect(!distance.sql.contains("?"))
 }
+
+@Test func postgresSearchesInFieldsByTheirOwnVectorsUnlessANameIsTooLong() {
+    let dialect = PostgreSQLDialect()
+    let layout = TableLayout(recordsTable: "t")
+    let long = String(repeating: "n", count: 56)
+    #expect(TableLayout.fieldSearchVectorColumn(String(repeating: "n", count: 55)) != nil)
+    #expect(TableLayout.fieldSearchVectorColumn(long) == nil)
+    let two = dialect.fullTextPredicate(layout: layout, query: "$1", columns: ["nom", "commune"]).sql
+    #expect(
+        two
+            == #"("_search" @@ garona_search_query($1) AND ("nom__search" || "commune__search") @@ garona_search_query($1))"#
+    )
+    let tooLong = dialect.fullTextPredicate(layout: layout, query: "$1", columns: ["nom", long]).sql
+    #expect(tooLong.contains(#"garona_search_vector(coalesce("nom", '') || ' ' || coalesce("\#(long)", ''))"#))
+}
