@@ -23,10 +23,12 @@ extension PostgresClient {
                     do {
                         return .done(
                             try await self.withConnection { connection in
-                                lent.set()
+                                // A connection lent after the wait gave up goes back unused: nothing runs that the
+                                // caller was told did not.
+                                guard lent.lend() else { throw CancellationError() }
                                 return try await borrowed.body(connection)
                             })
-                    } catch  where !lent.isSet {
+                    } catch  where !lent.isLent {
                         throw StoreError.unavailable("no database connection: \(PostgreSQLStore.describe(error))")
                     }
                 }
@@ -39,7 +41,7 @@ extension PostgresClient {
                     case .done(let value):
                         group.cancelAll()
                         return value
-                    case .waited where !lent.isSet:
+                    case .waited where lent.abandon():
                         group.cancelAll()
                         throw StoreError.unavailable("no database connection within \(wait)")
                     case .waited:
@@ -58,11 +60,26 @@ private enum LeaseOutcome<T: Sendable>: Sendable {
     case waited
 }
 
-/// Whether the pool lent the connection.
+/// Whether the pool lent the connection in time, or the wait gave up first: whichever comes first decides.
 private final class LeaseFlag: Sendable {
-    private let lent = Mutex(false)
-    var isSet: Bool { lent.withLock { $0 } }
-    func set() { lent.withLock { $0 = true } }
+    private enum State { case waiting, lent, abandoned }
+    private let state = Mutex(State.waiting)
+
+    var isLent: Bool { state.withLock { $0 == .lent } }
+
+    /// The connection is here: true when the wait has not given up.
+    func lend() -> Bool { settle(.lent) }
+
+    /// The wait is over: true when no connection was lent.
+    func abandon() -> Bool { settle(.abandoned) }
+
+    private func settle(_ outcome: State) -> Bool {
+        state.withLock { current in
+            guard current == .waiting else { return current == outcome }
+            current = outcome
+            return true
+        }
+    }
 }
 
 /// The caller's body, run by a child task of the group that ends before the caller returns.
