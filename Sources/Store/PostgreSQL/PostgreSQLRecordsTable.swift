@@ -78,9 +78,8 @@ enum PostgreSQLRecordsTable {
     static func fillSearchVectors(_ table: String, fields: [DatasetField]) -> String {
         let textColumns = fields.filter { $0.type == .text }.map { RecordLayout.quote($0.name) }
         let column = RecordLayout.quote(searchColumn)
-        let own = fieldSearchVectorIndexes(fields).compactMap { index -> String? in
-            guard let vector = TableLayout.fieldSearchVectorColumn(fields[index].name) else { return nil }
-            return RecordLayout.quote(vector) + " = "
+        let own = zip(fieldSearchVectorIndexes(fields), fieldSearchColumns(fields)).map { index, vector in
+            RecordLayout.quote(vector) + " = "
                 + PostgreSQLDialect.searchDocument([RecordLayout.quote(fields[index].name)])
         }
         let assignments = ["\(column) = " + PostgreSQLDialect.searchDocument(textColumns)] + own
