@@ -150,6 +150,12 @@ public struct PostgreSQLDialect: SQLDialect {
     /// The `bigint` column holding each record's position in its file (1, 2, …): SQLite's rowid.
     public static let rowNumberColumn = "_row"
 
+    /// `avg(bigint)` is a `numeric` of about twenty digits, which read as a real can differ from SQLite's mean in the
+    /// last digit: the exact sum made a real and divided by the count is SQLite's value, bit for bit (below 2^63).
+    public func integerAverage(_ value: SQLFragment) -> SQLFragment {
+        "(CAST(SUM(\(value)) AS double precision) / COUNT(\(value)))"
+    }
+
     /// Unchanged: PostgreSQL plans many ORs as one bitmap scan, in time that grows with their number.
     /// SQLite writes a whole real with `.0` (`10.0`) where PostgreSQL writes `10`; other reals as PostgreSQL
     /// writes them, which agrees with SQLite on the short decimals of bucket bounds (`2.5`, `0.25`).

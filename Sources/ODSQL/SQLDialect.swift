@@ -75,12 +75,16 @@ public protocol SQLDialect: Sendable {
     func realText(_ value: SQLFragment) -> SQLFragment
     /// The 1-based position, in characters, of the first `needle` in the text `haystack`; 0 when absent.
     func textPosition(of needle: SQLFragment, in haystack: SQLFragment) -> SQLFragment
+    /// The mean of an integer expression, as SQLite computes it: the exact sum as a real, divided by the count.
+    func integerAverage(_ value: SQLFragment) -> SQLFragment
 }
 
 extension SQLDialect {
     public func fullTextMatches(layout: TableLayout, query: SQLFragment, columns: [String]) -> SQLFragment? { nil }
 
     public func realText(_ value: SQLFragment) -> SQLFragment { "CAST(\(value) AS TEXT)" }
+
+    public func integerAverage(_ value: SQLFragment) -> SQLFragment { "AVG(\(value))" }
 
     /// Quotes an identifier taken from the schema or the layout: `"name"`, inner quotes doubled.
     public func quoteIdentifier(_ name: String) -> String {

@@ -135,6 +135,9 @@ struct SQLGenerator {
             return "CASE WHEN \(valid) THEN \(value) ELSE \(bind: fallback) END"
         case .aggregate(let function, let argument, let distinct):
             guard let argument else { return "COUNT(*)" }
+            if function == .avg, !distinct, argument.type == .int {
+                return dialect.integerAverage(sql(argument))
+            }
             return "\(raw: function.rawValue.uppercased())(\(raw: distinct ? "DISTINCT " : "")\(sql(argument)))"
         case .percentile(let inner, let percent): return percentile(inner, percent)
         case .extent: return outputColumns(expression)[0]

@@ -38,7 +38,19 @@ enum PostgreSQLTestDatabase {
             _ = try? await admin.run(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)"))
             throw ServerError(error)
         }
-        try await admin.run(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)"))
+        try await drop(name, admin: admin)
+    }
+
+    /// Drops a test database; on a busy server the connections it ends may take longer than `FORCE` waits (5 s), so
+    /// a failure is retried once, a second later, and then told in full.
+    static func drop(_ name: String, admin: PostgreSQLStore) async throws {
+        let drop = PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+        do {
+            try await admin.run(drop)
+        } catch {
+            try await Task.sleep(for: .seconds(1))
+            do { try await admin.run(drop) } catch { throw ServerError(error) }
+        }
     }
 
     /// At most four databases are created and migrated at once: the suites start every test together, and sixty

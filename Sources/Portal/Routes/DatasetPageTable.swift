@@ -105,7 +105,7 @@ extension DatasetPageController {
     ) async throws -> [[SQLValue]]? {
         guard let accelerator = memo.accelerator, let sort = query.sort, !query.search.isEmpty || !query.refines.isEmpty,
             let field = dataset.fields.first(where: { $0.name == sort.field }), [.int, .double].contains(field.type),
-            page.sql.contains(sort.descending ? " DESC LIMIT ?" : " ASC NULLS LAST LIMIT ?")
+            Self.sortsAsTheColumns(page, descending: sort.descending)
         else { return nil }
         guard
             let rowids = try await accelerator.pageRowids(
@@ -114,6 +114,12 @@ extension DatasetPageController {
         else { return nil }
         let unfiltered = try compiler.records(ODSQL.QueryText(select: select), limit: 1)
         return try await accelerator.rows(rowids, of: dataset, select: unfiltered, page: page, load: store.rows)
+    }
+
+    /// Whether the compiled page ends with the one sort term that ``ColumnAccelerator/pageRowids`` follows: the
+    /// field, NULLs last, then the page's `LIMIT`.
+    static func sortsAsTheColumns(_ page: CompiledQuery, descending: Bool) -> Bool {
+        page.sql.contains(descending ? " DESC NULLS LAST LIMIT " : " ASC NULLS LAST LIMIT ")
     }
 
     private func facetValues(

@@ -28,10 +28,11 @@ final class AggregateMemo: Sendable {
         self.accelerator = accelerator
     }
 
-    /// The memo for an engine whose queries are compiled for `dialect`: with the accelerator (unless turned off) on
-    /// SQLite only, since it reads SQLite's SQL back (see ``ColumnAccelerator``).
+    /// The memo for an engine whose queries are compiled for `dialect`: with the accelerator unless it is turned off
+    /// (or the dialect is not one it reads, see ``AcceleratedEngine``).
     static func forEngine(_ dialect: any SQLDialect) -> AggregateMemo {
-        AggregateMemo(accelerator: ColumnAccelerator.isEnabled && dialect is SQLiteDialect ? ColumnAccelerator() : nil)
+        let engine = ColumnAccelerator.isEnabled ? AcceleratedEngine(dialect) : nil
+        return AggregateMemo(accelerator: engine.map { ColumnAccelerator(engine: $0) })
     }
 
     /// The rows of `query` on the current version of `dataset`: remembered ones, or those `load` returns.

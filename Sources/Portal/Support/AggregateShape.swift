@@ -2,15 +2,16 @@ import Foundation
 import ODSQL
 
 /// An aggregate query that ``ColumnAccelerator`` can answer from column arrays, read back from the SQL that the ODSQL
-/// compiler wrote for SQLite: a total (`SELECT COUNT(*) FROM "t" WHERE …`), facet counts or a `group_by` on one
+/// compiler wrote for the engine: a total (`SELECT COUNT(*) FROM "t" WHERE …`), facet counts or a `group_by` on one
 /// text field (`SELECT "k", COUNT(*) … GROUP BY 1 ORDER BY …`), under a conjunction of comparisons between a field
-/// and a bound value. Any other SQL is not recognised (nil), and the engine answers it.
+/// and a bound value and of full-text searches. Any other SQL is not recognised (nil), and the engine answers it.
 struct AggregateShape: Equatable {
     /// One condition of the filter: every one must hold.
     enum Condition: Equatable {
         case compare(column: String, op: Operator, value: SQLValue)
         case notNull(column: String)
-        /// The records that a full-text query matches in the full-text table `index`.
+        /// The records that a full-text query matches: in the full-text table `index` (SQLite), or whose search
+        /// vector column `index` matches it (PostgreSQL, `"v" @@ garona_search_query(?)`).
         case fullText(index: String, query: SQLValue)
     }
 
@@ -34,8 +35,8 @@ struct AggregateShape: Equatable {
         case max(String)
     }
 
-    /// A term of `ORDER BY`: a 1-based output ordinal and its direction, NULLs last when told (SQLite's default
-    /// puts them first in ascending order, last in descending order).
+    /// A term of `ORDER BY`: a 1-based output ordinal and its direction, NULLs last when told or by the engine's
+    /// default (SQLite puts them first in ascending order, PostgreSQL last).
     struct OrderTerm: Equatable {
         var ordinal: Int
         var descending: Bool
@@ -51,10 +52,10 @@ struct AggregateShape: Equatable {
     var limit: Int64?
     var offset: Int64
 
-    /// The shape of `query`, or nil when it is anything else. Only `?` placeholders (SQLite's) are read.
-    init?(_ query: CompiledQuery) {
+    /// The shape of `query`, compiled for `engine`, or nil when it is anything else.
+    init?(_ query: CompiledQuery, engine: AcceleratedEngine = .sqlite) {
         guard let tokens = AggregateTokens.split(query.sql) else { return nil }
-        var reader = AggregateShapeReader(tokens: tokens, bindings: query.bindings)
+        var reader = AggregateShapeReader(tokens: tokens, bindings: query.bindings, engine: engine)
         guard let shape = reader.read(), reader.isAtEnd, reader.usedAllBindings else { return nil }
         self = shape
     }
@@ -93,7 +94,8 @@ struct AggregateShape: Equatable {
     }
 }
 
-/// The tokens of compiled SQL: quoted identifiers, `?`, words, numbers and punctuation.
+/// The tokens of compiled SQL: quoted identifiers, placeholders (`?`, or `$1`, `$2`… numbered in order), words,
+/// numbers and punctuation.
 enum AggregateTokens {
     enum Token: Equatable {
         case identifier(String)
@@ -104,6 +106,7 @@ enum AggregateTokens {
 
     static func split(_ sql: String) -> [Token]? {
         var tokens: [Token] = []
+        var placeholders = 0
         let scalars = Array(sql.unicodeScalars)
         var index = 0
         while index < scalars.count {
@@ -130,10 +133,22 @@ enum AggregateTokens {
                 tokens.append(.identifier(String(name)))
             } else if scalar == "?" {
                 tokens.append(.placeholder)
+                placeholders += 1
                 index += 1
-            } else if scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) {
+            } else if scalar == "$" {
+                // PostgreSQL's `$n`: the compiler numbers the placeholders in the order they are written.
+                var number = 0
+                index += 1
+                while index < scalars.count, ("0"..."9").contains(scalars[index]), number < 100_000 {
+                    number = number * 10 + Int(scalars[index].value - 48)
+                    index += 1
+                }
+                placeholders += 1
+                guard number == placeholders else { return nil }
+                tokens.append(.placeholder)
+            } else if isWordScalar(scalar) {
                 var word = String.UnicodeScalarView()
-                while index < scalars.count, scalars[index].properties.isAlphabetic || ("0"..."9").contains(scalars[index]) {
+                while index < scalars.count, isWordScalar(scalars[index]) {
                     word.append(scalars[index])
                     index += 1
                 }
@@ -146,7 +161,10 @@ enum AggregateTokens {
                 }
                 tokens.append(.symbol(symbol))
                 index += 1
-            } else if "(),*.".unicodeScalars.contains(scalar) {
+            } else if scalar == "@", index + 1 < scalars.count, scalars[index + 1] == "@" {
+                tokens.append(.symbol("@@"))
+                index += 2
+            } else if "(),*./".unicodeScalars.contains(scalar) {
                 tokens.append(.symbol(String(scalar)))
                 index += 1
             } else {
@@ -155,20 +173,27 @@ enum AggregateTokens {
         }
         return tokens
     }
+
+    /// A letter, an ASCII digit or `_`.
+    private static func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "_"
+    }
 }
 
 /// Reads an ``AggregateShape`` from tokens, consuming the bindings in placeholder order.
 struct AggregateShapeReader {
     let tokens: [AggregateTokens.Token]
     let bindings: [SQLValue]
+    let engine: AcceleratedEngine
     var position = 0
     var bindingIndex = 0
     /// The records table, once read.
     var table: String?
 
-    init(tokens: [AggregateTokens.Token], bindings: [SQLValue]) {
+    init(tokens: [AggregateTokens.Token], bindings: [SQLValue], engine: AcceleratedEngine) {
         self.tokens = tokens
         self.bindings = bindings
+        self.engine = engine
     }
 
     var isAtEnd: Bool { position == tokens.count }
@@ -252,6 +277,16 @@ struct AggregateShapeReader {
     }
 
     private mutating func readAggregate() -> AggregateShape.Aggregate? {
+        // PostgreSQL's mean of integers: `(CAST(SUM("c") AS double precision) / COUNT("c"))`.
+        if engine == .postgres, take(.symbol("(")) {
+            let cast: [AggregateTokens.Token] = [.word("CAST"), .symbol("("), .word("SUM"), .symbol("(")]
+            guard cast.allSatisfy({ take($0) }), case .identifier(let column)? = next() else { return nil }
+            let rest: [AggregateTokens.Token] = [
+                .symbol(")"), .word("AS"), .word("DOUBLE"), .word("PRECISION"), .symbol(")"), .symbol("/"),
+                .word("COUNT"), .symbol("("), .identifier(column), .symbol(")"), .symbol(")"),
+            ]
+            return rest.allSatisfy({ take($0) }) ? .avg(column) : nil
+        }
         guard case .word(let function)? = next(), take(.symbol("(")) else { return nil }
         if function == "COUNT", take(.symbol("*")) {
             return take(.symbol(")")) ? .countAll : nil
@@ -293,6 +328,13 @@ struct AggregateShapeReader {
             conditions.append(.notNull(column: column))
             return true
         }
+        // `"v" @@ garona_search_query(?)`: PostgreSQL's full-text search in the vector column `"v"`.
+        if engine == .postgres, take(.symbol("@@")) {
+            guard take(.word("GARONA_SEARCH_QUERY")), take(.symbol("(")), let query = readBinding(), take(.symbol(")"))
+            else { return false }
+            conditions.append(.fullText(index: column, query: query))
+            return true
+        }
         guard case .symbol(let text)? = next(), let op = AggregateShape.Operator(rawValue: text),
             let value = readBinding()
         else { return false }
@@ -307,10 +349,10 @@ struct AggregateShapeReader {
         var term = AggregateShape.OrderTerm(ordinal: ordinal, descending: false, nullsLast: false)
         if take(.word("DESC")) {
             term.descending = true
-            term.nullsLast = true
         } else {
             _ = take(.word("ASC"))
         }
+        term.nullsLast = engine.sortsNullsLast(descending: term.descending)
         if take(.word("NULLS")) {
             if take(.word("LAST")) {
                 term.nullsLast = true

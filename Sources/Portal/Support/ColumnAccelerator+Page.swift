@@ -17,7 +17,7 @@ extension ColumnAccelerator {
         of dataset: Dataset, filter: CompiledQuery, column: String, descending: Bool, offset: Int, limit: Int,
         load: (CompiledQuery) async throws -> [[SQLValue]]
     ) async throws -> [Int64]? {
-        guard let shape = AggregateShape(filter), shape.key == nil, shape.aggregates == [.countAll],
+        guard let shape = AggregateShape(filter, engine: engine), shape.key == nil, shape.aggregates == [.countAll],
             !shape.conditions.isEmpty, offset >= 0, limit > 0, offset <= Self.largestPageEnd - limit,
             let scan = try await scan(shape, of: dataset, more: [column], load: load), let sortColumn = scan.columns[column],
             let selected = scan.select(sortColumn.count)
@@ -45,21 +45,23 @@ extension ColumnAccelerator {
     static let largestPageEnd = 1 << 24
 
     /// The rows of `rowids`, in that order, as `select` reads them: `select` is the records query of the page's
-    /// columns without filter (`SELECT … FROM "table" LIMIT ?`, limit 1), which ``pageRowids`` narrows to one rowid
-    /// at a time. Nil when `select` is not of that form or `page` does not read the same columns.
+    /// columns without filter (`SELECT … FROM "table" LIMIT ?`, limit 1), which ``pageRowids`` narrows to one row
+    /// number at a time. Nil when `select` is not of that form or `page` does not read the same columns.
     func rows(
         _ rowids: [Int64], of dataset: Dataset, select: CompiledQuery, page: CompiledQuery,
         load: (CompiledQuery) async throws -> [[SQLValue]]
     ) async throws -> [[SQLValue]]? {
         guard let table = dataset.recordsTable else { return nil }
-        let from = " FROM \"" + table.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-        guard select.sql.hasSuffix(from + " LIMIT ?"), select.bindings.last == .int(1) else { return nil }
-        let list = select.sql.dropLast((from + " LIMIT ?").count)
+        let from = " FROM " + AcceleratedEngine.quote(table)
+        let limit = " LIMIT " + engine.placeholder(select.bindings.count)
+        guard select.sql.hasSuffix(from + limit), select.bindings.last == .int(1) else { return nil }
+        let list = select.sql.dropLast((from + limit).count)
         guard page.sql.hasPrefix(list + " FROM "), page.columns == select.columns,
             page.bindings.starts(with: select.bindings.dropLast())
         else { return nil }
         let one = CompiledQuery(
-            sql: list + from + " WHERE rowid = ?", bindings: select.bindings.dropLast() + [.int(0)], columns: select.columns)
+            sql: list + from + " WHERE \(engine.rowNumber) = " + engine.placeholder(select.bindings.count),
+            bindings: select.bindings.dropLast() + [.int(0)], columns: select.columns)
         var rows: [[SQLValue]] = []
         for rowid in rowids {
             var query = one

@@ -8,7 +8,7 @@ import Synchronization
 ///
 /// A published version never changes, so a column read once serves until the next publication, with no
 /// invalidation: columns are keyed by the records table and its publication time, as ``AggregateMemo`` keys its
-/// answers. A column is read on first use, in rowid order, in pages of ``pageSize`` rows through the engine itself
+/// answers. A column is read on first use, in the order of its row numbers, in pages of ``pageSize`` rows through the engine itself
 /// (nothing but SQL, so the page queries work on either engine's compiled SQL path); numbers as 64-bit arrays, text as
 /// codes into a dictionary of its distinct values. A total under a full-text search reads the matches from the
 /// full-text index, then tests them on the columns. Only what gives exactly the SQL answer is answered here (see
@@ -16,8 +16,8 @@ import Synchronization
 /// the last digit (the sum of reals, whose value depends on the order of addition), returns nil and the engine
 /// answers. The columns held stay under ``budget`` bytes: past it, the accelerator starts again empty.
 ///
-/// Only SQLite's SQL is read (`?` placeholders); on PostgreSQL, whose text order follows a collation, the engine
-/// answers every query. `GARONA_FAST_AGGREGATES=0` turns the accelerator off, for comparison.
+/// It reads the SQL of either engine (``AcceleratedEngine``). `GARONA_FAST_AGGREGATES=0` turns it off, for
+/// comparison.
 final class ColumnAccelerator: Sendable {
     /// Rows per page when a column is read.
     static let pageSize: Int64 = 50_000
@@ -28,6 +28,8 @@ final class ColumnAccelerator: Sendable {
     static let keptMatches = 2_000_000
 
     private let budget: Int
+    /// The engine whose SQL is read and asked.
+    let engine: AcceleratedEngine
     private let state = Mutex<State>(State())
     /// Recent full-text matches, by version, index and query.
     private let matchSets = Mutex<[String: [Int32]]>([:])
@@ -37,8 +39,9 @@ final class ColumnAccelerator: Sendable {
         var bytes = 0
     }
 
-    init(budget: Int = 96 << 20) {
+    init(budget: Int = 96 << 20, engine: AcceleratedEngine = .sqlite) {
         self.budget = budget
+        self.engine = engine
     }
 
     /// Whether the environment leaves the accelerator on (`GARONA_FAST_AGGREGATES` other than `0`, `off`, `false`).
@@ -51,7 +54,7 @@ final class ColumnAccelerator: Sendable {
     func rows(
         of dataset: Dataset, _ query: CompiledQuery, load: (CompiledQuery) async throws -> [[SQLValue]]
     ) async throws -> [[SQLValue]]? {
-        guard let shape = AggregateShape(query), var scan = try await scan(shape, of: dataset, load: load) else {
+        guard let shape = AggregateShape(query, engine: engine), var scan = try await scan(shape, of: dataset, load: load) else {
             return nil
         }
         return scan.answer()
@@ -74,24 +77,40 @@ final class ColumnAccelerator: Sendable {
         }
         var scan = ColumnScan(shape: shape, columns: columns)
         scan.sorted = sorted
-        for case .fullText(let index, let search) in shape.conditions {
-            guard let rowCount = columns.values.first?.count,
-                let matches = try await matches(index, search, version: version, rowCount: rowCount, load: load)
+        let rowCount = columns.values.first?.count ?? dataset.recordsCount
+        scan.rowCount = rowCount
+        for case .fullText(let index, let search) in shape.conditions
+        where !isImpliedSearch(index, search, by: shape.conditions, table: table) {
+            guard
+                let matches = try await matches(
+                    index, search, table: table, version: version, rowCount: rowCount, load: load)
             else { return nil }
             scan.candidates = scan.candidates.map { Self.intersection($0, matches) } ?? matches
         }
         return scan
     }
 
+    /// Whether the search `query` in the record's vector `index` is implied by the same search in one field's vector
+    /// (PostgreSQL asks both, and ``AcceleratedEngine/matches(_:table:)`` reads the field's through the record's).
+    private func isImpliedSearch(
+        _ index: String, _ query: SQLValue, by conditions: [AggregateShape.Condition], table: String
+    ) -> Bool {
+        guard engine == .postgres, index == TableLayout(recordsTable: table).searchVectorColumn else { return false }
+        return conditions.contains { condition in
+            if case .fullText(let other, let same) = condition { other != index && same == query } else { false }
+        }
+    }
+
     /// The matches of a full-text query on a version, kept for the next queries of the same page or search (its
     /// total, each facet, its page): the most recent sets, at most ``keptMatches`` rows in all.
     private func matches(
-        _ index: String, _ query: SQLValue, version: String, rowCount: Int,
+        _ index: String, _ query: SQLValue, table: String, version: String, rowCount: Int,
         load: (CompiledQuery) async throws -> [[SQLValue]]
     ) async throws -> [Int32]? {
-        let key = AggregateMemo.key(version, CompiledQuery(sql: index, bindings: [query]))
+        let sql = engine.matches(index, table: table)
+        let key = AggregateMemo.key(version, CompiledQuery(sql: sql, bindings: [query]))
         if let found = matchSets.withLock({ $0[key] }) { return found }
-        guard let found = try await Self.matches(index, query, rowCount: rowCount, load: load) else { return nil }
+        guard let found = try await Self.matches(sql, query, rowCount: rowCount, load: load) else { return nil }
         guard found.count <= Self.keptMatches else { return found }
         matchSets.withLock { sets in
             if sets.values.reduce(found.count, { $0 + $1.count }) > Self.keptMatches { sets.removeAll() }
@@ -123,7 +142,7 @@ final class ColumnAccelerator: Sendable {
         }
         var column: LoadedColumn?
         do {
-            column = try await Self.read(name, table: table, load: load).map(LoadedColumn.init)
+            column = try await Self.read(engine.columnPage(name, table: table), load: load).map(LoadedColumn.init)
         } catch {
             state.withLock { _ = $0.columns.removeValue(forKey: key) }
             continuation.yield(nil)
@@ -143,13 +162,12 @@ final class ColumnAccelerator: Sendable {
         return column
     }
 
-    /// The rows a full-text query matches, from the full-text index alone, in row order; rowid n is row n - 1 (see
-    /// ``read``). Nil when a rowid is out of the table's range.
+    /// The rows a full-text query matches, asked with `sql` (``AcceleratedEngine/matches(_:table:)``), in row order;
+    /// row number n is row n - 1 (see ``read``). Nil when a number is out of the table's range.
     static func matches(
-        _ index: String, _ query: SQLValue, rowCount: Int, load: (CompiledQuery) async throws -> [[SQLValue]]
+        _ sql: String, _ query: SQLValue, rowCount: Int, load: (CompiledQuery) async throws -> [[SQLValue]]
     ) async throws -> [Int32]? {
-        let quoted = "\"" + index.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-        let found = try await load(CompiledQuery(sql: "SELECT rowid FROM \(quoted) WHERE \(quoted) MATCH ?", bindings: [query]))
+        let found = try await load(CompiledQuery(sql: sql, bindings: [query]))
         var rows: [Int32] = []
         rows.reserveCapacity(found.count)
         for match in found {
@@ -178,15 +196,11 @@ final class ColumnAccelerator: Sendable {
         return rows
     }
 
-    /// Reads a whole column in rowid order, page by page. The records table of a published version is written once,
-    /// row after row, so its rowids run from 1 without a gap: any other table is left to the engine (nil), and row
-    /// `i` of every column is the record of rowid `i + 1`.
-    static func read(_ name: String, table: String, load: (CompiledQuery) async throws -> [[SQLValue]]) async throws
-        -> ColumnData?
-    {
-        let quotedTable = "\"" + table.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-        let quotedColumn = "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-        let sql = "SELECT rowid, \(quotedColumn) FROM \(quotedTable) WHERE rowid > ? ORDER BY rowid LIMIT ?"
+    /// Reads a whole column in row order, page by page, with `sql` (``AcceleratedEngine/columnPage(_:table:)``).
+    /// The records table of a published version is written once, row after row, so its rows are numbered from 1
+    /// without a gap: any other table is left to the engine (nil), and row `i` of every column is the record
+    /// numbered `i + 1`.
+    static func read(_ sql: String, load: (CompiledQuery) async throws -> [[SQLValue]]) async throws -> ColumnData? {
         var builder = ColumnBuilder()
         var last = Int64.min
         while true {

@@ -139,6 +139,9 @@ enum PostgreSQLMigrations {
         Migration(
             version: 23, name: "field-search-vectors",
             statements: PostgreSQLRecordsTable.fieldVectorsForPublishedTables),
+        // The index on each records table's row numbers, which the column accelerator reads in order.
+        Migration(
+            version: 24, name: "row-number-index", statements: PostgreSQLRecordsTable.rowNumberIndexForPublishedTables),
     ]
 
     /// Applies the migrations the database has not seen yet, under the advisory lock.

@@ -89,12 +89,14 @@ enum PostgreSQLRecordsTable {
     /// The full-text vector column.
     static var searchColumn: String { TableLayout(recordsTable: "").searchVectorColumn }
 
-    /// The indexes of a loaded table: the record id, every facet or sortable field (sortable ones both ways), and
-    /// the search vector when there is a text field. PostgreSQL names them (a name built from long field names could be truncated into
-    /// another's).
+    /// The indexes of a loaded table: the record id, the row numbers, every facet or sortable field (sortable ones
+    /// both ways), and the search vector when there is a text field. PostgreSQL names them (a name built from long
+    /// field names could be truncated into another's).
     static func indexStatements(_ table: String, fields: [DatasetField]) -> [String] {
         let quoted = RecordLayout.quote(table)
-        var statements = ["CREATE INDEX ON \(quoted) (\(RecordLayout.quote(RecordLayout.recordIDColumn)))"]
+        var statements = [
+            "CREATE INDEX ON \(quoted) (\(RecordLayout.quote(RecordLayout.recordIDColumn)))", rowNumberIndexStatement(table),
+        ]
         for field in fields where field.facet || field.sortable {
             guard let column = RecordLayout.columns(of: field).first?.name else { continue }
             statements.append("CREATE INDEX ON \(quoted) (\(RecordLayout.quote(column)))")

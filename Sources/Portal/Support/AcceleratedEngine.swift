@@ -1,0 +1,65 @@
+import ODSQL
+
+/// What ``ColumnAccelerator`` must know of an engine's SQL: how the compiler writes for it (read back by
+/// ``AggregateShape``), and the few queries the accelerator asks itself (a page of a column, the matches of a
+/// full-text search, one row by its number).
+///
+/// Both engines number the rows of a records table 1, 2, … in file order, without a gap: SQLite's rowid, and
+/// PostgreSQL's ``PostgreSQLDialect/rowNumberColumn`` (indexed). Both compare and sort text byte-wise (SQLite's
+/// BINARY collation, PostgreSQL's `COLLATE "C"`), so one scan of the columns gives either engine's answer.
+enum AcceleratedEngine: Sendable, Equatable {
+    case sqlite
+    case postgres
+
+    /// The engine of `dialect`; nil for a dialect the accelerator does not read.
+    init?(_ dialect: any SQLDialect) {
+        switch dialect {
+        case is SQLiteDialect: self = .sqlite
+        case is PostgreSQLDialect: self = .postgres
+        default: return nil
+        }
+    }
+
+    /// Whether `ORDER BY … ASC` or `DESC` without `NULLS FIRST|LAST` puts NULLs last: SQLite takes NULL as the
+    /// smallest value, PostgreSQL as the largest.
+    func sortsNullsLast(descending: Bool) -> Bool {
+        self == .sqlite ? descending : !descending
+    }
+
+    /// The column numbering the rows.
+    var rowNumber: String {
+        self == .sqlite ? "rowid" : Self.quote(PostgreSQLDialect.rowNumberColumn)
+    }
+
+    /// The placeholder of the `number`th binding (from 1).
+    func placeholder(_ number: Int) -> String {
+        self == .sqlite ? "?" : "$" + String(number)
+    }
+
+    /// Rows `(number, value)` of a column after a row number (first binding), in order, at most a count (second).
+    func columnPage(_ column: String, table: String) -> String {
+        "SELECT \(rowNumber), \(Self.quote(column)) FROM \(Self.quote(table)) WHERE \(rowNumber) > \(placeholder(1)) "
+            + "ORDER BY \(rowNumber) LIMIT \(placeholder(2))"
+    }
+
+    /// The row numbers that a full-text query (the one binding) matches, for the condition
+    /// ``AggregateShape/Condition/fullText(index:query:)`` on `table`.
+    func matches(_ index: String, table: String) -> String {
+        switch self {
+        case .sqlite:
+            return "SELECT rowid FROM \(Self.quote(index)) WHERE \(Self.quote(index)) MATCH ?"
+        case .postgres:
+            // The record's vector is indexed and holds every field's words: a field's own vector is only tested
+            // on its matches.
+            let record = TableLayout(recordsTable: table).searchVectorColumn
+            var condition = "\(Self.quote(record)) @@ garona_search_query($1)"
+            if index != record { condition += " AND \(Self.quote(index)) @@ garona_search_query($1)" }
+            return "SELECT \(rowNumber) FROM \(Self.quote(table)) WHERE \(condition)"
+        }
+    }
+
+    /// `"name"`, inner quotes doubled.
+    static func quote(_ name: String) -> String {
+        "\"" + SQLQuoting.doubling("\"", in: name) + "\""
+    }
+}
