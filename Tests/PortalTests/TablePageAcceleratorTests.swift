@@ -70,6 +70,43 @@ import Vocabulary
             }
         }
         #expect(pages > Self.filters.count * 4 * 2)
+        try await checkPagesInRowOrder(store, dataset, compiler)
+    }
+
+    /// Pages without a sort under a search: SQLite's plan reads the matches in rowid order, and so do the columns,
+    /// page for page; any other page (no search, or PostgreSQL's, which follows the table's storage) is the engine's.
+    static func checkPagesInRowOrder(_ store: any StoreEngine, _ dataset: Dataset, _ compiler: ODSQL.Compiler)
+        async throws
+    {
+        let accelerator = try ColumnAcceleratorTests.accelerator(for: store)
+        let select = "`nom`, `groupe`, `n`, `x`"
+        let unfiltered = try compiler.records(ODSQL.QueryText(select: select), limit: 1)
+        let isSQLite = store.dialect is SQLiteDialect
+        for filter in Self.filters {
+            var text = ODSQL.QueryText(select: select, where: filter.wheres)
+            text.refines = filter.refines
+            let count = try compiler.count(text)
+            let searches = filter.wheres.contains { $0.hasPrefix("search") }
+            // An aggregate of the same records is not read in row order.
+            var aggregate = text
+            aggregate.select = "count(*) as c"
+            #expect(!ColumnAccelerator.readsMatchesFirst(try compiler.records(aggregate, limit: 10)))
+            for (offset, limit) in [(0, 10), (0, 1), (7, 20), (40, 100), (5_000, 10)] {
+                let page = try compiler.records(text, limit: limit, offset: offset)
+                let rowids = try await accelerator.pageRowids(
+                    of: dataset, filter: count, column: nil, descending: false, offset: offset, limit: limit,
+                    load: store.rows)
+                #expect(ColumnAccelerator.readsMatchesFirst(page) == (isSQLite && searches), "\(page.sql)")
+                guard isSQLite && searches else {
+                    #expect(rowids == nil, "\(filter)")
+                    continue
+                }
+                let fast = try await rowids.asyncMap {
+                    try await accelerator.rows($0, of: dataset, select: unfiltered, page: page, load: store.rows)
+                }
+                #expect(fast == (try await store.rows(page)), "\(filter) \(offset) \(limit)")
+            }
+        }
     }
 
     /// The table tab asks the columns for its page in both directions, on both engines' SQL.

@@ -99,6 +99,21 @@ struct ExploreAPIController: Sendable {
         return await spelling?.correcting(compiler, for: dataset, query: parameters.query) ?? compiler
     }
 
+    /// A page without `order_by` under a full-text search, from the column accelerator, which shares the search's
+    /// matches with the page's total (see ``ColumnAccelerator/pageRowids``); nil when the engine must answer.
+    private func searchPage(
+        _ dataset: Dataset, compiler: ODSQL.Compiler, query: ODSQL.QueryText, count: CompiledQuery,
+        page: CompiledQuery, window: (limit: Int, offset: Int)
+    ) async throws -> [[SQLValue]]? {
+        guard let accelerator = memo.accelerator, query.orderBy.isEmpty, ColumnAccelerator.readsMatchesFirst(page),
+            let rowids = try await accelerator.pageRowids(
+                of: dataset, filter: count, column: nil, descending: false, offset: window.offset, limit: window.limit,
+                load: store.rows)
+        else { return nil }
+        let unfiltered = try compiler.records(ODSQL.QueryText(select: query.select), limit: 1)
+        return try await accelerator.rows(rowids, of: dataset, select: unfiltered, page: page, load: store.rows)
+    }
+
     private func records(request: Request, context: PortalRequestContext) async throws -> Response {
         let dataset = try await visibleDataset(context)
         let parameters = try APIParameters(request)
@@ -116,7 +131,18 @@ struct ExploreAPIController: Sendable {
         } catch {
             throw APIError(status: .badRequest, code: "ODSQLError", message: error.message)
         }
-        let rows = try await grouped ? memo.rows(of: dataset, compiled, load: store.rows) : store.rows(compiled)
+        let rows: [[SQLValue]]
+        if grouped {
+            rows = try await memo.rows(of: dataset, compiled, load: store.rows)
+        } else if !linked, let countQuery,
+            let page = try await searchPage(
+                dataset, compiler: compiler, query: parameters.query, count: countQuery, page: compiled,
+                window: (limit, offset))
+        {
+            rows = page
+        } else {
+            rows = try await store.rows(compiled)
+        }
         if linked, let countQuery {
             let total = try await memo.rows(of: dataset, countQuery, load: store.rows).first?.first?.double ?? 0
             return try await linkedRecords(

@@ -13,14 +13,27 @@ extension ColumnAccelerator {
     /// order is a collation's, a filter not read, a column not held). SQL leaves the order of equal values to the
     /// plan (an index walked backwards gives them in descending rowid order): only the rows of one value that a
     /// page boundary splits can differ from the engine's page.
+    ///
+    /// Without `column`, the page has no `ORDER BY` and its rows come in rowid order: only under a full-text search
+    /// on SQLite, whose plan reads the search's matches first, in rowid order (PostgreSQL reads a page in the order
+    /// of the table's pages, which a vector filled after the `COPY` can move).
     func pageRowids(
-        of dataset: Dataset, filter: CompiledQuery, column: String, descending: Bool, offset: Int, limit: Int,
+        of dataset: Dataset, filter: CompiledQuery, column: String?, descending: Bool, offset: Int, limit: Int,
         load: (CompiledQuery) async throws -> [[SQLValue]]
     ) async throws -> [Int64]? {
         guard let shape = AggregateShape(filter, engine: engine), shape.key == nil, shape.aggregates == [.countAll],
-            !shape.conditions.isEmpty, offset >= 0, limit > 0, offset <= Self.largestPageEnd - limit,
-            let scan = try await scan(shape, of: dataset, more: [column], load: load), let sortColumn = scan.columns[column],
-            let selected = scan.select(sortColumn.count)
+            !shape.conditions.isEmpty, offset >= 0, limit > 0, offset <= Self.largestPageEnd - limit
+        else { return nil }
+        guard let column else {
+            let searches = shape.conditions.contains { if case .fullText = $0 { true } else { false } }
+            guard engine == .sqlite, searches, let scan = try await scan(shape, of: dataset, load: load),
+                let rowCount = scan.columns.values.first?.count ?? scan.rowCount, let selected = scan.select(rowCount)
+            else { return nil }
+            let ordered = zip(selected, selected.dropFirst()).allSatisfy { $0 < $1 } ? selected : selected.sorted()
+            return Self.rowids(ordered, offset: offset, limit: limit)
+        }
+        guard let scan = try await scan(shape, of: dataset, more: [column], load: load),
+            let sortColumn = scan.columns[column], let selected = scan.select(sortColumn.count)
         else { return nil }
         let order = PageOrder(descending: descending, wanted: offset + limit)
         let ordered: [Int32]
@@ -37,6 +50,18 @@ extension ColumnAccelerator {
         case .null(let count): ordered = order.sort(selected, values: [Int64](repeating: 0, count: count), valid: nil)
         case .text: return nil
         }
+        return Self.rowids(ordered, offset: offset, limit: limit)
+    }
+
+    /// Whether SQLite's plan of `page` reads a search's matches first, in rowid order, then their records (`FROM
+    /// (SELECT rowid FROM "t__fts" WHERE … MATCH ?) AS "fts" CROSS JOIN "t" …`): the pages in row order that
+    /// ``pageRowids`` gives without a column. An aggregate (`count(*)` without `group_by`) is read otherwise.
+    static func readsMatchesFirst(_ page: CompiledQuery) -> Bool {
+        page.sql.contains(" FROM (SELECT rowid FROM ") && page.sql.contains(" MATCH ?) AS \"fts\" CROSS JOIN ")
+    }
+
+    /// The rowids of rows `offset..<offset + limit` of `ordered` (row numbers from 0).
+    private static func rowids(_ ordered: [Int32], offset: Int, limit: Int) -> [Int64] {
         guard offset < ordered.count else { return [] }
         return ordered[offset..<min(ordered.count, offset + limit)].map { Int64($0) + 1 }
     }
