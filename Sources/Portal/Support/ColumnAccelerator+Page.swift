@@ -15,8 +15,9 @@ extension ColumnAccelerator {
     /// page boundary splits can differ from the engine's page.
     ///
     /// Without `column`, the page has no `ORDER BY` and its rows come in rowid order: only under a full-text search
-    /// on SQLite, whose plan reads the search's matches first, in rowid order (PostgreSQL reads a page in the order
-    /// of the table's pages, which a vector filled after the `COPY` can move).
+    /// and other conditions on SQLite, whose plan reads the search's matches first, in rowid order, and tests the
+    /// conditions on each (PostgreSQL reads a page in the order of the table's pages, which a vector filled after the
+    /// `COPY` can move). A search alone is left to SQLite, which skips to the page's matches without reading a row.
     func pageRowids(
         of dataset: Dataset, filter: CompiledQuery, column: String?, descending: Bool, offset: Int, limit: Int,
         load: (CompiledQuery) async throws -> [[SQLValue]]
@@ -27,7 +28,7 @@ extension ColumnAccelerator {
         guard let column else {
             let searches = shape.conditions.contains { if case .fullText = $0 { true } else { false } }
             guard engine == .sqlite, searches, let scan = try await scan(shape, of: dataset, load: load),
-                let rowCount = scan.columns.values.first?.count ?? scan.rowCount, let selected = scan.select(rowCount)
+                let rowCount = scan.columns.values.first?.count, let selected = scan.select(rowCount)
             else { return nil }
             let ordered = zip(selected, selected.dropFirst()).allSatisfy { $0 < $1 } ? selected : selected.sorted()
             return Self.rowids(ordered, offset: offset, limit: limit)

@@ -77,11 +77,9 @@ final class ColumnAccelerator: Sendable {
         }
         var scan = ColumnScan(shape: shape, columns: columns)
         scan.sorted = sorted
-        let rowCount = columns.values.first?.count ?? dataset.recordsCount
-        scan.rowCount = rowCount
         for case .fullText(let index, let search) in shape.conditions
         where !isImpliedSearch(index, search, by: shape.conditions, table: table) {
-            guard
+            guard let rowCount = columns.values.first?.count,
                 let matches = try await matches(
                     index, search, table: table, version: version, rowCount: rowCount, load: load)
             else { return nil }

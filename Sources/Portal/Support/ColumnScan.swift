@@ -16,8 +16,6 @@ struct ColumnScan {
     var candidates: [Int32]?
     /// The integer columns' rows in the order of their values (``SortedIndex``).
     var sorted: [String: SortedIndex] = [:]
-    /// The rows of the table, when no column is read (a total of a search's matches).
-    var rowCount: Int?
 
     init(shape: AggregateShape, columns: [String: ColumnData]) {
         self.shape = shape
@@ -25,11 +23,11 @@ struct ColumnScan {
     }
 
     mutating func answer() -> [[SQLValue]]? {
-        // A query that reads no column is a total of a search's matches; a total without any filter is left to
-        // the engine, which knows its row count.
-        guard let rowCount = columns.values.first?.count ?? (candidates == nil ? nil : rowCount),
-            columns.values.allSatisfy({ $0.count == rowCount })
-        else { return nil }
+        // A query that reads no column (a total without a filter, or of a search's matches alone) is left to the
+        // engine, which counts them without handing them over.
+        guard let rowCount = columns.values.first?.count, columns.values.allSatisfy({ $0.count == rowCount }) else {
+            return nil
+        }
         guard var selected = select(rowCount) else { return nil }
         guard let key = shape.key else {
             guard shape.aggregates == [.countAll], shape.limit != 0, shape.offset == 0 else { return nil }
