@@ -1,4 +1,5 @@
 import ODSQL
+import Store
 
 /// What ``ColumnAccelerator`` must know of an engine's SQL: how the compiler writes for it (read back by
 /// ``AggregateShape``), and the few queries the accelerator asks itself (a page of a column, the matches of a
@@ -28,7 +29,7 @@ enum AcceleratedEngine: Sendable, Equatable {
 
     /// The column numbering the rows.
     var rowNumber: String {
-        self == .sqlite ? "rowid" : Self.quote(PostgreSQLDialect.rowNumberColumn)
+        self == .sqlite ? "rowid" : RecordLayout.quote(PostgreSQLDialect.rowNumberColumn)
     }
 
     /// The placeholder of the `number`th binding (from 1).
@@ -38,7 +39,7 @@ enum AcceleratedEngine: Sendable, Equatable {
 
     /// Rows `(number, value)` of a column after a row number (first binding), in order, at most a count (second).
     func columnPage(_ column: String, table: String) -> String {
-        "SELECT \(rowNumber), \(Self.quote(column)) FROM \(Self.quote(table)) WHERE \(rowNumber) > \(placeholder(1)) "
+        "SELECT \(rowNumber), \(RecordLayout.quote(column)) FROM \(RecordLayout.quote(table)) WHERE \(rowNumber) > \(placeholder(1)) "
             + "ORDER BY \(rowNumber) LIMIT \(placeholder(2))"
     }
 
@@ -47,19 +48,14 @@ enum AcceleratedEngine: Sendable, Equatable {
     func matches(_ index: String, table: String) -> String {
         switch self {
         case .sqlite:
-            return "SELECT rowid FROM \(Self.quote(index)) WHERE \(Self.quote(index)) MATCH ?"
+            return "SELECT rowid FROM \(RecordLayout.quote(index)) WHERE \(RecordLayout.quote(index)) MATCH ?"
         case .postgres:
             // The record's vector is indexed and holds every field's words: a field's own vector is only tested
             // on its matches.
             let record = TableLayout(recordsTable: table).searchVectorColumn
-            var condition = "\(Self.quote(record)) @@ garona_search_query($1)"
-            if index != record { condition += " AND \(Self.quote(index)) @@ garona_search_query($1)" }
-            return "SELECT \(rowNumber) FROM \(Self.quote(table)) WHERE \(condition)"
+            var condition = "\(RecordLayout.quote(record)) @@ garona_search_query($1)"
+            if index != record { condition += " AND \(RecordLayout.quote(index)) @@ garona_search_query($1)" }
+            return "SELECT \(rowNumber) FROM \(RecordLayout.quote(table)) WHERE \(condition)"
         }
-    }
-
-    /// `"name"`, inner quotes doubled.
-    static func quote(_ name: String) -> String {
-        "\"" + SQLQuoting.doubling("\"", in: name) + "\""
     }
 }

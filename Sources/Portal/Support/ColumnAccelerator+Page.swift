@@ -30,8 +30,8 @@ extension ColumnAccelerator {
             guard engine == .sqlite, searches, let scan = try await scan(shape, of: dataset, load: load),
                 let rowCount = scan.columns.values.first?.count, let selected = scan.select(rowCount)
             else { return nil }
-            let ordered = zip(selected, selected.dropFirst()).allSatisfy { $0 < $1 } ? selected : selected.sorted()
-            return Self.rowids(ordered, offset: offset, limit: limit)
+            // The search's matches are the scan's candidates, in row order, and the conditions keep that order.
+            return Self.rowids(selected, offset: offset, limit: limit)
         }
         guard let scan = try await scan(shape, of: dataset, more: [column], load: load),
             let sortColumn = scan.columns[column], let selected = scan.select(sortColumn.count)
@@ -78,7 +78,7 @@ extension ColumnAccelerator {
         load: (CompiledQuery) async throws -> [[SQLValue]]
     ) async throws -> [[SQLValue]]? {
         guard let table = dataset.recordsTable else { return nil }
-        let from = " FROM " + AcceleratedEngine.quote(table)
+        let from = " FROM " + RecordLayout.quote(table)
         let limit = " LIMIT " + engine.placeholder(select.bindings.count)
         guard select.sql.hasSuffix(from + limit), select.bindings.last == .int(1) else { return nil }
         let list = select.sql.dropLast((from + limit).count)

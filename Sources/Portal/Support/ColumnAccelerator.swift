@@ -8,9 +8,9 @@ import Synchronization
 ///
 /// A published version never changes, so a column read once serves until the next publication, with no
 /// invalidation: columns are keyed by the records table and its publication time, as ``AggregateMemo`` keys its
-/// answers. A column is read on first use, in the order of its row numbers, in pages of ``pageSize`` rows through the engine itself
-/// (nothing but SQL, so the page queries work on either engine's compiled SQL path); numbers as 64-bit arrays, text as
-/// codes into a dictionary of its distinct values. A total under a full-text search reads the matches from the
+/// answers. A column is read on first use, in the order of its row numbers, in pages of ``pageSize`` rows through the
+/// engine itself (nothing but SQL, so the page queries work on either engine's compiled SQL path); numbers as 64-bit
+/// arrays, text as codes into a dictionary of its distinct values. A total under a full-text search reads the matches from the
 /// full-text index, then tests them on the columns. Only what gives exactly the SQL answer is answered here (see
 /// ``AggregateShape`` and ``ColumnScan``): anything else, a column of mixed types, or an answer that could differ in
 /// the last digit (the sum of reals, whose value depends on the order of addition), returns nil and the engine
