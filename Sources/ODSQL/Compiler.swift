@@ -180,6 +180,13 @@ extension ODSQL {
             return finish(sql, columns: columns)
         }
 
+        /// Whether `query` lists records (no aggregate, no `group_by`) in no stated order (no `order_by`): its
+        /// page comes in the order the engine reads the table in.
+        public func listsRecordsUnordered(_ query: QueryText) throws(ODSQLError) -> Bool {
+            let plan = try planner.plan(query)
+            return !plan.isAggregated && plan.order.isEmpty
+        }
+
         /// `total_count`: the records matching the filter, or the groups when the query has a group_by.
         public func count(_ query: QueryText) throws(ODSQLError) -> CompiledQuery {
             let plan = try planner.plan(query)

@@ -100,12 +100,14 @@ struct ExploreAPIController: Sendable {
     }
 
     /// A page without `order_by` under a full-text search, from the column accelerator, which shares the search's
-    /// matches with the page's total (see ``ColumnAccelerator/pageRowids``); nil when the engine must answer.
+    /// matches with the page's total (see ``ColumnAccelerator/pageRowids``); nil when the engine must answer. On
+    /// SQLite, only where the engine's plan reads the matches first, in rowid order.
     private func searchPage(
         _ dataset: Dataset, compiler: ODSQL.Compiler, query: ODSQL.QueryText, count: CompiledQuery,
         page: CompiledQuery, window: (limit: Int, offset: Int)
     ) async throws -> [[SQLValue]]? {
-        guard let accelerator = memo.accelerator, query.orderBy.isEmpty, ColumnAccelerator.readsMatchesFirst(page),
+        guard let accelerator = memo.accelerator, try compiler.listsRecordsUnordered(query),
+            accelerator.engine == .postgres || ColumnAccelerator.readsMatchesFirst(page),
             let rowids = try await accelerator.pageRowids(
                 of: dataset, filter: count, column: nil, descending: false, offset: window.offset, limit: window.limit,
                 load: store.rows)

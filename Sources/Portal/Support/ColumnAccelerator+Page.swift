@@ -14,10 +14,14 @@ extension ColumnAccelerator {
     /// plan (an index walked backwards gives them in descending rowid order): only the rows of one value that a
     /// page boundary splits can differ from the engine's page.
     ///
-    /// Without `column`, the page has no `ORDER BY` and its rows come in rowid order: only under a full-text search
-    /// and other conditions on SQLite, whose plan reads the search's matches first, in rowid order, and tests the
-    /// conditions on each (PostgreSQL reads a page in the order of the table's pages, which a vector filled after the
-    /// `COPY` can move). A search alone is left to SQLite, which skips to the page's matches without reading a row.
+    /// Without `column`, the page has no `ORDER BY` and its rows come in row number order, under a full-text search:
+    /// - on SQLite, with other conditions, where its plan reads the search's matches first, in rowid order, and tests
+    ///   the conditions on each. A search alone is left to SQLite, which skips to the page's matches without reading
+    ///   a row.
+    /// - on PostgreSQL, alone or not: its plan builds a bitmap of the word's rows in the record's vector, then tests
+    ///   the field's vector on each row up to the page. The matches, read once, give the total and every page, in
+    ///   `_row` order: SQLite's order, and the order of the table's pages but for the rows whose vectors the server
+    ///   filled after the `COPY` (text its encoder leaves to the server), which it reads last.
     func pageRowids(
         of dataset: Dataset, filter: CompiledQuery, column: String?, descending: Bool, offset: Int, limit: Int,
         load: (CompiledQuery) async throws -> [[SQLValue]]
@@ -27,8 +31,8 @@ extension ColumnAccelerator {
         else { return nil }
         guard let column else {
             let searches = shape.conditions.contains { if case .fullText = $0 { true } else { false } }
-            guard engine == .sqlite, searches, let scan = try await scan(shape, of: dataset, load: load),
-                let rowCount = scan.columns.values.first?.count, let selected = scan.select(rowCount)
+            guard searches, let scan = try await scan(shape, of: dataset, load: load),
+                let rowCount = scan.columns.values.first?.count ?? scan.rowCount, let selected = scan.select(rowCount)
             else { return nil }
             // The search's matches are the scan's candidates, in row order, and the conditions keep that order.
             return Self.rowids(selected, offset: offset, limit: limit)
@@ -71,8 +75,9 @@ extension ColumnAccelerator {
     static let largestPageEnd = 1 << 24
 
     /// The rows of `rowids`, in that order, as `select` reads them: `select` is the records query of the page's
-    /// columns without filter (`SELECT … FROM "table" LIMIT ?`, limit 1), which ``pageRowids`` narrows to one row
-    /// number at a time. Nil when `select` is not of that form or `page` does not read the same columns.
+    /// columns without filter (`SELECT … FROM "table" LIMIT ?`, limit 1), which ``pageRowids`` narrows to the
+    /// page's row numbers, read in one query with their numbers last. Nil when `select` is not of that form, `page`
+    /// does not read the same columns, or a row is missing.
     func rows(
         _ rowids: [Int64], of dataset: Dataset, select: CompiledQuery, page: CompiledQuery,
         load: (CompiledQuery) async throws -> [[SQLValue]]
@@ -85,16 +90,22 @@ extension ColumnAccelerator {
         guard page.sql.hasPrefix(list + " FROM "), page.columns == select.columns,
             page.bindings.starts(with: select.bindings.dropLast())
         else { return nil }
-        let one = CompiledQuery(
-            sql: list + from + " WHERE \(engine.rowNumber) = " + engine.placeholder(select.bindings.count),
-            bindings: select.bindings.dropLast() + [.int(0)], columns: select.columns)
+        guard !rowids.isEmpty else { return [] }
+        let bindings = Array(select.bindings.dropLast())
+        let numbers = rowids.indices.map { engine.placeholder(bindings.count + 1 + $0) }
+        let query = CompiledQuery(
+            sql: list + ", " + engine.rowNumber + from + " WHERE \(engine.rowNumber) IN ("
+                + numbers.joined(separator: ", ") + ")",
+            bindings: bindings + rowids.map { .int($0) }, columns: select.columns)
+        var found: [Int64: [SQLValue]] = [:]
+        for row in try await load(query) {
+            guard case .int(let rowid)? = row.last else { return nil }
+            found[rowid] = Array(row.dropLast())
+        }
         var rows: [[SQLValue]] = []
         for rowid in rowids {
-            var query = one
-            query.bindings[query.bindings.count - 1] = .int(rowid)
-            let found = try await load(query)
-            guard found.count == 1 else { return nil }
-            rows.append(found[0])
+            guard let row = found[rowid] else { return nil }
+            rows.append(row)
         }
         return rows
     }

@@ -77,9 +77,12 @@ final class ColumnAccelerator: Sendable {
         }
         var scan = ColumnScan(shape: shape, columns: columns)
         scan.sorted = sorted
+        // On PostgreSQL, a search alone reads no column: its rows are its matches (see ``ColumnScan/answer()``).
+        let rowCount = columns.values.first?.count ?? (engine == .postgres ? dataset.recordsCount : nil)
+        scan.rowCount = rowCount
         for case .fullText(let index, let search) in shape.conditions
         where !isImpliedSearch(index, search, by: shape.conditions, table: table) {
-            guard let rowCount = columns.values.first?.count,
+            guard let rowCount,
                 let matches = try await matches(
                     index, search, table: table, version: version, rowCount: rowCount, load: load)
             else { return nil }

@@ -142,6 +142,8 @@ enum PostgreSQLMigrations {
         // The index on each records table's row numbers, which the column accelerator reads in order.
         Migration(
             version: 24, name: "row-number-index", statements: PostgreSQLRecordsTable.rowNumberIndexForPublishedTables),
+        // Each bump of the catalog version is notified, for the nodes' watches (``CatalogVersionWatch``).
+        Migration(version: 25, name: "catalog-version-notified", statements: CatalogVersionWatch.notifyingBump),
     ]
 
     /// Applies the migrations the database has not seen yet, under the advisory lock.

@@ -3,30 +3,41 @@ import PostgresNIO
 
 extension PostgreSQLStore: DatasetCatalog, DatasetStore {
     public func datasets() async throws -> [Dataset] {
-        try await read { connection in try await catalog(on: connection).datasets }
+        try await currentCatalog().datasets
     }
 
     public func dataset(id: String) async throws -> Dataset? {
-        try await read { connection in try await catalog(on: connection).dataset(id: id) }
+        try await currentCatalog().dataset(id: id)
     }
 
-    /// A dataset by id, with the catalog version it was read at (see ``catalogVersion()``), on one connection.
+    /// A dataset by id, with the catalog version it was read at (see ``catalogVersion()``).
     public func versionedDataset(id: String) async throws -> (dataset: Dataset?, catalogVersion: Int64) {
-        try await read { connection in
-            let catalog = try await catalog(on: connection)
-            return (catalog.dataset(id: id), catalog.version)
-        }
+        let catalog = try await currentCatalog()
+        return (catalog.dataset(id: id), catalog.version)
     }
 
-    /// The catalog version, read from the database at every call, so that a change made through any node or the
-    /// command line is seen by every node at its next request.
+    /// The catalog version: the one the watch heard (``CatalogVersionWatch``), else read from the database, so
+    /// that a change made through any node or the command line is seen by every node at once.
     public func catalogVersion() async throws -> Int64 {
-        try await read { connection in try await catalogVersion(on: connection) }
+        if let version = catalogWatch.current() { return version }
+        catalogWatch.startListening(address: address, logger: logger)
+        return try await read { connection in try await catalogVersion(on: connection) }
     }
 
     func catalogVersion(on connection: PostgresConnection) async throws -> Int64 {
-        try await connection.query("SELECT version FROM catalog_version WHERE id = 1", logger: logger)
+        let generation = catalogWatch.generation()
+        let version =
+            try await connection.query("SELECT version FROM catalog_version WHERE id = 1", logger: logger)
             .decode(Int64.self).first { _ in true } ?? 0
+        catalogWatch.read(version, since: generation)
+        return version
+    }
+
+    /// The current catalog: the cached copy when the watch vouches for its version, else read on a connection.
+    func currentCatalog() async throws -> DatasetCache.Snapshot {
+        if let version = catalogWatch.current(), let cached = datasetCache.snapshot(version: version) { return cached }
+        catalogWatch.startListening(address: address, logger: logger)
+        return try await read { connection in try await catalog(on: connection) }
     }
 
     /// The current catalog: the cached copy when the version still matches, else a fresh read.

@@ -13,7 +13,7 @@ extension PostgreSQLStore {
         if let pool = try await recordReaders()?.pool(for: query) {
             return try await fetch(query, from: pool, milliseconds: milliseconds)
         }
-        return try await withConnection { connection in
+        return try await withReadConnection { connection in
             try await readOnly(on: connection, milliseconds: milliseconds, grouped: Self.isGrouped(query)) {
                 try await fetch(query, on: connection)
             }

@@ -39,6 +39,8 @@ public final class PostgreSQLStore: Sendable {
     let serverScalars = Mutex<ScalarSet?>(nil)
     /// The newest catalog version this store has read (nil before the first read).
     let lastCatalogVersion = Mutex<Int64?>(nil)
+    /// The catalog version as heard on a listening connection, which spares a request its read.
+    let catalogWatch = CatalogVersionWatch()
     /// PostgreSQL's SQL flavour, for the ODSQL compiler.
     public var dialect: any SQLDialect { PostgreSQLDialect() }
 
@@ -83,6 +85,7 @@ public final class PostgreSQLStore: Sendable {
     /// Closes the pools: running queries fail, and the store must not be used afterwards.
     public func shutdown() {
         runner.cancel()
+        catalogWatch.stop()
         recordReaderSlot.withLock { $0?.shutdown() }
     }
 
@@ -109,8 +112,16 @@ public final class PostgreSQLStore: Sendable {
         }
     }
 
-    /// Runs `body` with a connection of the pool, released afterwards (`body` must not keep it).
+    /// Runs `body` with a connection of the pool, released afterwards (`body` must not keep it). `body` may write:
+    /// the catalog version is read from the database again at the next request (``CatalogVersionWatch``), so that
+    /// a change this node made shows at once, before its notification arrives.
     func withConnection<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+        defer { catalogWatch.invalidate() }
+        return try await client.withConnection(waitingAtMost: Self.leaseWait, body)
+    }
+
+    /// ``withConnection(_:)`` for a `body` that only reads.
+    func withReadConnection<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
         try await client.withConnection(waitingAtMost: Self.leaseWait, body)
     }
 
@@ -124,7 +135,7 @@ public final class PostgreSQLStore: Sendable {
     /// A restarted server leaves every pooled connection dead, and the pool may lend one before it has noticed its
     /// end: each failed try retires one, after a short pause, up to one try per pooled connection and one more.
     func read<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
-        try await retryingLostConnections { try await withConnection(body) }
+        try await retryingLostConnections { try await withReadConnection(body) }
     }
 
     /// Runs `body`, a read on a pooled connection, again when its connection turns out to be lost (see ``read(_:)``).
