@@ -73,10 +73,10 @@ import Vocabulary
         try await checkPagesInRowOrder(store, dataset, compiler)
     }
 
-    /// Pages without a sort under a search: SQLite's plan reads the matches in rowid order, and so do the columns,
-    /// page for page, under a search and other conditions (a search alone is SQLite's). On PostgreSQL, every page
-    /// under a search comes from the columns, in `_row` order, which is the order of the table's pages here (no
-    /// vector was filled after the `COPY`). A page without a search is the engine's.
+    /// Pages without a sort: SQLite's plan reads a search's matches in rowid order, and so do the columns, page for
+    /// page, under a search and other conditions (a search alone, or no search, is SQLite's). On PostgreSQL, every
+    /// filtered page comes from the columns, in `_row` order, which is the order of the table's pages here (no
+    /// vector was filled after the `COPY`).
     static func checkPagesInRowOrder(_ store: any StoreEngine, _ dataset: Dataset, _ compiler: ODSQL.Compiler)
         async throws
     {
@@ -89,7 +89,7 @@ import Vocabulary
             text.refines = filter.refines
             let count = try compiler.count(text)
             let search = filter.wheres.contains { $0.hasPrefix("search") }
-            let searches = search && (!isSQLite || filter.wheres.count > 1 || !filter.refines.isEmpty)
+            let answered = !isSQLite || (search && (filter.wheres.count > 1 || !filter.refines.isEmpty))
             // An aggregate of the same records is not read in row order.
             var aggregate = text
             aggregate.select = "count(*) as c"
@@ -101,7 +101,7 @@ import Vocabulary
                     of: dataset, filter: count, column: nil, descending: false, offset: offset, limit: limit,
                     load: store.rows)
                 #expect(ColumnAccelerator.readsMatchesFirst(page) == (isSQLite && search), "\(page.sql)")
-                guard searches else {
+                guard answered else {
                     #expect(rowids == nil, "\(filter)")
                     continue
                 }

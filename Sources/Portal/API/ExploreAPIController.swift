@@ -99,10 +99,10 @@ struct ExploreAPIController: Sendable {
         return await spelling?.correcting(compiler, for: dataset, query: parameters.query) ?? compiler
     }
 
-    /// A page without `order_by` under a full-text search, from the column accelerator, which shares the search's
+    /// A page without `order_by`, from the column accelerator, which shares its filter's columns and a search's
     /// matches with the page's total (see ``ColumnAccelerator/pageRowids``); nil when the engine must answer. On
-    /// SQLite, only where the engine's plan reads the matches first, in rowid order.
-    private func searchPage(
+    /// SQLite, only under a search whose matches the engine's plan reads first, in rowid order.
+    private func columnPage(
         _ dataset: Dataset, compiler: ODSQL.Compiler, query: ODSQL.QueryText, count: CompiledQuery,
         page: CompiledQuery, window: (limit: Int, offset: Int)
     ) async throws -> [[SQLValue]]? {
@@ -137,7 +137,7 @@ struct ExploreAPIController: Sendable {
         if grouped {
             rows = try await memo.rows(of: dataset, compiled, load: store.rows)
         } else if !linked, let countQuery,
-            let page = try await searchPage(
+            let page = try await columnPage(
                 dataset, compiler: compiler, query: parameters.query, count: countQuery, page: compiled,
                 window: (limit, offset))
         {

@@ -14,14 +14,18 @@ extension ColumnAccelerator {
     /// plan (an index walked backwards gives them in descending rowid order): only the rows of one value that a
     /// page boundary splits can differ from the engine's page.
     ///
-    /// Without `column`, the page has no `ORDER BY` and its rows come in row number order, under a full-text search:
-    /// - on SQLite, with other conditions, where its plan reads the search's matches first, in rowid order, and tests
-    ///   the conditions on each. A search alone is left to SQLite, which skips to the page's matches without reading
-    ///   a row.
-    /// - on PostgreSQL, alone or not: its plan builds a bitmap of the word's rows in the record's vector, then tests
-    ///   the field's vector on each row up to the page. The matches, read once, give the total and every page, in
-    ///   `_row` order: SQLite's order, and the order of the table's pages but for the rows whose vectors the server
-    ///   filled after the `COPY` (text its encoder leaves to the server), which it reads last.
+    /// Without `column`, the page has no `ORDER BY` and its rows come in row number order, the first `offset +
+    /// limit` that pass (``ColumnScan/firstSelected(_:wanted:)``):
+    /// - on SQLite, under a full-text search and other conditions, where its plan reads the search's matches first,
+    ///   in rowid order, and tests the conditions on each. A search alone is left to SQLite, which skips to the
+    ///   page's matches without reading a row, and so is a page without a search, which its indexes give in rowid
+    ///   order.
+    /// - on PostgreSQL, under any filter read here. A search's page is otherwise a bitmap of the word's rows in the
+    ///   record's vector, with the field's vector tested on each row up to the page, and a filter's a walk of the
+    ///   table or of an index up to the page: here the matches are read once per word, and a filter's rows are
+    ///   tested in memory, and only the page's rows are read, by `_row`. The order is SQLite's, and the order of
+    ///   the table's pages, but for the rows whose vectors the server filled after the `COPY` (text its encoder
+    ///   leaves to the server), which it reads last.
     func pageRowids(
         of dataset: Dataset, filter: CompiledQuery, column: String?, descending: Bool, offset: Int, limit: Int,
         load: (CompiledQuery) async throws -> [[SQLValue]]
@@ -31,10 +35,10 @@ extension ColumnAccelerator {
         else { return nil }
         guard let column else {
             let searches = shape.conditions.contains { if case .fullText = $0 { true } else { false } }
-            guard searches, let scan = try await scan(shape, of: dataset, load: load),
-                let rowCount = scan.columns.values.first?.count ?? scan.rowCount, let selected = scan.select(rowCount)
+            guard engine == .postgres || searches, let scan = try await scan(shape, of: dataset, load: load),
+                let rowCount = scan.columns.values.first?.count ?? scan.rowCount,
+                let selected = scan.firstSelected(rowCount, wanted: offset + limit)
             else { return nil }
-            // The search's matches are the scan's candidates, in row order, and the conditions keep that order.
             return Self.rowids(selected, offset: offset, limit: limit)
         }
         guard let scan = try await scan(shape, of: dataset, more: [column], load: load),

@@ -111,29 +111,35 @@ struct ColumnScan {
             conditions = rest
         }
         for condition in conditions {
-            let filter: (Int32) -> Bool
-            switch condition {
-            case .fullText: continue  // the candidates
-            case .notNull(let name):
-                guard let column = columns[name] else { return nil }
-                switch column {
-                case .int(_, let valid?), .double(_, let valid?): filter = { valid[Int($0)] }
-                case .int, .double: continue
-                case .text(let codes, _): filter = { codes[Int($0)] != 0 }
-                case .null: filter = { _ in false }
-                }
-            case .compare(let name, let op, let value):
-                guard let column = columns[name], let test = Self.test(column, op, value) else { return nil }
-                filter = test
-            }
+            guard let test = rowTest(condition) else { return nil }
+            guard let filter = test else { continue }
             selected = Self.narrow(selected, rowCount: rowCount, filter, compare: condition, columns: columns)
         }
         return selected ?? Array(0..<Int32(rowCount))
     }
 
+    /// The test of a row for `condition`: nil when it cannot be read here, `.some(nil)` when every row passes
+    /// (the search, whose matches are the candidates, or a number column without NULL under `IS NOT NULL`).
+    func rowTest(_ condition: AggregateShape.Condition) -> ((Int32) -> Bool)?? {
+        switch condition {
+        case .fullText: return .some(nil)
+        case .notNull(let name):
+            guard let column = columns[name] else { return nil }
+            switch column {
+            case .int(_, let valid?), .double(_, let valid?): return { valid[Int($0)] }
+            case .int, .double: return .some(nil)
+            case .text(let codes, _): return { codes[Int($0)] != 0 }
+            case .null: return { _ in false }
+            }
+        case .compare(let name, let op, let value):
+            guard let column = columns[name], let test = Self.test(column, op, value) else { return nil }
+            return test
+        }
+    }
+
     /// The rows that the comparisons of one integer column with integers select, from its ``SortedIndex``, and the
     /// conditions left; nil when no condition can use an index.
-    private func rangeSlice() -> ([Int32], [AggregateShape.Condition])? {
+    func rangeSlice() -> ([Int32], [AggregateShape.Condition])? {
         var column: String?
         for case .compare(let name, let op, .int) in shape.conditions where op != .notEqual && sorted[name] != nil {
             column = name
