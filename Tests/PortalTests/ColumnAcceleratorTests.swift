@@ -99,7 +99,7 @@ import Testing
         // Totals under a full-text search: the matches come from the index, the rest from the columns.
         for filter in [
             #"search(nom, "ligne") and n >= 10"#, #"search(nom, "12") and groupe = "École""#,
-            #"search(groupe, "arbre") and n < 30"#,
+            #"search(groupe, "arbre") and n < 30"#, #"search(nom, "nulle part") and n >= 0"#,
         ] {
             queries.append(try compiler.count(ODSQL.QueryText(where: [filter])))
         }

@@ -43,6 +43,23 @@ struct PostgreSQLSearchVectorTests {
         }
     }
 
+    /// Random texts of ASCII and Latin letters, digits, `e` and separators: the one-pass fold and cut of each
+    /// alphabet (``SearchVector/add(_:)``) against the server's.
+    @Test func swiftVectorsAreTheServersOnRandomLatinTexts() async throws {
+        var generator = SystemRandomNumberGenerator()
+        let ascii = Array("aeEzZ0159 .-'_/")
+        let latin = ascii + Array("éÉçÇœŒßſİıǅǄÆøŁĳŉ\u{00A0}º")
+        let texts = [ascii, latin].flatMap { alphabet in
+            (0..<300).map { _ in
+                String((0..<Int.random(in: 1...40, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! })
+            }
+        }
+        try await PostgreSQLTestDatabase.withStore { store, _ in
+            let mismatches = try await store.searchVectorMismatches(texts)
+            #expect(mismatches.isEmpty, "texts differing: \(mismatches.map { texts[$0] })")
+        }
+    }
+
     @Test func swiftVectorsAreTheServersOnTrickyTexts() async throws {
         try await PostgreSQLTestDatabase.withStore { store, _ in
             let mismatches = try await store.searchVectorMismatches(Self.texts)

@@ -171,10 +171,23 @@ final class ColumnAccelerator: Sendable {
     ) async throws -> [Int32]? {
         let found = try await load(CompiledQuery(sql: sql, bindings: [query]))
         var rows: [Int32] = []
-        rows.reserveCapacity(found.count)
-        for match in found {
-            guard case .int(let rowid)? = match.first, rowid >= 1, rowid <= rowCount else { return nil }
+        func add(_ rowid: Int64) -> Bool {
+            guard rowid >= 1, rowid <= rowCount else { return false }
             rows.append(Int32(rowid - 1))
+            return true
+        }
+        switch (found.count, found.first?.first) {
+        case (1, .text(let list)?):
+            // PostgreSQL's matches in one text (``AcceleratedEngine/matches(_:table:)``).
+            for number in list.utf8.split(separator: UInt8(ascii: ",")) {
+                guard let rowid = Int64(Substring(number)), add(rowid) else { return nil }
+            }
+        case (1, .null?): break  // PostgreSQL's text of no match
+        default:
+            rows.reserveCapacity(found.count)
+            for match in found {
+                guard case .int(let rowid)? = match.first, add(rowid) else { return nil }
+            }
         }
         rows.sort()
         return rows

@@ -53,10 +53,10 @@ struct CopyEncoder {
                 if ownVectors.contains(index) { own.append(vector) }
             }
             buffer.writeInteger(UInt8(ascii: "\t"))
-            Self.appendText(record.text, to: &buffer)
+            record.write(to: &buffer)
             for vector in own {
                 buffer.writeInteger(UInt8(ascii: "\t"))
-                Self.appendText(vector.text, to: &buffer)
+                vector.write(to: &buffer)
             }
         }
         buffer.writeInteger(UInt8(ascii: "\n"))

@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 
 /// The full-text vector of a record, computed in Garona while it encodes the record for `COPY`, equal to what the
 /// server's `garona_search_vector` (migration 11, ``PostgreSQLRecordFunctions/foldedCapitals``) gives for the same
@@ -32,10 +33,54 @@ struct SearchVector {
     static let longWord = 2047
 
     /// Adds the words of one field's text, after those of the previous fields.
+    ///
+    /// Latin text (every code point below ``latinFoldLimit``) is folded and cut into runs in one pass over its code
+    /// points, each folded from ``latinFoldedPieces``, as ``fold(_:)`` and ``runs(_:)`` would (ASCII over its
+    /// bytes); other text takes both steps in turn.
     mutating func add(_ text: String) {
         // COPY stores text up to a NUL (``CopyEncoder/appendText(_:to:)``).
         let stored = text.utf8.contains(0) ? String(decoding: text.utf8.prefix { $0 != 0 }, as: UTF8.self) : text
-        for run in Self.runs(Self.fold(stored)) { addRun(run) }
+        var run: [UInt8] = []
+        run.reserveCapacity(64)
+        if stored.utf8.allSatisfy({ $0 < 0x80 }) {
+            for byte in stored.utf8 {
+                switch byte {
+                case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"): run.append(byte)
+                case UInt8(ascii: "A")...UInt8(ascii: "Z"): run.append(byte | 0x20)
+                default: endRun(&run)
+                }
+            }
+        } else if stored.unicodeScalars.allSatisfy({ $0.value < Self.latinFoldLimit }) {
+            for scalar in stored.unicodeScalars {
+                for piece in Self.latinFoldedPieces[Int(scalar.value)] {
+                    if piece.isWord { run.append(contentsOf: piece.utf8) } else { endRun(&run) }
+                }
+            }
+        } else {
+            for found in Self.runs(Self.fold(stored)) {
+                run.append(contentsOf: String(String.UnicodeScalarView(found)).utf8)
+                endRun(&run)
+            }
+        }
+        endRun(&run)
+    }
+
+    /// Adds the run of word bytes gathered so far, if any, and empties it.
+    private mutating func endRun(_ run: inout [UInt8]) {
+        guard !run.isEmpty else { return }
+        addRun(run[...])
+        run.removeAll(keepingCapacity: true)
+    }
+
+    /// One code point of a Latin code point's fold: its UTF-8 bytes, and whether it belongs to a word.
+    struct FoldedPiece: Sendable {
+        let utf8: [UInt8]
+        let isWord: Bool
+    }
+
+    /// The fold of each code point below ``latinFoldLimit`` (``latinFolds``), code point by code point.
+    static let latinFoldedPieces: [[FoldedPiece]] = latinFolds.map { folded in
+        folded.map { FoldedPiece(utf8: Array(String(Character($0)).utf8), isWord: isWordScalar($0)) }
     }
 
     /// Adds the words of another field's vector after this one's, as ``add(_:)`` of its text would: the positions
@@ -121,61 +166,62 @@ struct SearchVector {
         text.unicodeScalars.split { !isWordScalar($0) }
     }
 
-    /// Adds a run as the parser cuts it (step 4).
-    private mutating func addRun(_ run: Substring.UnicodeScalarView) {
+    /// Adds a run of word characters (UTF-8) as the parser cuts it (step 4).
+    private mutating func addRun(_ run: ArraySlice<UInt8>) {
         var rest = run
         while !rest.isEmpty {
             let length = Self.scientificPrefix(rest)
-            let word = length.map { rest.prefix($0) } ?? rest[...]
+            let word = length.map { rest.prefix($0) } ?? rest
             rest = length.map { rest.dropFirst($0) } ?? rest[rest.endIndex...]
-            let text = String(String.UnicodeScalarView(word))
-            guard text.utf8.count < Self.longWord else { continue }
+            guard word.count < Self.longWord else { continue }
+            let text = String(decoding: word, as: UTF8.self)
             position += 1
             let stored = min(position, Self.lastPosition)
-            var positions = words[text, default: []]
-            if let last = positions.last {
+            if let positions = words[text], let last = positions.last {
                 guard positions.count < Self.positionLimit, last != Self.lastPosition, last != stored else { continue }
             }
-            positions.append(stored)
-            words[text] = positions
+            words[text, default: []].append(stored)
         }
     }
 
-    /// The length of `digits e digits` at the start of `run` when more follows it, else nil.
-    private static func scientificPrefix(_ run: Substring.UnicodeScalarView) -> Int? {
+    /// The length of `digits e digits` at the start of `run` when more follows it, else nil (ASCII bytes: a
+    /// code point of several bytes holds none).
+    private static func scientificPrefix(_ run: ArraySlice<UInt8>) -> Int? {
         var index = run.startIndex
-        var count = 0
         func digits() -> Int {
-            var found = 0
-            while index < run.endIndex, ("0"..."9").contains(run[index]) {
-                found += 1
-                index = run.index(after: index)
-            }
-            return found
+            let start = index
+            while index < run.endIndex, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(run[index]) { index += 1 }
+            return index - start
         }
         let mantissa = digits()
-        guard mantissa > 0, index < run.endIndex, run[index] == "e" else { return nil }
-        index = run.index(after: index)
+        guard mantissa > 0, index < run.endIndex, run[index] == UInt8(ascii: "e") else { return nil }
+        index += 1
         let exponent = digits()
-        count = mantissa + 1 + exponent
         guard exponent > 0, index < run.endIndex else { return nil }
-        return count
+        return mantissa + 1 + exponent
     }
 
-    /// The vector as `tsvector` input text: `'word':1,4 'other':2`. A word is letters and digits only: no quote to
-    /// double.
+    /// The vector as `tsvector` input text: `'word':1,4 'other':2` (see ``write(to:)``).
     var text: String {
-        var result = ""
+        var buffer = ByteBuffer()
+        write(to: &buffer)
+        return String(buffer: buffer)
+    }
+
+    /// Writes the vector as `tsvector` input text. A word is letters and digits only: no quote to double, nor
+    /// anything COPY escapes.
+    func write(to buffer: inout ByteBuffer) {
+        var first = true
         for (word, positions) in words {
-            if !result.isEmpty { result.append(" ") }
-            result.append("'")
-            result.append(word)
-            result.append("':")
+            if !first { buffer.writeInteger(UInt8(ascii: " ")) }
+            first = false
+            buffer.writeInteger(UInt8(ascii: "'"))
+            buffer.writeString(word)
+            buffer.writeStaticString("':")
             for (index, position) in positions.enumerated() {
-                if index > 0 { result.append(",") }
-                result.append(String(position))
+                if index > 0 { buffer.writeInteger(UInt8(ascii: ",")) }
+                buffer.writeString(String(position))
             }
         }
-        return result
     }
 }
