@@ -12,26 +12,23 @@ extension ColumnScan {
             rows = slice.sorted()
             conditions = rest
         }
-        var tests: [(Int32) -> Bool] = []
+        var tests: [(condition: AggregateShape.Condition, test: (Int32) -> Bool)] = []
         for condition in conditions {
             guard let test = rowTest(condition) else { return nil }
-            if let test { tests.append(test) }
+            if let test { tests.append((condition, test)) }
         }
+        // Blocks of rows in order, each narrowed by the typed loops of ``narrow``, the next one twice as long.
         var found: [Int32] = []
-        found.reserveCapacity(min(wanted, 1 << 16))
-        func keep(_ row: Int32) -> Bool {
-            for test in tests where !test(row) { return false }
-            found.append(row)
-            return found.count == wanted
-        }
-        if let rows {
-            for row in rows {
-                if keep(row) { break }
+        let total = rows?.count ?? rowCount
+        var (start, length) = (0, 4_096)
+        while start < total && found.count < wanted {
+            let end = min(total, start + length)
+            var block = rows.map { Array($0[start..<end]) } ?? Array(Int32(start)..<Int32(end))
+            for (condition, test) in tests {
+                block = Self.narrow(block, rowCount: rowCount, test, compare: condition, columns: columns)
             }
-        } else {
-            for row in 0..<Int32(rowCount) {
-                if keep(row) { break }
-            }
+            found.append(contentsOf: block.prefix(wanted - found.count))
+            (start, length) = (end, min(length * 2, 1 << 20))
         }
         return found
     }

@@ -169,7 +169,7 @@ struct ColumnScan {
 
     /// The rows of `selected` (every row when nil) that pass: a comparison of numbers by a typed loop, anything
     /// else by `filter`.
-    private static func narrow(
+    static func narrow(
         _ selected: [Int32]?, rowCount: Int, _ filter: (Int32) -> Bool, compare condition: AggregateShape.Condition,
         columns: [String: ColumnData]
     ) -> [Int32] {
