@@ -32,8 +32,16 @@ extension PostgresClient {
                         throw StoreError.unavailable("no database connection: \(PostgreSQLStore.describe(error))")
                     }
                 }
+                // Not a `Task.sleep`: cancelled once the connection is lent, its timer would still fire at the
+                // deadline, one per query, long after the query.
+                let expiry = LeaseExpiry()
+                let deadline = ContinuousClock.now + wait
                 group.addTask {
-                    try? await Task.sleep(for: wait)
+                    await withTaskCancellationHandler {
+                        await expiry.wait(until: deadline)
+                    } onCancel: {
+                        expiry.end()
+                    }
                     return .waited
                 }
                 while let outcome = try await group.next() {
@@ -78,6 +86,87 @@ private final class LeaseFlag: Sendable {
             guard current == .waiting else { return current == outcome }
             current = outcome
             return true
+        }
+    }
+}
+
+/// The end of one lease's wait: at its deadline (``LeaseDeadlines``), or sooner when the lease is served.
+final class LeaseExpiry: Sendable {
+    private enum State {
+        case idle
+        case waiting(CheckedContinuation<Void, Never>)
+        case ended
+    }
+    private let state = Mutex(State.idle)
+
+    /// Returns at `deadline`, or when ``end()`` is called, whichever comes first.
+    func wait(until deadline: ContinuousClock.Instant) async {
+        // Registered first: whichever of this wait and ``end()`` comes second takes it off the list.
+        LeaseDeadlines.shared.add(self, deadline: deadline)
+        await withCheckedContinuation { continuation in
+            let ended = state.withLock { state -> Bool in
+                if case .ended = state { return true }
+                state = .waiting(continuation)
+                return false
+            }
+            if ended {
+                LeaseDeadlines.shared.remove(self)
+                continuation.resume()
+            }
+        }
+    }
+
+    /// Ends the wait now (once; later calls do nothing).
+    func end() {
+        let waiting = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            defer { state = .ended }
+            if case .waiting(let continuation) = state { return continuation }
+            return nil
+        }
+        waiting?.resume()
+        LeaseDeadlines.shared.remove(self)
+    }
+}
+
+/// The deadlines of the leases still waiting, in the whole process: one task, running while there are any, ends
+/// those past their deadline every tenth of a second.
+final class LeaseDeadlines: Sendable {
+    static let shared = LeaseDeadlines()
+
+    private struct State {
+        var waits: [ObjectIdentifier: (expiry: LeaseExpiry, deadline: ContinuousClock.Instant)] = [:]
+        var ticking = false
+    }
+    private let state = Mutex(State())
+
+    func add(_ expiry: LeaseExpiry, deadline: ContinuousClock.Instant) {
+        let start = state.withLock { state -> Bool in
+            state.waits[ObjectIdentifier(expiry)] = (expiry, deadline)
+            defer { state.ticking = true }
+            return !state.ticking
+        }
+        if start { Task { await tick() } }
+    }
+
+    func remove(_ expiry: LeaseExpiry) {
+        _ = state.withLock { $0.waits.removeValue(forKey: ObjectIdentifier(expiry)) }
+    }
+
+    /// How many leases are waiting.
+    var count: Int { state.withLock { $0.waits.count } }
+
+    private func tick() async {
+        while true {
+            try? await Task.sleep(for: .milliseconds(100))
+            let now = ContinuousClock.now
+            let (expired, more) = state.withLock { state -> ([LeaseExpiry], Bool) in
+                let expired = state.waits.values.filter { $0.deadline <= now }.map(\.expiry)
+                for expiry in expired { state.waits.removeValue(forKey: ObjectIdentifier(expiry)) }
+                state.ticking = !state.waits.isEmpty
+                return (expired, state.ticking)
+            }
+            for expiry in expired { expiry.end() }
+            guard more else { return }
         }
     }
 }
