@@ -23,12 +23,12 @@ final class CatalogVersionWatch: Sendable {
 
     private struct State {
         var listening = false
-        /// The version read from the database (raised by what was heard since), nil when it must be read again.
-        var known: Int64?
+        /// Whether a read since the last write, loss or start of listening vouches for ``newest``.
+        var vouched = false
         var readAt = ContinuousClock.now
-        /// The newest version heard while listening: a lower bound of the current one.
-        var heard: Int64 = 0
-        /// Moves at every write, loss or start of listening: a read that began before does not count.
+        /// The newest version read or heard: the current one is at least this.
+        var newest: Int64 = 0
+        /// Moves at every write, loss or start of listening: a read that began before does not vouch.
         var generation = 0
     }
 
@@ -39,9 +39,10 @@ final class CatalogVersionWatch: Sendable {
     /// The current catalog version, when the watch vouches for it.
     func current() -> Int64? {
         state.withLock { state in
-            guard state.listening, let known = state.known, ContinuousClock.now - state.readAt <= Self.confirmation
-            else { return nil }
-            return max(known, state.heard)
+            guard state.listening, state.vouched, ContinuousClock.now - state.readAt <= Self.confirmation else {
+                return nil
+            }
+            return state.newest
         }
     }
 
@@ -51,16 +52,23 @@ final class CatalogVersionWatch: Sendable {
     /// Records `version`, read from the database by a read that began at `generation`.
     func read(_ version: Int64, since generation: Int) {
         state.withLock { state in
+            state.newest = max(state.newest, version)
             guard state.listening, state.generation == generation else { return }
-            state.known = max(version, state.heard)
+            state.vouched = true
             state.readAt = .now
         }
+    }
+
+    /// Records a version heard, or read from the database some other way (with a query's rows): the current one is
+    /// at least that, whatever the watch vouched for.
+    func saw(_ version: Int64) {
+        state.withLock { state in state.newest = max(state.newest, version) }
     }
 
     /// This node changed something (perhaps the catalog): the next request reads the version from the database.
     func invalidate() {
         state.withLock { state in
-            state.known = nil
+            state.vouched = false
             state.generation &+= 1
         }
     }
@@ -68,13 +76,9 @@ final class CatalogVersionWatch: Sendable {
     private func setListening(_ listening: Bool) {
         state.withLock { state in
             state.listening = listening
-            state.known = nil
+            state.vouched = false
             state.generation &+= 1
         }
-    }
-
-    private func heard(_ version: Int64) {
-        state.withLock { state in state.heard = max(state.heard, version) }
     }
 
     /// Starts listening on a connection of its own to `address`, once; it connects again after a loss, every
@@ -103,7 +107,7 @@ final class CatalogVersionWatch: Sendable {
                     try await connection.listen(on: Self.channel) { notifications in
                         setListening(true)
                         for try await notification in notifications {
-                            if let version = Int64(notification.payload) { heard(version) }
+                            if let version = Int64(notification.payload) { saw(version) }
                         }
                     }
                 } catch {}

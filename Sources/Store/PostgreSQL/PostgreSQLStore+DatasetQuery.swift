@@ -32,7 +32,11 @@ extension PostgreSQLStore {
         } catch  where Self.sqlState(error) == "42P01" {
             return nil
         }
-        guard let first = rows.first, first.first == .int(version) else { return nil }
+        guard let first = rows.first, first.first == .int(version) else {
+            // A newer version: the watch may not have heard of it yet, and must not vouch for the one before.
+            if case .int(let newer)? = rows.first?.first { catalogWatch.saw(newer) }
+            return nil
+        }
         return .some((query, rows.filter { $0.count > 1 && $0[1] != .null }.map { Array($0.dropFirst(2)) }))
     }
 
