@@ -1,5 +1,6 @@
 import Foundation
 import PostgresNIO
+import Synchronization
 import Testing
 
 @testable import Store
@@ -23,6 +24,22 @@ struct PostgreSQLCatalogWatchTests {
             // The other node hears the new version without reading it: only a notification raises it.
             #expect(try await Self.eventually { (second.catalogWatch.current() ?? start) > start })
             #expect(try await second.datasets().map(\.id) == ["gares"])
+        }
+    }
+
+    /// Before its notification arrives, another node's new dataset is found: a dataset missing from the catalog the
+    /// watch vouches for is looked up in the database. (A one-trip query reads the version with its rows:
+    /// `PostgreSQLRecordReadersTests`.)
+    @Test func anotherNodesChangeIsSeenBeforeItsNotificationWhereItMatters() async throws {
+        try await PostgreSQLTestDatabase.withStore { first, url in
+            let second = try await PostgreSQLStore.open(url: url, poolSize: 2, waitSeconds: 5)
+            defer { second.shutdown() }
+            _ = try await Self.vouched(second)
+            #expect(try await second.datasets().isEmpty)  // the catalog of the version vouched for, kept
+            second.catalogWatch.hearing.withLock { $0 = false }
+            try await first.createDataset(DatasetMetadata(id: "gares"), now: StoreEngineBehaviours.now)
+            #expect(try await second.dataset(id: "gares")?.id == "gares")
+            #expect(try await second.versionedDataset(id: "gares").dataset?.id == "gares")
         }
     }
 

@@ -7,13 +7,21 @@ extension PostgreSQLStore: DatasetCatalog, DatasetStore {
     }
 
     public func dataset(id: String) async throws -> Dataset? {
-        try await currentCatalog().dataset(id: id)
+        try await catalog(holding: id).dataset(id: id)
     }
 
     /// A dataset by id, with the catalog version it was read at (see ``catalogVersion()``).
     public func versionedDataset(id: String) async throws -> (dataset: Dataset?, catalogVersion: Int64) {
-        let catalog = try await currentCatalog()
+        let catalog = try await catalog(holding: id)
         return (catalog.dataset(id: id), catalog.version)
+    }
+
+    /// The current catalog, read again from the database when the one the watch vouches for lacks dataset `id`: a
+    /// dataset that another process has just published is found even before its notification arrives.
+    func catalog(holding id: String) async throws -> DatasetCache.Snapshot {
+        let catalog = try await currentCatalog()
+        guard catalog.dataset(id: id) == nil, catalogWatch.current() != nil else { return catalog }
+        return try await read { connection in try await self.catalog(on: connection) }
     }
 
     /// The catalog version: the one the watch heard (``CatalogVersionWatch``), else read from the database, so
