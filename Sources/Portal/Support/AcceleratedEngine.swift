@@ -60,4 +60,32 @@ enum AcceleratedEngine: Sendable, Equatable {
             return "SELECT string_agg(\(rowNumber)::text, ',') FROM \(RecordLayout.quote(table)) WHERE \(condition)"
         }
     }
+
+    /// The row numbers of an answer to ``matches(_:table:)``: SQLite's rows, or PostgreSQL's one text (NULL for
+    /// none); nil when the answer is not of that shape.
+    func rowNumbers(ofMatches found: [[SQLValue]]) -> [Int64]? {
+        switch self {
+        case .sqlite:
+            var numbers: [Int64] = []
+            numbers.reserveCapacity(found.count)
+            for row in found {
+                guard case .int(let number)? = row.first else { return nil }
+                numbers.append(number)
+            }
+            return numbers
+        case .postgres:
+            guard found.count == 1 else { return nil }
+            switch found[0].first {
+            case .null?: return []
+            case .text(let list)?:
+                var numbers: [Int64] = []
+                for piece in list.utf8.split(separator: UInt8(ascii: ",")) {
+                    guard let number = Int64(Substring(piece)) else { return nil }
+                    numbers.append(number)
+                }
+                return numbers
+            default: return nil
+            }
+        }
+    }
 }

@@ -36,7 +36,7 @@ extension ColumnAccelerator {
         guard let column else {
             let searches = shape.conditions.contains { if case .fullText = $0 { true } else { false } }
             guard engine == .postgres || searches, let scan = try await scan(shape, of: dataset, load: load),
-                let rowCount = scan.columns.values.first?.count ?? scan.rowCount,
+                let rowCount = scan.rowCount,
                 let selected = scan.firstSelected(rowCount, wanted: offset + limit)
             else { return nil }
             return Self.rowids(selected, offset: offset, limit: limit)

@@ -83,8 +83,8 @@ final class ColumnAccelerator: Sendable {
         var scan = ColumnScan(shape: shape, columns: columns)
         scan.sorted = sorted
         // On PostgreSQL, a search alone reads no column: its rows are its matches (see ``ColumnScan/answer()``).
-        let rowCount = columns.values.first?.count ?? (engine == .postgres ? dataset.recordsCount : nil)
-        scan.rowCount = rowCount
+        if engine == .postgres { scan.recordsCount = dataset.recordsCount }
+        let rowCount = columns.values.first?.count ?? scan.recordsCount
         for case .fullText(let index, let search) in shape.conditions
         where !isImpliedSearch(index, search, by: shape.conditions, table: table) {
             guard let rowCount,
@@ -116,7 +116,7 @@ final class ColumnAccelerator: Sendable {
         let sql = engine.matches(index, table: table)
         let key = AggregateMemo.key(version, CompiledQuery(sql: sql, bindings: [query]))
         if let found = matchSets.withLock({ $0.set(key) }) { return found }
-        guard let found = try await Self.matches(sql, query, rowCount: rowCount, load: load) else { return nil }
+        guard let found = try await Self.matches(sql, query, engine: engine, rowCount: rowCount, load: load) else { return nil }
         matchSets.withLock { $0.keep(found, as: key) }
         return found
     }
@@ -165,29 +165,19 @@ final class ColumnAccelerator: Sendable {
     }
 
     /// The rows a full-text query matches, asked with `sql` (``AcceleratedEngine/matches(_:table:)``), in row order;
-    /// row number n is row n - 1 (see ``read``). Nil when a number is out of the table's range.
+    /// row number n is row n - 1 (see ``read``). Nil when the answer is not of that query's shape or a number is out
+    /// of the table's range.
     static func matches(
-        _ sql: String, _ query: SQLValue, rowCount: Int, load: (CompiledQuery) async throws -> [[SQLValue]]
+        _ sql: String, _ query: SQLValue, engine: AcceleratedEngine, rowCount: Int,
+        load: (CompiledQuery) async throws -> [[SQLValue]]
     ) async throws -> [Int32]? {
-        let found = try await load(CompiledQuery(sql: sql, bindings: [query]))
+        guard let numbers = engine.rowNumbers(ofMatches: try await load(CompiledQuery(sql: sql, bindings: [query])))
+        else { return nil }
         var rows: [Int32] = []
-        func add(_ rowid: Int64) -> Bool {
-            guard rowid >= 1, rowid <= rowCount else { return false }
+        rows.reserveCapacity(numbers.count)
+        for rowid in numbers {
+            guard rowid >= 1, rowid <= rowCount else { return nil }
             rows.append(Int32(rowid - 1))
-            return true
-        }
-        switch (found.count, found.first?.first) {
-        case (1, .text(let list)?):
-            // PostgreSQL's matches in one text (``AcceleratedEngine/matches(_:table:)``).
-            for number in list.utf8.split(separator: UInt8(ascii: ",")) {
-                guard let rowid = Int64(Substring(number)), add(rowid) else { return nil }
-            }
-        case (1, .null?): break  // PostgreSQL's text of no match
-        default:
-            rows.reserveCapacity(found.count)
-            for match in found {
-                guard case .int(let rowid)? = match.first, add(rowid) else { return nil }
-            }
         }
         rows.sort()
         return rows

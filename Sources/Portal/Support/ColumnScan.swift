@@ -16,8 +16,12 @@ struct ColumnScan {
     var candidates: [Int32]?
     /// The integer columns' rows in the order of their values (``SortedIndex``).
     var sorted: [String: SortedIndex] = [:]
-    /// The rows of the table when no column is read: set on PostgreSQL only (see ``answer()``).
-    var rowCount: Int?
+    /// The dataset's records, for a scan that reads no column: set on PostgreSQL only (see ``answer()``).
+    var recordsCount: Int?
+
+    /// The rows of the table: its columns' length, else, under a search, ``recordsCount``; nil when neither is
+    /// known (a query that reads no column and searches nothing is left to the engine).
+    var rowCount: Int? { columns.values.first?.count ?? (candidates == nil ? nil : recordsCount) }
 
     init(shape: AggregateShape, columns: [String: ColumnData]) {
         self.shape = shape
@@ -28,9 +32,7 @@ struct ColumnScan {
         // A query that reads no column (a total without a filter, or of a search's matches alone) is left to
         // SQLite, which counts them without handing them over. PostgreSQL tests each match's field vector on its
         // row to count it, as to list it: the matches, read once, then give the total and every page.
-        guard let rowCount = columns.values.first?.count ?? (candidates == nil ? nil : rowCount),
-            columns.values.allSatisfy({ $0.count == rowCount })
-        else { return nil }
+        guard let rowCount, columns.values.allSatisfy({ $0.count == rowCount }) else { return nil }
         guard var selected = select(rowCount) else { return nil }
         guard let key = shape.key else {
             guard shape.aggregates == [.countAll], shape.limit != 0, shape.offset == 0 else { return nil }
