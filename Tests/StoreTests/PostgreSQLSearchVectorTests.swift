@@ -4,6 +4,7 @@ import ODSQL
 import PostgresNIO
 import Synchronization
 import Testing
+import Vocabulary
 
 @testable import Store
 
@@ -164,28 +165,53 @@ struct PostgreSQLSearchVectorTests {
     }
 }
 
-/// A record's vector appended from its fields' vectors, against the vector of its fields' texts added in turn.
-@Suite struct SearchVectorAppendTests {
+/// The vectors of a row as ``CopyEncoder`` writes them, each text cut once for the record's vector and its field's
+/// own, against the vector of the fields' texts added in turn and of each text alone.
+@Suite struct CopyEncoderVectorTests {
     @Test(arguments: [
         ["Été à Nîmes", "", "été 12e5x"],
         [String(repeating: "same ", count: 200), String(repeating: "same ", count: 100), "same"],
-        [(1...10_000).map { "w\($0)" }.joined(separator: " "), (1...7_000).map { "w\($0)" }.joined(separator: " ")],
-        [String(repeating: "z ", count: 16_390), "tail z"],
+        [(1...10_000).map { "w\($0)" }.joined(separator: " "), (1...7_000).map { "w\($0)" }.joined(separator: " "), "w1"],
+        [String(repeating: "z ", count: 16_390), "tail z", "ζ Ωμέγα z"],
     ])
-    func appendingFieldsIsAddingTheirTexts(_ texts: [String]) {
-        var added = SearchVector()
-        var appended = SearchVector()
-        for text in texts {
-            added.add(text)
-            var field = SearchVector()
-            field.add(text)
-            appended.append(field)
+    func eachTextIsCutOnceForTheRecordAndItsField(_ texts: [String]) {
+        let fields = ["a", "n", "b", "c"].map { name in
+            DatasetField(name: name, label: name, type: name == "n" ? .int : .text, facet: false, sortable: false)
         }
-        #expect(appended.words == added.words)
-        var next = (added, appended)
-        next.0.add("last word")
-        next.1.add("last word")
-        #expect(next.0.words == next.1.words, "the position goes on from the same place")
+        var encoder = CopyEncoder(fields: fields, serverScalars: ScalarSet())
+        // Two rows: the second's vectors start empty again.
+        let rows: [[Value]] = [
+            [.text("before"), .int(7), .text("earlier"), .null],
+            [.text(texts[0]), .int(-42), .text(texts[1]), .text(texts[2])],
+        ]
+        var buffer = ByteBuffer()
+        for (number, row) in rows.enumerated() { encoder.append(row, id: "r\(number)", number: number + 1, to: &buffer) }
+        let lines = String(buffer: buffer).split(separator: "\n").map {
+            $0.split(separator: "\t", omittingEmptySubsequences: false)
+        }
+        #expect(lines.count == 2)
+        let columns = lines[1].map(String.init)
+        #expect(Array(columns[0...2]) == ["r1", "2", texts[0]])
+        #expect(columns[3] == "-42")
+        var record = SearchVector()
+        for text in texts { record.add(text) }
+        #expect(columns.count == 10)
+        #expect(Self.words(columns[9]) == record.words)
+        for (column, text) in zip(columns[6...8], texts) {
+            var own = SearchVector()
+            own.add(text)
+            #expect(Self.words(column) == own.words)
+        }
+    }
+
+    /// The words and positions of a vector's text (`'word':1,4 'other':2`).
+    static func words(_ text: String) -> [String: [Int]] {
+        var words: [String: [Int]] = [:]
+        for entry in text.split(separator: " ") {
+            let parts = entry.split(separator: ":")
+            words[String(parts[0].dropFirst().dropLast())] = parts[1].split(separator: ",").compactMap { Int($0) }
+        }
+        return words
     }
 }
 
@@ -199,11 +225,11 @@ struct PostgreSQLSearchVectorTests {
                 String(
                     String.UnicodeScalarView(
                         (0..<Int.random(in: 1...12, using: &generator)).compactMap { _ in
-                            Unicode.Scalar(UInt32.random(in: 0x20..<SearchVector.latinFoldLimit, using: &generator))
+                            Unicode.Scalar(UInt32.random(in: 0x20..<SearchWords.latinFoldLimit, using: &generator))
                         }))
             }
         for text in texts {
-            #expect(SearchVector.fold(text) == SearchVector.foldEachStep(text), "\(text.unicodeScalars.map(\.value))")
+            #expect(SearchWords.fold(text) == SearchWords.foldEachStep(text), "\(text.unicodeScalars.map(\.value))")
         }
     }
 }

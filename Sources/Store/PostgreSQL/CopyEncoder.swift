@@ -4,7 +4,7 @@ import Vocabulary
 
 /// Encodes typed records as `COPY … FROM STDIN` text: one line per record, tab-separated columns in the order of
 /// ``PostgreSQLRecordsTable/copyColumns(_:)`` (the record id, the row number, then the columns of each field as
-/// ``RecordLayout/columns(of:)`` lays them out, then the search vector of the record, then those of its text fields),
+/// ``RecordLayout/columns(of:)`` lays them out, then the search vectors of its text fields, then the record's),
 /// `\N` for NULL.
 ///
 /// Text escapes backslash, tab, newline and carriage return as COPY's text format requires. Text stops before a NUL
@@ -18,48 +18,92 @@ struct CopyEncoder {
     /// its search vector (``SearchVector``), computed here rather than by the server, or NULL when its text holds one
     /// of them.
     let serverScalars: ScalarSet
-    /// The indexes of the text fields with a vector of their own (``PostgreSQLRecordsTable/fieldSearchColumns(_:)``),
-    /// written after the record's, in order.
-    let ownVectors: Set<Int>
+    /// The indexes of the text fields, and for each whether it has a vector of its own
+    /// (``PostgreSQLRecordsTable/fieldSearchColumns(_:)``), written in order before the record's.
+    private let textFields: [(index: Int, ownVector: Bool)]
+    /// The number of text fields with a vector of their own.
+    private let ownVectorCount: Int
+    /// The vectors of the row being encoded, the record's and one text field's, kept from row to row for their
+    /// room; and the cutter of their texts.
+    private var record = SearchVector()
+    private var field = SearchVector()
+    private var words = SearchWords()
 
     init(fields: [DatasetField], serverScalars: ScalarSet) {
         self.fields = fields
         self.serverScalars = serverScalars
-        ownVectors = Set(PostgreSQLRecordsTable.fieldSearchVectorIndexes(fields))
+        let ownVectors = Set(PostgreSQLRecordsTable.fieldSearchVectorIndexes(fields))
+        textFields = fields.indices.filter { fields[$0].type == .text }.map { ($0, ownVectors.contains($0)) }
+        ownVectorCount = ownVectors.count
     }
 
     /// Appends one record, its id and its position in the file (from 1, SQLite's rowid) to `buffer`.
-    func append(_ row: [Value], id: String, number: Int, to buffer: inout ByteBuffer) {
+    mutating func append(_ row: [Value], id: String, number: Int, to buffer: inout ByteBuffer) {
         Self.appendText(id, to: &buffer)
         buffer.writeInteger(UInt8(ascii: "\t"))
-        buffer.writeString(String(number))
+        Self.appendDecimal(Int64(number), to: &buffer)
         for (index, field) in fields.enumerated() {
             buffer.writeInteger(UInt8(ascii: "\t"))
             append(index < row.count ? row[index] : .null, as: field.type, to: &buffer)
         }
-        let texts = fields.indices.map { index in
-            fields[index].type == .text && index < row.count ? Self.text(row[index]) : nil
+        let leftToServer = textFields.contains { field in
+            field.index < row.count && Self.text(row[field.index]).map(serverScalars.intersects) ?? false
         }
-        if texts.contains(where: { $0.map(serverScalars.intersects) ?? false }) {
-            for _ in 0...ownVectors.count { buffer.writeStaticString("\t\\N") }
+        if leftToServer {
+            for _ in 0...ownVectorCount { buffer.writeStaticString("\t\\N") }
         } else {
-            var record = SearchVector()
-            var own: [SearchVector] = []
-            own.reserveCapacity(ownVectors.count)
-            for index in fields.indices where fields[index].type == .text {
-                var vector = SearchVector()
-                if let text = texts[index] { vector.add(text) }
-                record.append(vector)
-                if ownVectors.contains(index) { own.append(vector) }
-            }
-            buffer.writeInteger(UInt8(ascii: "\t"))
-            record.write(to: &buffer)
-            for vector in own {
-                buffer.writeInteger(UInt8(ascii: "\t"))
-                vector.write(to: &buffer)
-            }
+            encodeVectors(row, to: &buffer)
         }
         buffer.writeInteger(UInt8(ascii: "\n"))
+    }
+
+    /// Appends the text fields' own vectors, then the record's, each text cut once for both.
+    private mutating func encodeVectors(_ row: [Value], to buffer: inout ByteBuffer) {
+        var record = SearchVector()
+        var field = SearchVector()
+        swap(&record, &self.record)
+        swap(&field, &self.field)
+        record.removeAll()
+        for text in textFields {
+            let value = text.index < row.count ? Self.text(row[text.index]) : nil
+            if text.ownVector {
+                field.removeAll()
+                if let value {
+                    words.cut(value) { word in
+                        record.addWord(word)
+                        field.addWord(word)
+                    }
+                }
+                buffer.writeInteger(UInt8(ascii: "\t"))
+                field.write(to: &buffer)
+            } else if let value {
+                words.cut(value) { record.addWord($0) }
+            }
+        }
+        buffer.writeInteger(UInt8(ascii: "\t"))
+        record.write(to: &buffer)
+        swap(&record, &self.record)
+        swap(&field, &self.field)
+    }
+
+    /// Appends `value` in decimal, without going through a string.
+    static func appendDecimal(_ value: Int64, to buffer: inout ByteBuffer) {
+        if value < 0 { buffer.writeInteger(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        guard magnitude >= 10 else {
+            buffer.writeInteger(UInt8(ascii: "0") + UInt8(magnitude))
+            return
+        }
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { room in
+            while magnitude > 0 {
+                count += 1
+                room[24 - count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+            }
+            buffer.writeBytes(UnsafeRawBufferPointer(rebasing: room[(24 - count)...]))
+        }
     }
 
     /// Appends the one to five columns of a value.
@@ -74,7 +118,7 @@ struct CopyEncoder {
         case .text(let text), .date(let text), .datetime(let text), .json(let text):
             Self.appendText(text, to: &buffer)
         case .int(let number):
-            buffer.writeString(String(number))
+            Self.appendDecimal(number, to: &buffer)
         case .double(let number):
             buffer.writeString(String(number))
         case .bool(let flag):

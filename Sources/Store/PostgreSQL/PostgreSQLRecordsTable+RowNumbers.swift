@@ -1,12 +1,10 @@
 import ODSQL
 
 extension PostgreSQLRecordsTable {
-    /// The index on the row numbers (``PostgreSQLDialect/rowNumberColumn``) of a loaded table: the column
+    /// The key of the index on the row numbers (``PostgreSQLDialect/rowNumberColumn``) of a loaded table: the column
     /// accelerator reads a column page by page in their order, and the table tab's sorted page reads its rows by
     /// number.
-    static func rowNumberIndexStatement(_ table: String) -> String {
-        "CREATE INDEX ON \(RecordLayout.quote(table)) (\(RecordLayout.quote(PostgreSQLDialect.rowNumberColumn)))"
-    }
+    static var rowNumberIndexKey: String { RecordLayout.quote(PostgreSQLDialect.rowNumberColumn) }
 
     /// Migration 24: the records tables published before it get the index on their row numbers.
     static let rowNumberIndexForPublishedTables: [String] = [

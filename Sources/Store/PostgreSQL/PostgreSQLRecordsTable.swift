@@ -19,10 +19,7 @@ enum PostgreSQLRecordsTable {
     static func name(datasetID: String, version: Int) -> String {
         let name = RecordLayout.tableName(datasetID: datasetID, version: version)
         guard name.utf8.count > maximumIdentifierBytes else { return name }
-        let digest = SHA256.hash(data: Array(datasetID.utf8)).prefix(6).map { byte in
-            String(byte, radix: 16).count == 1 ? "0" + String(byte, radix: 16) : String(byte, radix: 16)
-        }.joined()
-        return "records_" + String(datasetID.prefix(30)) + "_" + digest + "_v\(version)"
+        return "records_" + String(datasetID.prefix(30)) + "_" + hexDigest(datasetID) + "_v\(version)"
     }
 
     /// The PostgreSQL type of a column of SQLite's type `type`.
@@ -34,11 +31,11 @@ enum PostgreSQLRecordsTable {
         }
     }
 
-    /// The columns a COPY fills, in ``CopyEncoder``'s order: the search vectors last, the record's then its text
-    /// fields'.
+    /// The columns a COPY fills, in ``CopyEncoder``'s order: the search vectors last, the text fields' then the
+    /// record's.
     static func copyColumns(_ fields: [DatasetField]) -> [String] {
         [RecordLayout.recordIDColumn, PostgreSQLDialect.rowNumberColumn] + fields.flatMap(RecordLayout.columns).map(\.name)
-            + [searchColumn] + fieldSearchColumns(fields)
+            + fieldSearchColumns(fields) + [searchColumn]
     }
 
     /// The indexes of the text fields that get a search vector of their own: a search in some fields reads them
@@ -89,26 +86,39 @@ enum PostgreSQLRecordsTable {
     /// The full-text vector column.
     static var searchColumn: String { TableLayout(recordsTable: "").searchVectorColumn }
 
-    /// The indexes of a loaded table: the record id, the row numbers, every facet or sortable field (sortable ones
-    /// both ways), and the search vector when there is a text field. PostgreSQL names them (a name built from long
-    /// field names could be truncated into another's).
+    /// The indexes of a loaded table: the search vector when there is a text field, the record id, the row numbers,
+    /// and every facet or sortable field (sortable ones both ways). The longest to build, the search vector's, comes
+    /// first, so that two connections that share them (``PostgreSQLStore/buildIndexes(_:on:)``) end together; each
+    /// is named (``indexName(_:number:)``), as two connections would pick the same name for a field's two.
     static func indexStatements(_ table: String, fields: [DatasetField]) -> [String] {
-        let quoted = RecordLayout.quote(table)
-        var statements = [
-            "CREATE INDEX ON \(quoted) (\(RecordLayout.quote(RecordLayout.recordIDColumn)))", rowNumberIndexStatement(table),
-        ]
+        var keys: [String] = []
+        if fields.contains(where: { $0.type == .text }) { keys.append("USING gin (\(RecordLayout.quote(searchColumn)))") }
+        keys += ["(\(RecordLayout.quote(RecordLayout.recordIDColumn)))", "(\(rowNumberIndexKey))"]
         for field in fields where field.facet || field.sortable {
             guard let column = RecordLayout.columns(of: field).first?.name else { continue }
-            statements.append("CREATE INDEX ON \(quoted) (\(RecordLayout.quote(column)))")
+            keys.append("(\(RecordLayout.quote(column)))")
             // ODSQL sorts with NULLS LAST both ways; an ascending index read backwards would give NULLS FIRST.
-            if field.sortable {
-                statements.append("CREATE INDEX ON \(quoted) (\(RecordLayout.quote(column)) DESC NULLS LAST)")
-            }
+            if field.sortable { keys.append("(\(RecordLayout.quote(column)) DESC NULLS LAST)") }
         }
-        if fields.contains(where: { $0.type == .text }) {
-            statements.append("CREATE INDEX ON \(quoted) USING gin (\(RecordLayout.quote(searchColumn)))")
+        return keys.enumerated().map { number, key in
+            "CREATE INDEX \(RecordLayout.quote(indexName(table, number: number))) ON \(RecordLayout.quote(table)) \(key)"
         }
-        return statements
+    }
+
+    /// The name of index `number` of `table`: the table's name and the number, or, when that is longer than
+    /// PostgreSQL keeps, ``name(datasetID:version:)``'s way of shortening, from a hash of the table's name (field
+    /// names, which could be truncated into one another, are never part of it).
+    static func indexName(_ table: String, number: Int) -> String {
+        let name = table + "_i\(number)"
+        guard name.utf8.count > maximumIdentifierBytes else { return name }
+        return "records_" + hexDigest(table) + "_i\(number)"
+    }
+
+    /// The first 6 bytes of the SHA-256 of `text`, in hexadecimal.
+    static func hexDigest(_ text: String) -> String {
+        SHA256.hash(data: Array(text.utf8)).prefix(6).map { byte in
+            String(byte, radix: 16).count == 1 ? "0" + String(byte, radix: 16) : String(byte, radix: 16)
+        }.joined()
     }
 
     /// `fields` with the text fields of few distinct values made facets (and sortable), as SQLite decides.

@@ -35,7 +35,7 @@ extension PostgreSQLStore {
             reader: reader, hasher: RecordHasher(datasetID: datasetID, types: fields.map(\.type)),
             tally: DistinctTally(indexes: fields.indices.filter { fields[$0].type == .text }))
         pipeline.start()
-        let encoder = CopyEncoder(fields: fields, serverScalars: serverScalars)
+        var encoder = CopyEncoder(fields: fields, serverScalars: serverScalars)
         var numbering = RecordIDNumbering()
         var records = 0
         reading: while true {
@@ -111,15 +111,11 @@ extension PostgreSQLStore {
                 guard let end = feed.end else { throw CancellationError() }
                 clock.lap("read and write records")
                 let finalFields = PostgreSQLRecordsTable.decideFacets(fields, tally: end.tally)
-                // Built in one transaction with more memory for their sorts than the default 64 MB.
-                try await connection.query("BEGIN", logger: logger)
-                try await connection.query("SET LOCAL maintenance_work_mem = '256MB'", logger: logger)
-                for statement in PostgreSQLRecordsTable.indexStatements(table, fields: finalFields) {
-                    try await run(PostgresQuery(unsafeSQL: statement), on: connection)
-                }
-                try await connection.query("COMMIT", logger: logger)
-                // VACUUM sets the visibility map, which COPY leaves empty: counts read the indexes alone.
+                // VACUUM sets the visibility map, which COPY leaves empty: counts read the indexes alone. Before the
+                // indexes, it reads the table alone.
                 try await run(PostgresQuery(unsafeSQL: "VACUUM (ANALYZE) \(RecordLayout.quote(table))"), on: connection)
+                try await buildIndexes(
+                    PostgreSQLRecordsTable.indexStatements(table, fields: finalFields), on: connection)
                 clock.lap("facets, indexes and full-text index")
                 let merged = try await swapIn(
                     table: table, version: version, datasetID: datasetID, fields: finalFields, records: end.records,
