@@ -155,22 +155,49 @@ struct SearchVector {
     }
 
     /// Writes the vector as `tsvector` input text. A word is letters and digits only: no quote to double, nor
-    /// anything COPY escapes.
+    /// anything COPY escapes. Written straight into the buffer's memory, in one call: at most 4 bytes around a word
+    /// (space, quotes, colon) and 6 a position (comma, 5 digits).
     func write(to buffer: inout ByteBuffer) {
-        bytes.withUnsafeBufferPointer { stored in
-            for (number, entry) in entries.enumerated() {
-                if number > 0 { buffer.writeInteger(UInt8(ascii: " ")) }
-                buffer.writeInteger(UInt8(ascii: "'"))
-                buffer.writeBytes(
-                    UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: stored[entry.start..<entry.start + entry.length])))
-                buffer.writeStaticString("':")
-                var index = entry.first
-                while index >= 0 {
-                    if index != entry.first { buffer.writeInteger(UInt8(ascii: ",")) }
-                    CopyEncoder.appendDecimal(Int64(positions[index]), to: &buffer)
-                    index = nextOfSameWord[index]
+        guard !entries.isEmpty else { return }
+        let bound = bytes.count + entries.count * 4 + positions.count * 6
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: bound) { room in
+            bytes.withUnsafeBufferPointer { stored in
+                var at = 0
+                for (number, entry) in entries.enumerated() {
+                    if number > 0 {
+                        room[at] = UInt8(ascii: " ")
+                        at += 1
+                    }
+                    room[at] = UInt8(ascii: "'")
+                    (room.baseAddress! + at + 1).copyMemory(
+                        from: stored.baseAddress! + entry.start, byteCount: entry.length)
+                    at += 1 + entry.length
+                    room[at] = UInt8(ascii: "'")
+                    room[at + 1] = UInt8(ascii: ":")
+                    at += 2
+                    var index = entry.first
+                    while index >= 0 {
+                        if index != entry.first {
+                            room[at] = UInt8(ascii: ",")
+                            at += 1
+                        }
+                        at += Self.writePosition(positions[index], into: room, at: at)
+                        index = nextOfSameWord[index]
+                    }
                 }
+                return at
             }
         }
+    }
+
+    /// Writes `position` (1 to ``lastPosition``) in decimal at `at`; returns its length.
+    private static func writePosition(_ position: Int, into room: UnsafeMutableRawBufferPointer, at: Int) -> Int {
+        let length = position < 10 ? 1 : position < 100 ? 2 : position < 1000 ? 3 : position < 10000 ? 4 : 5
+        var rest = position
+        for offset in stride(from: length - 1, through: 0, by: -1) {
+            room[at + offset] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: rest % 10)
+            rest /= 10
+        }
+        return length
     }
 }
