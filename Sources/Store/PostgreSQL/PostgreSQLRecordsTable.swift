@@ -71,15 +71,15 @@ enum PostgreSQLRecordsTable {
     }
 
     /// Computes on the server the vectors that the COPY left NULL (``CopyEncoder/serverScalars``): the record's and
-    /// its text fields'.
+    /// its text fields', without positions as ``SearchVector`` writes them (`strip`).
     static func fillSearchVectors(_ table: String, fields: [DatasetField]) -> String {
         let textColumns = fields.filter { $0.type == .text }.map { RecordLayout.quote($0.name) }
         let column = RecordLayout.quote(searchColumn)
         let own = zip(fieldSearchVectorIndexes(fields), fieldSearchColumns(fields)).map { index, vector in
-            RecordLayout.quote(vector) + " = "
-                + PostgreSQLDialect.searchDocument([RecordLayout.quote(fields[index].name)])
+            RecordLayout.quote(vector) + " = strip("
+                + PostgreSQLDialect.searchDocument([RecordLayout.quote(fields[index].name)]) + ")"
         }
-        let assignments = ["\(column) = " + PostgreSQLDialect.searchDocument(textColumns)] + own
+        let assignments = ["\(column) = strip(" + PostgreSQLDialect.searchDocument(textColumns) + ")"] + own
         return "UPDATE \(RecordLayout.quote(table)) SET \(assignments.joined(separator: ", ")) WHERE \(column) IS NULL"
     }
 

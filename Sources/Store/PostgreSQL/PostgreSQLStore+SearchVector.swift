@@ -56,7 +56,7 @@ extension PostgreSQLStore {
     }
 
     /// The indexes of the texts whose vector by `garona_search_vector` (on a `COLLATE "C"` text, as the records
-    /// tables' columns are) differs from ``SearchVector``'s.
+    /// tables' columns are), without positions, differs from ``SearchVector``'s.
     func searchVectorMismatches(_ texts: [String]) async throws -> [Int] {
         let vectors = texts.map { text in
             var vector = SearchVector()
@@ -67,7 +67,7 @@ extension PostgreSQLStore {
             try await connection.query(
                 """
                 SELECT i::bigint FROM unnest(\(texts)::text[], \(vectors)::text[]) WITH ORDINALITY AS p(t, v, i)
-                WHERE garona_search_vector(t COLLATE "C") IS DISTINCT FROM v::tsvector ORDER BY i
+                WHERE strip(garona_search_vector(t COLLATE "C")) IS DISTINCT FROM v::tsvector ORDER BY i
                 """, logger: logger
             ).collect().map { Int(try $0.decode(Int64.self)) - 1 }
         }

@@ -10,35 +10,73 @@ import Foundation
 ///    notation, as PostgreSQL's parser reads it) is cut after them, and a word of 2047 bytes or more is left out.
 ///
 /// Latin text (every code point below ``latinFoldLimit``) is folded and cut in one pass over its code points, each
-/// folded from ``latinFoldedPieces``, as ``fold(_:)`` and ``runs(_:)`` would (ASCII over its bytes); other text
-/// takes both steps in turn. One value cuts text after text, keeping the room of its run.
+/// folded from ``latinPieces``, as ``fold(_:)`` and ``runs(_:)`` would (ASCII over its bytes, its words handed over
+/// where they lie unless they hold capitals); other text takes both steps in turn. One value cuts text after text,
+/// keeping the room of its run.
 struct SearchWords {
     /// The word bytes gathered since the last separator.
     private var run: [UInt8] = []
 
     /// Calls `body` with each word of `text`, in order.
     mutating func cut(_ text: String, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
-        run.removeAll(keepingCapacity: true)
-        let utf8 = text.utf8
-        // COPY stores text up to a NUL (``CopyEncoder/appendText(_:to:)``).
-        if let nul = utf8.firstIndex(of: 0) {
-            cut(String(decoding: utf8[..<nul], as: UTF8.self), body)
+        var text = text
+        text.withUTF8 { whole in
+            // COPY stores text up to a NUL (``CopyEncoder/appendText(_:to:)``).
+            let bytes = UnsafeBufferPointer(rebasing: whole[..<(whole.firstIndex(of: 0) ?? whole.count)])
+            if bytes.allSatisfy({ $0 < 0x80 }) {
+                cutASCII(bytes, body)
+            } else {
+                cutUnicode(String(decoding: bytes, as: UTF8.self), body)
+            }
+        }
+    }
+
+    /// The words of ASCII text, straight from its bytes: a word without capitals is handed over where it lies.
+    private mutating func cutASCII(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        var start = 0
+        var capitals = false
+        for index in bytes.indices {
+            let byte = bytes[index]
+            let lowered = byte | 0x20
+            if lowered >= UInt8(ascii: "a") && lowered <= UInt8(ascii: "z") {
+                capitals = capitals || byte < UInt8(ascii: "a")
+            } else if byte < UInt8(ascii: "0") || byte > UInt8(ascii: "9") {
+                if index > start { handOver(UnsafeBufferPointer(rebasing: bytes[start..<index]), capitals, body) }
+                start = index + 1
+                capitals = false
+            }
+        }
+        if bytes.count > start { handOver(UnsafeBufferPointer(rebasing: bytes[start...]), capitals, body) }
+    }
+
+    /// Hands over a run of ASCII letters and digits, lowered first when it holds capitals.
+    private mutating func handOver(
+        _ word: UnsafeBufferPointer<UInt8>, _ capitals: Bool, _ body: (UnsafeBufferPointer<UInt8>) -> Void
+    ) {
+        guard capitals else {
+            Self.handOverRun(word, body)
             return
         }
-        let ascii =
-            utf8.withContiguousStorageIfAvailable { bytes in bytes.allSatisfy { $0 < 0x80 } }
-            ?? utf8.allSatisfy { $0 < 0x80 }
-        if ascii {
-            let walked: Void? = utf8.withContiguousStorageIfAvailable { bytes in
-                for byte in bytes { addASCII(byte, body) }
-            }
-            if walked == nil {
-                for byte in utf8 { addASCII(byte, body) }
-            }
-        } else if text.unicodeScalars.allSatisfy({ $0.value < Self.latinFoldLimit }) {
-            for scalar in text.unicodeScalars {
-                for piece in Self.latinFoldedPieces[Int(scalar.value)] {
-                    if piece.isWord { run.append(contentsOf: piece.utf8) } else { endRun(body) }
+        run.removeAll(keepingCapacity: true)
+        for byte in word { run.append(byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte) }
+        run.withUnsafeBufferPointer { Self.handOverRun($0, body) }
+    }
+
+    /// The words of text beyond ASCII: Latin text from ``latinPieces``, other text folded then cut.
+    private mutating func cutUnicode(_ text: String, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        run.removeAll(keepingCapacity: true)
+        if text.unicodeScalars.allSatisfy({ $0.value < Self.latinFoldLimit }) {
+            let table = Self.latinPieces
+            table.bytes.withUnsafeBufferPointer { pieceBytes in
+                for scalar in text.unicodeScalars {
+                    let value = Int(scalar.value)
+                    for piece in table.pieces[table.starts[value]..<table.starts[value + 1]] {
+                        if piece.isWord {
+                            run.append(contentsOf: UnsafeBufferPointer(rebasing: pieceBytes[piece.bytes]))
+                        } else {
+                            endRun(body)
+                        }
+                    }
                 }
             }
         } else {
@@ -50,30 +88,23 @@ struct SearchWords {
         endRun(body)
     }
 
-    /// One ASCII byte: a letter (lowered) or digit joins the run, anything else ends it.
-    @inline(__always)
-    private mutating func addASCII(_ byte: UInt8, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
-        switch byte {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"): run.append(byte)
-        case UInt8(ascii: "A")...UInt8(ascii: "Z"): run.append(byte | 0x20)
-        default: endRun(body)
-        }
-    }
-
-    /// Hands the run gathered so far to `body` as the parser cuts it (step 4), if any, and empties it.
+    /// Hands the run gathered so far to `body`, if any, and empties it.
     private mutating func endRun(_ body: (UnsafeBufferPointer<UInt8>) -> Void) {
         guard !run.isEmpty else { return }
-        run.withUnsafeBufferPointer { whole in
-            var rest = whole[...]
-            while !rest.isEmpty {
-                let length = Self.scientificPrefix(rest) ?? rest.count
-                let word = rest.prefix(length)
-                rest = rest.dropFirst(length)
-                guard word.count < SearchVector.longWord else { continue }
-                body(UnsafeBufferPointer(rebasing: word))
-            }
-        }
+        run.withUnsafeBufferPointer { Self.handOverRun($0, body) }
         run.removeAll(keepingCapacity: true)
+    }
+
+    /// Hands a run of word bytes to `body` as the parser cuts it (step 4).
+    private static func handOverRun(_ whole: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        var rest = whole[...]
+        while !rest.isEmpty {
+            let length = scientificPrefix(rest) ?? rest.count
+            let word = rest.prefix(length)
+            rest = rest.dropFirst(length)
+            guard word.count < SearchVector.longWord else { continue }
+            body(UnsafeBufferPointer(rebasing: word))
+        }
     }
 
     /// The length of `digits e digits` at the start of `run` when more follows it, else nil (ASCII bytes: a
@@ -103,6 +134,22 @@ struct SearchWords {
     static let latinFoldedPieces: [[FoldedPiece]] = latinFolds.map { folded in
         folded.map { FoldedPiece(utf8: Array(String(Character($0)).utf8), isWord: isWordScalar($0)) }
     }
+
+    /// ``latinFoldedPieces`` in three flat arrays, read without an array per piece: the pieces of code point `c`
+    /// are `pieces[starts[c]..<starts[c + 1]]`, each the range of its UTF-8 in `bytes`.
+    static let latinPieces: (bytes: [UInt8], pieces: [(bytes: Range<Int>, isWord: Bool)], starts: [Int]) = {
+        var bytes: [UInt8] = []
+        var pieces: [(bytes: Range<Int>, isWord: Bool)] = []
+        var starts = [0]
+        for folded in latinFoldedPieces {
+            for piece in folded {
+                pieces.append((bytes.count..<bytes.count + piece.utf8.count, piece.isWord))
+                bytes += piece.utf8
+            }
+            starts.append(pieces.count)
+        }
+        return (bytes, pieces, starts)
+    }()
 
     /// `text` lowered and without the accents of Latin letters (steps 1 and 2).
     ///
