@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """Storage engine benchmark of issue 11: Garona on PostgreSQL beside Garona on SQLite, and two nodes against one.
 
-1. Generates the seeded sample file (`garona sample --seed 42`) and imports it twice: `garona import --data-dir`
-   (SQLite) and `garona import --database-url` into a fresh PostgreSQL database, each store holding one tiny
-   dataset imported before (not timed), with the wall time, the CLI's CPU time and peak RSS (`os.wait4`), and the
-   CPU time of the PostgreSQL processes of that database (from /proc).
+1. Generates the seeded sample file (`garona sample --seed 42`) and imports it, three times by default
+   (`--import-rounds`), with `garona import --data-dir` (SQLite) then `garona import --database-url` into a fresh
+   PostgreSQL database, each store new and holding one tiny dataset imported before (not timed), with the wall time,
+   the CLI's CPU time and peak RSS (`os.wait4`), and the CPU time of the PostgreSQL processes of that database (from
+   /proc). The report compares the medians.
 2. Starts `garona serve` on each engine (rate limit off), asks both a sample of every class's requests and compares
    the answers: a difference fails the run.
 3. Measures the query classes of `api_benchmark.py` with `wrk -t2 -c8`, every request with its own random
@@ -54,12 +55,16 @@ def parse_args() -> argparse.Namespace:
                         help="the PostgreSQL server whose role may CREATE DATABASE; the benchmark creates and drops "
                              "its own databases there (default: GARONA_TEST_POSTGRES_URL, else the local test "
                              "cluster on port 5433)")
+    parser.add_argument("--import-rounds", type=int, default=3,
+                        help="imports of the file on each engine, each into new stores; the report takes the median "
+                             "(default 3)")
     parser.add_argument("--no-two-nodes", action="store_true", help="skip the nginx runs")
     benchlib.add_garona_arguments(parser)
     benchlib.add_run_arguments(parser, timeout=3600, timeout_of="import")
     args = parser.parse_args()
-    if args.rows < 1000 or args.duration <= 0 or args.sample < 1 or args.paths < 1000:
-        parser.error("--rows at least 1000, --duration positive, --sample at least 1, --paths at least 1000")
+    if args.rows < 1000 or args.duration <= 0 or args.sample < 1 or args.paths < 1000 or args.import_rounds < 1:
+        parser.error("--rows at least 1000, --duration positive, --sample at least 1, --paths at least 1000, "
+                     "--import-rounds at least 1")
     args.database_url = args.database_url or os.environ.get("GARONA_TEST_POSTGRES_URL") or DEFAULT_URL
     shown = benchlib.shown_arguments(sys.argv[1:])  # without paths of this machine, nor the database's URL
     args.shown_argv = [arg for i, arg in enumerate(shown) if not arg.startswith("--database-url")
@@ -100,36 +105,43 @@ class Target:
 
 def import_both(garona: str, csv: Path, workdir: Path, postgres: PostgresServer, cpu: PostgresCPU, args,
                 results: dict) -> tuple[Path, Path, str, str]:
-    sqlite_dir, pg_dir = workdir / "sqlite-node", workdir / "postgres-node-a"
+    """Imports the file `args.import_rounds` times on each engine, SQLite then PostgreSQL, each time into new stores
+    (one tiny dataset imported first, not timed: what a store does once, its schema and on PostgreSQL the comparison
+    of the server's folding with Garona's, kept in the database, is not the import's). The machine is noisy: the
+    report takes the median of the rounds. The last round's stores are the nodes'."""
     common = ["--dataset", "bench", "--title", "Benchmark"]
-    database, url = postgres.create_database()
-    # Each store gets a first, tiny dataset before the timed import: what a store does once (its schema, and on
-    # PostgreSQL the comparison of the server's folding with Garona's, kept in the database) is not the import's.
     tiny = workdir / "first.csv"
     tiny.write_text("name;n\nfirst;1\n")
-    for engine in (["--data-dir", str(sqlite_dir)], ["--database-url", url, "--data-dir", str(pg_dir)]):
-        first = subprocess.run([garona, "import", str(tiny), *engine, "--dataset", "first", "--title", "First"],
-                               capture_output=True, text=True, timeout=args.timeout)
-        if first.returncode != 0:
-            sys.exit(f"the first import failed:\n{first.stderr[-3000:]}")
-    results["sqlite"] = measure("`garona import --data-dir` (SQLite)", args.rows,
-                                [garona, "import", str(csv), "--data-dir", str(sqlite_dir), *common], workdir,
-                                args.timeout)
-    cpu.watch(database)
-    before = cpu.ticks()
-    run = measure("`garona import --database-url` (PostgreSQL)", args.rows,
-                  [garona, "import", str(csv), "--database-url", url, "--data-dir", str(pg_dir), *common], workdir,
-                  args.timeout)
-    after = cpu.ticks()
-    results["postgres"] = run
-    results["postgres cpu"] = ((after.get(database, 0) - before.get(database, 0)) / CLOCK_TICK,
-                               (after.get("", 0) - before.get("", 0)) / CLOCK_TICK)
-    for key in ("sqlite", "postgres"):
-        if not results[key].ok:
-            sys.exit(f"{results[key].label} failed:\n{results[key].stderr[-3000:]}")
-        records = benchlib.garona_records(results[key].stdout)
-        if records != args.rows:
-            sys.exit(f"{results[key].label} published {records} records, not {args.rows}")
+    results["sqlite"], results["postgres"], results["postgres cpu"] = [], [], []
+    for round_number in range(1, args.import_rounds + 1):
+        last = round_number == args.import_rounds
+        sqlite_dir = workdir / ("sqlite-node" if last else f"sqlite-round-{round_number}")
+        pg_dir = workdir / ("postgres-node-a" if last else f"postgres-round-{round_number}")
+        database, url = postgres.create_database()
+        for engine in (["--data-dir", str(sqlite_dir)], ["--database-url", url, "--data-dir", str(pg_dir)]):
+            first = subprocess.run([garona, "import", str(tiny), *engine, "--dataset", "first", "--title", "First"],
+                                   capture_output=True, text=True, timeout=args.timeout)
+            if first.returncode != 0:
+                sys.exit(f"the first import failed:\n{first.stderr[-3000:]}")
+        sqlite = measure(f"`garona import --data-dir` (SQLite), round {round_number}", args.rows,
+                         [garona, "import", str(csv), "--data-dir", str(sqlite_dir), *common], workdir, args.timeout)
+        cpu.watch(database)
+        before = cpu.ticks()
+        run = measure(f"`garona import --database-url` (PostgreSQL), round {round_number}", args.rows,
+                      [garona, "import", str(csv), "--database-url", url, "--data-dir", str(pg_dir), *common],
+                      workdir, args.timeout)
+        after = cpu.ticks()
+        for key, outcome in (("sqlite", sqlite), ("postgres", run)):
+            if not outcome.ok:
+                sys.exit(f"{outcome.label} failed:\n{outcome.stderr[-3000:]}")
+            records = benchlib.garona_records(outcome.stdout)
+            if records != args.rows:
+                sys.exit(f"{outcome.label} published {records} records, not {args.rows}")
+            results[key].append(outcome)
+        results["postgres cpu"].append(((after.get(database, 0) - before.get(database, 0)) / CLOCK_TICK,
+                                        (after.get("", 0) - before.get("", 0)) / CLOCK_TICK))
+        if not last:
+            shutil.rmtree(sqlite_dir, ignore_errors=True)
     return sqlite_dir, pg_dir, database, url
 
 
