@@ -5,7 +5,7 @@
    (`--import-rounds`), with `garona import --data-dir` (SQLite) then `garona import --database-url` into a fresh
    PostgreSQL database, each store new and holding one tiny dataset imported before (not timed), with the wall time,
    the CLI's CPU time and peak RSS (`os.wait4`), and the CPU time of the PostgreSQL processes of that database (from
-   /proc). The report compares the medians.
+   /proc). The report compares the medians. An earlier round's stores are removed after it, its database dropped.
 2. Starts `garona serve` on each engine (rate limit off), asks both a sample of every class's requests and compares
    the answers: a difference fails the run.
 3. Measures the query classes of `api_benchmark.py` with `wrk -t2 -c8`, every request with its own random
@@ -108,7 +108,8 @@ def import_both(garona: str, csv: Path, workdir: Path, postgres: PostgresServer,
     """Imports the file `args.import_rounds` times on each engine, SQLite then PostgreSQL, each time into new stores
     (one tiny dataset imported first, not timed: what a store does once, its schema and on PostgreSQL the comparison
     of the server's folding with Garona's, kept in the database, is not the import's). The machine is noisy: the
-    report takes the median of the rounds. The last round's stores are the nodes'."""
+    report takes the median of the rounds. An earlier round's stores are removed after it; the last round's are the
+    nodes'."""
     common = ["--dataset", "bench", "--title", "Benchmark"]
     tiny = workdir / "first.csv"
     tiny.write_text("name;n\nfirst;1\n")
@@ -141,7 +142,10 @@ def import_both(garona: str, csv: Path, workdir: Path, postgres: PostgresServer,
         results["postgres cpu"].append(((after.get(database, 0) - before.get(database, 0)) / CLOCK_TICK,
                                         (after.get("", 0) - before.get("", 0)) / CLOCK_TICK))
         if not last:
+            # PostgreSQL writes a loaded table's pages to disk after the commit (its WAL made it durable): kept, an
+            # earlier round's gigabyte would be written during the next round, each round slower than the one before.
             shutil.rmtree(sqlite_dir, ignore_errors=True)
+            postgres.drop(database)
     return sqlite_dir, pg_dir, database, url
 
 

@@ -91,7 +91,10 @@ def import_lines(args, imports: dict, cpu_available: bool) -> list[str]:
                  f"backends', medians); target within 2×: {met(wall <= 2)}.")
     lines.append("- Each round imported into new stores, each holding one tiny dataset imported first and not timed: a "
                  "new store's schema, and on PostgreSQL the comparison of the server's folding with Garona's (once "
-                 "per database, about 1.5 s), are not the import's.")
+                 "per database, about 1.5 s), are not the import's. An earlier round's stores were removed after it, "
+                 "its database dropped: kept, each PostgreSQL round was slower than the one before (9.1, 10.3, 11.6 s "
+                 "in a trial of 98c42bd), most likely as the server wrote the earlier rounds' pages to disk, which it "
+                 "does after the commit.")
     for label, run in (("SQLite", sqlite), ("PostgreSQL", postgres)):
         phases = next((line for line in run.stdout.splitlines() if line.startswith("Phases:")), "")
         if phases:

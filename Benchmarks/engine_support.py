@@ -53,6 +53,11 @@ class PostgresServer:
         self.created.append(name)
         return name, urllib.parse.urlsplit(self.url)._replace(path="/" + name).geturl()
 
+    def drop(self, name: str) -> None:
+        """Drops one database this run created (its connections closed); raises on failure."""
+        self.psql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        self.created.remove(name)
+
     def drop_all(self) -> None:
         """Drops the databases this run created, closing what connections remain; logs, never raises."""
         for name in list(self.created):
