@@ -84,17 +84,17 @@ def import_lines(args, imports: dict, cpu_available: bool) -> list[str]:
     sqlite, postgres = median_run(sqlites), median_run(postgreses)
     wall = postgres.seconds / sqlite.seconds
     rounds = ", ".join(f"{p.seconds / s.seconds:.2f}×" for s, p in zip(sqlites, postgreses))
-    backends = sorted(cpu[0] for cpu in cpus)[len(cpus) // 2]
+    backends = cpus[postgreses.index(postgres)][0]
     total_cpu = (postgres.cpu_seconds + (backends if cpu_available else 0)) / sqlite.cpu_seconds
     lines.append(f"- PostgreSQL takes **{wall:.2f}×** SQLite's wall time to import, median against median "
                  f"(round by round: {rounds}; {total_cpu:.2f}× the CPU time, the CLI's plus its database's "
-                 f"backends', medians); target within 2×: {met(wall <= 2)}.")
+                 f"backends', of the median rounds); target within 2×: {met(wall <= 2)}.")
     lines.append("- Each round imported into new stores, each holding one tiny dataset imported first and not timed: a "
                  "new store's schema, and on PostgreSQL the comparison of the server's folding with Garona's (once "
                  "per database, about 1.5 s), are not the import's. An earlier round's stores were removed after it, "
-                 "its database dropped: kept, each PostgreSQL round was slower than the one before (9.1, 10.3, 11.6 s "
-                 "in a trial of 98c42bd), most likely as the server wrote the earlier rounds' pages to disk, which it "
-                 "does after the commit.")
+                 "its database dropped: kept, each PostgreSQL round ran slower than the one before on the machine of "
+                 "this page, most likely as the server wrote the earlier rounds' pages to disk, which it does after "
+                 "the commit.")
     for label, run in (("SQLite", sqlite), ("PostgreSQL", postgres)):
         phases = next((line for line in run.stdout.splitlines() if line.startswith("Phases:")), "")
         if phases:

@@ -116,9 +116,7 @@ enum PostgreSQLRecordsTable {
 
     /// The first 6 bytes of the SHA-256 of `text`, in hexadecimal.
     static func hexDigest(_ text: String) -> String {
-        SHA256.hash(data: Array(text.utf8)).prefix(6).map { byte in
-            String(byte, radix: 16).count == 1 ? "0" + String(byte, radix: 16) : String(byte, radix: 16)
-        }.joined()
+        InstanceSecret.hex(Array(SHA256.hash(data: Array(text.utf8)).prefix(6)))
     }
 
     /// `fields` with the text fields of few distinct values made facets (and sortable), as SQLite decides.

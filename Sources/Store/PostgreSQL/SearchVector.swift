@@ -38,9 +38,6 @@ struct SearchVector {
     /// Open addressing: an index in ``entries`` or -1; a power of two in size, at most half full.
     private var slots = [Int](repeating: -1, count: 16)
 
-    /// The byte length from which the parser leaves a word out (`MAXSTRLEN`).
-    static let longWord = 2047
-
     /// Adds the words of one field's text.
     mutating func add(_ text: String) {
         var words = SearchWords()

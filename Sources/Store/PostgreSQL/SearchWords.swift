@@ -17,18 +17,23 @@ struct SearchWords {
     /// The word bytes gathered since the last separator.
     private var run: [UInt8] = []
 
+    /// The byte length from which the parser leaves a word out (`MAXSTRLEN`).
+    static let longWord = 2047
+
     /// Calls `body` with each word of `text`, in order.
     mutating func cut(_ text: String, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
-        var text = text
-        text.withUTF8 { whole in
-            // COPY stores text up to a NUL (``CopyEncoder/appendText(_:to:)``).
-            let bytes = UnsafeBufferPointer(rebasing: whole[..<(whole.firstIndex(of: 0) ?? whole.count)])
-            if bytes.allSatisfy({ $0 < 0x80 }) {
+        var contiguous = text
+        // Text beyond ASCII, up to a NUL: COPY stores text up to one (``CopyEncoder/appendText(_:to:)``).
+        let unicode: String? = contiguous.withUTF8 { whole in
+            let end = whole.firstIndex(of: 0) ?? whole.count
+            let bytes = UnsafeBufferPointer(rebasing: whole[..<end])
+            guard bytes.contains(where: { $0 >= 0x80 }) else {
                 cutASCII(bytes, body)
-            } else {
-                cutUnicode(String(decoding: bytes, as: UTF8.self), body)
+                return nil
             }
+            return end == whole.count ? text : String(decoding: bytes, as: UTF8.self)
         }
+        if let unicode { cutUnicode(unicode, body) }
     }
 
     /// The words of ASCII text, straight from its bytes: a word without capitals is handed over where it lies.
@@ -102,7 +107,7 @@ struct SearchWords {
             let length = scientificPrefix(rest) ?? rest.count
             let word = rest.prefix(length)
             rest = rest.dropFirst(length)
-            guard word.count < SearchVector.longWord else { continue }
+            guard word.count < Self.longWord else { continue }
             body(UnsafeBufferPointer(rebasing: word))
         }
     }
@@ -124,27 +129,18 @@ struct SearchWords {
         return mantissa + 1 + exponent
     }
 
-    /// One code point of a Latin code point's fold: its UTF-8 bytes, and whether it belongs to a word.
-    struct FoldedPiece: Sendable {
-        let utf8: [UInt8]
-        let isWord: Bool
-    }
-
-    /// The fold of each code point below ``latinFoldLimit`` (``latinFolds``), code point by code point.
-    static let latinFoldedPieces: [[FoldedPiece]] = latinFolds.map { folded in
-        folded.map { FoldedPiece(utf8: Array(String(Character($0)).utf8), isWord: isWordScalar($0)) }
-    }
-
-    /// ``latinFoldedPieces`` in three flat arrays, read without an array per piece: the pieces of code point `c`
-    /// are `pieces[starts[c]..<starts[c + 1]]`, each the range of its UTF-8 in `bytes`.
+    /// The fold of each code point below ``latinFoldLimit`` (``latinFolds``) in three flat arrays, read without an
+    /// array per piece: the code points of the fold of code point `c` are `pieces[starts[c]..<starts[c + 1]]`, each
+    /// the range of its UTF-8 in `bytes` and whether it belongs to a word.
     static let latinPieces: (bytes: [UInt8], pieces: [(bytes: Range<Int>, isWord: Bool)], starts: [Int]) = {
         var bytes: [UInt8] = []
         var pieces: [(bytes: Range<Int>, isWord: Bool)] = []
         var starts = [0]
-        for folded in latinFoldedPieces {
-            for piece in folded {
-                pieces.append((bytes.count..<bytes.count + piece.utf8.count, piece.isWord))
-                bytes += piece.utf8
+        for folded in latinFolds {
+            for scalar in folded {
+                let utf8 = Array(String(Character(scalar)).utf8)
+                pieces.append((bytes.count..<bytes.count + utf8.count, isWordScalar(scalar)))
+                bytes += utf8
             }
             starts.append(pieces.count)
         }
